@@ -1,0 +1,278 @@
+package io.dlf.dsl.codec;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import io.dlf.dsl.spec.Activation;
+import io.dlf.dsl.spec.Backbone;
+import io.dlf.dsl.spec.BackboneVisitor;
+import io.dlf.dsl.spec.DlfBackbone;
+import io.dlf.dsl.spec.DlfLayer;
+import io.dlf.dsl.spec.Embedding;
+import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.FmBlock;
+import io.dlf.dsl.spec.Fusion;
+import io.dlf.dsl.spec.FusionKind;
+import io.dlf.dsl.spec.FusionSite;
+import io.dlf.dsl.spec.Head;
+import io.dlf.dsl.spec.HeadKind;
+import io.dlf.dsl.spec.ImplicitBlock;
+import io.dlf.dsl.spec.Mlp;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.NumericTransform;
+import io.dlf.dsl.spec.Pooling;
+import io.dlf.dsl.spec.Regularization;
+import io.dlf.dsl.spec.Residual;
+import io.dlf.dsl.spec.ResidualKind;
+import io.dlf.dsl.spec.SpecException;
+import io.dlf.dsl.spec.Violation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
+ * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
+ * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts) and validates present
+ * ones. A present {@code mlp} message is taken whole: its hidden list may be empty.
+ */
+public final class SpecProtos {
+  private final List<Violation> violations = new ArrayList<>();
+
+  private SpecProtos() {}
+
+  // ---------------------------------------------------------------- to proto
+
+  public static io.dlf.proto.spec.v1.ModelSpec toProto(ModelSpec spec) {
+    io.dlf.proto.spec.v1.ModelSpec.Builder out = io.dlf.proto.spec.v1.ModelSpec.newBuilder()
+        .setFormatVersion(spec.formatVersion())
+        .setName(spec.name())
+        .setEmbedding(io.dlf.proto.spec.v1.Embedding.newBuilder()
+            .setDim(spec.embedding().dim())
+            .setInitStddev(spec.embedding().initStddev()))
+        .setHead(io.dlf.proto.spec.v1.Head.newBuilder()
+            .setKind(io.dlf.proto.spec.v1.Head.Kind.valueOf(spec.head().kind().name()))
+            .setMlp(toProto(spec.head().mlp())))
+        .setRegularization(io.dlf.proto.spec.v1.Regularization.newBuilder()
+            .setEmbeddingL2(spec.regularization().embeddingL2())
+            .setNetL2(spec.regularization().netL2()))
+        .setDropout(spec.dropout());
+    for (Feature f : spec.features()) {
+      out.addFeatures(io.dlf.proto.spec.v1.Feature.newBuilder()
+          .setName(f.name())
+          .setKind(io.dlf.proto.spec.v1.FeatureKind.valueOf(f.kind().name()))
+          .setMinCount(f.minCount())
+          .setTransform(io.dlf.proto.spec.v1.NumericTransform.valueOf("NUMERIC_" + f.transform().name()))
+          .setFillValue(f.fillValue())
+          .setMaxLength(f.maxLength())
+          .setPooling(io.dlf.proto.spec.v1.Pooling.valueOf("POOLING_" + f.pooling().name()))
+          .setSeparator(f.separator())
+          .setVocabularyFrom(f.vocabularyFrom()));
+    }
+    spec.backbone().accept(new BackboneVisitor<Void>() {
+      @Override
+      public Void visitDlf(DlfBackbone dlf) {
+        out.setDlf(toProto(dlf));
+        return null;
+      }
+    });
+    return out.build();
+  }
+
+  private static io.dlf.proto.spec.v1.DlfBackbone toProto(DlfBackbone dlf) {
+    io.dlf.proto.spec.v1.DlfBackbone.Builder out = io.dlf.proto.spec.v1.DlfBackbone.newBuilder()
+        .addAllInputs(dlf.inputs())
+        .setFusionSite(io.dlf.proto.spec.v1.DlfBackbone.FusionSite.valueOf(dlf.fusionSite().name()));
+    for (DlfLayer layer : dlf.layers()) {
+      Fusion fusion = layer.fusion();
+      Residual residual = layer.residual();
+      out.addLayers(io.dlf.proto.spec.v1.DlfLayer.newBuilder()
+          .setLowRank(toProto(layer.lowRank()))
+          .setHighRank(toProto(layer.highRank()))
+          .setImplicit(io.dlf.proto.spec.v1.ImplicitBlock.newBuilder()
+              .setEnabled(layer.implicit().enabled())
+              .setTokens(layer.implicit().tokens())
+              .setBias(layer.implicit().bias())
+              .setOutputActivation(toProto(layer.implicit().outputActivation())))
+          .setFusion(io.dlf.proto.spec.v1.Fusion.newBuilder()
+              .setKind(io.dlf.proto.spec.v1.Fusion.Kind.valueOf(fusion.kind().name()))
+              .setHeads(fusion.heads())
+              .setAttentionDim(fusion.attentionDim())
+              .setSublayers(fusion.sublayers())
+              .setKeepBlockOutputs(fusion.keepBlockOutputs())
+              .setMlp(toProto(fusion.mlp())))
+          .setResidual(io.dlf.proto.spec.v1.Residual.newBuilder()
+              .setKind(io.dlf.proto.spec.v1.Residual.Kind.valueOf(residual.kind().name()))
+              .setSigmoidGate(residual.sigmoidGate())
+              .setLayerNormEpsilon(residual.layerNormEpsilon())));
+    }
+    return out.build();
+  }
+
+  private static io.dlf.proto.spec.v1.FmBlock toProto(FmBlock block) {
+    return io.dlf.proto.spec.v1.FmBlock.newBuilder()
+        .setEnabled(block.enabled())
+        .setTokens(block.tokens())
+        .setRank(block.rank())
+        .setMlp(toProto(block.mlp()))
+        .setOutputActivation(toProto(block.outputActivation()))
+        .build();
+  }
+
+  private static io.dlf.proto.spec.v1.Mlp toProto(Mlp mlp) {
+    return io.dlf.proto.spec.v1.Mlp.newBuilder()
+        .addAllHidden(mlp.hidden())
+        .setBatchNorm(mlp.batchNorm())
+        .setActivation(toProto(mlp.activation()))
+        .build();
+  }
+
+  private static io.dlf.proto.spec.v1.Activation toProto(Activation activation) {
+    return io.dlf.proto.spec.v1.Activation.valueOf("ACTIVATION_" + activation.name());
+  }
+
+  // ---------------------------------------------------------------- from proto
+
+  /**
+   * Reads a proto spec. Throws {@link SpecException} naming every field that is missing, of an
+   * unknown value, or breaks a rule of {@link ModelSpec}.
+   */
+  public static ModelSpec fromProto(io.dlf.proto.spec.v1.ModelSpec proto) {
+    SpecProtos reader = new SpecProtos();
+    if (proto.getFormatVersion() == 0) {
+      reader.violations.add(new Violation("format_version",
+          "missing; set it to the spec format written for (this reader knows 1.." + ModelSpec.FORMAT_VERSION + ")"));
+    }
+    List<Feature> features = new ArrayList<>();
+    for (int i = 0; i < proto.getFeaturesCount(); i++) {
+      features.add(reader.feature("features[" + i + "]", proto.getFeatures(i)));
+    }
+    io.dlf.proto.spec.v1.Embedding e = proto.getEmbedding();
+    Embedding embedding = new Embedding(
+        e.hasDim() ? e.getDim() : Embedding.DEFAULT_DIM,
+        e.hasInitStddev() ? e.getInitStddev() : Embedding.DEFAULT_INIT_STDDEV);
+    Head head = proto.hasHead() ? reader.head(proto.getHead()) : Head.linear();
+    io.dlf.proto.spec.v1.Regularization r = proto.getRegularization();
+    Regularization regularization = new Regularization(r.getEmbeddingL2(), r.getNetL2());
+    Backbone backbone = switch (proto.getBackboneCase()) {
+      case DLF -> reader.dlf(proto.getDlf());
+      case BACKBONE_NOT_SET -> {
+        reader.violations.add(new Violation("backbone", "no backbone is set (expected one of: dlf)"));
+        yield null;
+      }
+    };
+    if (!reader.violations.isEmpty()) {
+      throw new SpecException(proto.getName(), reader.violations);
+    }
+    return new ModelSpec(proto.getFormatVersion(), proto.getName(), features, embedding, backbone, head,
+        regularization, proto.getDropout());
+  }
+
+  private Feature feature(String path, io.dlf.proto.spec.v1.Feature p) {
+    Feature d = Feature.categorical(p.getName());
+    FeatureKind kind = enumValue(path + ".kind", p.getKind(), FeatureKind.class, "", null);
+    return new Feature(
+        p.getName(),
+        kind == null ? d.kind() : kind,
+        p.hasMinCount() ? p.getMinCount() : d.minCount(),
+        p.hasTransform() ? enumValue(path + ".transform", p.getTransform(), NumericTransform.class, "NUMERIC_", d.transform()) : d.transform(),
+        p.hasFillValue() ? p.getFillValue() : d.fillValue(),
+        p.hasMaxLength() ? p.getMaxLength() : d.maxLength(),
+        p.hasPooling() ? enumValue(path + ".pooling", p.getPooling(), Pooling.class, "POOLING_", d.pooling()) : d.pooling(),
+        p.hasSeparator() ? p.getSeparator() : d.separator(),
+        p.getVocabularyFrom());
+  }
+
+  private Head head(io.dlf.proto.spec.v1.Head p) {
+    HeadKind kind = p.hasKind() ? enumValue("head.kind", p.getKind(), HeadKind.class, "", HeadKind.LINEAR) : HeadKind.LINEAR;
+    return new Head(kind, p.hasMlp() ? mlp("head.mlp", p.getMlp(), Mlp.of()) : Mlp.of());
+  }
+
+  private DlfBackbone dlf(io.dlf.proto.spec.v1.DlfBackbone p) {
+    DlfLayer d = DlfLayer.paper();
+    List<DlfLayer> layers = new ArrayList<>();
+    for (int i = 0; i < p.getLayersCount(); i++) {
+      String path = "dlf.layers[" + i + "]";
+      io.dlf.proto.spec.v1.DlfLayer l = p.getLayers(i);
+      layers.add(new DlfLayer(
+          l.hasLowRank() ? fmBlock(path + ".low_rank", l.getLowRank(), d.lowRank()) : d.lowRank(),
+          l.hasHighRank() ? fmBlock(path + ".high_rank", l.getHighRank(), d.highRank()) : d.highRank(),
+          l.hasImplicit() ? implicit(path + ".implicit", l.getImplicit(), d.implicit()) : d.implicit(),
+          l.hasFusion() ? fusion(path + ".fusion", l.getFusion(), d.fusion()) : d.fusion(),
+          l.hasResidual() ? residual(path + ".residual", l.getResidual(), d.residual()) : d.residual()));
+    }
+    FusionSite site = p.hasFusionSite()
+        ? enumValue("dlf.fusion_site", p.getFusionSite(), FusionSite.class, "", FusionSite.EVERY_LAYER)
+        : FusionSite.EVERY_LAYER;
+    return new DlfBackbone(layers, p.getInputsList(), site);
+  }
+
+  private FmBlock fmBlock(String path, io.dlf.proto.spec.v1.FmBlock p, FmBlock d) {
+    return new FmBlock(
+        p.hasEnabled() ? p.getEnabled() : d.enabled(),
+        p.hasTokens() ? p.getTokens() : d.tokens(),
+        p.hasRank() ? p.getRank() : d.rank(),
+        p.hasMlp() ? mlp(path + ".mlp", p.getMlp(), d.mlp()) : d.mlp(),
+        p.hasOutputActivation() ? activation(path + ".output_activation", p.getOutputActivation(), d.outputActivation())
+            : d.outputActivation());
+  }
+
+  private ImplicitBlock implicit(String path, io.dlf.proto.spec.v1.ImplicitBlock p, ImplicitBlock d) {
+    return new ImplicitBlock(
+        p.hasEnabled() ? p.getEnabled() : d.enabled(),
+        p.hasTokens() ? p.getTokens() : d.tokens(),
+        p.hasBias() ? p.getBias() : d.bias(),
+        p.hasOutputActivation() ? activation(path + ".output_activation", p.getOutputActivation(), d.outputActivation())
+            : d.outputActivation());
+  }
+
+  private Fusion fusion(String path, io.dlf.proto.spec.v1.Fusion p, Fusion d) {
+    return new Fusion(
+        p.hasKind() ? enumValue(path + ".kind", p.getKind(), FusionKind.class, "", d.kind()) : d.kind(),
+        p.hasHeads() ? p.getHeads() : d.heads(),
+        p.hasAttentionDim() ? p.getAttentionDim() : d.attentionDim(),
+        p.hasSublayers() ? p.getSublayers() : d.sublayers(),
+        p.hasKeepBlockOutputs() ? p.getKeepBlockOutputs() : d.keepBlockOutputs(),
+        p.hasMlp() ? mlp(path + ".mlp", p.getMlp(), d.mlp()) : d.mlp());
+  }
+
+  private Residual residual(String path, io.dlf.proto.spec.v1.Residual p, Residual d) {
+    return new Residual(
+        p.hasKind() ? enumValue(path + ".kind", p.getKind(), ResidualKind.class, "", d.kind()) : d.kind(),
+        p.hasSigmoidGate() ? p.getSigmoidGate() : d.sigmoidGate(),
+        p.hasLayerNormEpsilon() ? p.getLayerNormEpsilon() : d.layerNormEpsilon());
+  }
+
+  private Mlp mlp(String path, io.dlf.proto.spec.v1.Mlp p, Mlp d) {
+    return new Mlp(
+        p.getHiddenList(),
+        p.hasBatchNorm() ? p.getBatchNorm() : d.batchNorm(),
+        p.hasActivation() ? activation(path + ".activation", p.getActivation(), d.activation()) : d.activation());
+  }
+
+  private Activation activation(String path, io.dlf.proto.spec.v1.Activation p, Activation fallback) {
+    return enumValue(path, p, Activation.class, "ACTIVATION_", fallback);
+  }
+
+  /**
+   * Maps a proto enum to the domain enum of the same name (less the proto prefix). An unspecified
+   * or unknown value is a violation; {@code fallback} stands in so reading can go on.
+   */
+  private <E extends Enum<E>> E enumValue(
+      String path, ProtocolMessageEnum value, Class<E> type, String prefix, E fallback) {
+    String name = ((Enum<?>) value).name();
+    if (name.startsWith(prefix)) {
+      String bare = name.substring(prefix.length());
+      for (E candidate : type.getEnumConstants()) {
+        if (candidate.name().equals(bare)) {
+          return candidate;
+        }
+      }
+    }
+    String expected = Arrays.stream(type.getEnumConstants()).map(c -> prefix + c.name())
+        .collect(Collectors.joining(", "));
+    String given = name.equals("UNRECOGNIZED") ? "an unknown value" : name;
+    violations.add(new Violation(path, given + " is not allowed; expected one of " + expected));
+    return fallback;
+  }
+}

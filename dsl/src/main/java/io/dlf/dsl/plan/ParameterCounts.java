@@ -1,0 +1,79 @@
+package io.dlf.dsl.plan;
+
+import io.dlf.dsl.spec.Fusion;
+import io.dlf.dsl.spec.Mlp;
+import io.dlf.dsl.spec.Residual;
+import io.dlf.dsl.spec.ResidualKind;
+
+/**
+ * Parameter counts of the building blocks, written once here and checked against the compiled
+ * graph's variables by the compiler tests.
+ */
+public final class ParameterCounts {
+  private ParameterCounts() {}
+
+  /** Dense layer with bias. */
+  public static long dense(long in, long out) {
+    return in * out + out;
+  }
+
+  /** LayerNorm or BatchNorm affine parameters (gamma and beta). */
+  public static long norm(long width) {
+    return 2 * width;
+  }
+
+  /** Hidden layers of {@code mlp} over {@code in} inputs, then a dense output of {@code out}. */
+  public static long mlp(long in, Mlp mlp, long out) {
+    long total = 0;
+    long width = in;
+    for (int hidden : mlp.hidden()) {
+      total += dense(width, hidden) + (mlp.batchNorm() ? norm(hidden) : 0);
+      width = hidden;
+    }
+    return total + dense(width, out);
+  }
+
+  /** FM block: rank projection, LayerNorm over the n x R matrix, MLP to outTokens x dim, optional x0 alignment. */
+  public static long fmBlock(BlockPlan block, int rank, Mlp mlp, int fields, int dim) {
+    long interaction = (long) block.inputTokens() * rank;
+    long align = block.alignRawEmbeddings() ? (long) fields * block.inputTokens() : 0;
+    return align + interaction + norm(interaction)
+        + mlp(interaction, mlp, (long) block.outputTokens() * dim);
+  }
+
+  /** Implicit block: token mixing matrix, optional per-token bias. */
+  public static long implicitBlock(BlockPlan block, boolean bias, int dim) {
+    return (long) block.inputTokens() * block.outputTokens()
+        + (bias ? (long) block.outputTokens() * dim : 0);
+  }
+
+  /** Fusion of {@code blocks} block outputs holding {@code blockTokens} tokens in all. */
+  public static long fusion(Fusion fusion, int blocks, int blockTokens, int[] tokensPerBlock, int dim) {
+    return switch (fusion.kind()) {
+      case CONCAT -> 0;
+      case MLP -> mlp((long) blockTokens * dim, fusion.mlp(), (long) blockTokens * dim);
+      case GATE_POOL -> {
+        long align = 0;
+        for (int tokens : tokensPerBlock) {
+          align += (long) tokens * blockTokens;
+        }
+        yield align + dense((long) blocks * dim, blocks);
+      }
+      case ATTN_POOL -> (long) blockTokens * dim;
+      case NAF -> {
+        long da = fusion.attentionDim();
+        long perBlock = 3 * dim * da // W_Q, W_K, W_V
+            + dense((blocks - 1) * da, dim) // cross-attention output W_C
+            + dense(dim + da, dim); // aggregation W_F
+        yield perBlock * blocks * fusion.sublayers();
+      }
+    };
+  }
+
+  /** Residual path and the LayerNorm after the sum. */
+  public static long residual(Residual residual, int inputTokens, int outputTokens, boolean project, int dim) {
+    long projection = project ? (long) inputTokens * outputTokens : 0;
+    long gate = residual.kind() == ResidualKind.ELEMENTWISE_GATE ? (long) outputTokens * dim : 0;
+    return projection + gate + norm(dim);
+  }
+}

@@ -1,0 +1,73 @@
+package io.dlf.dsl.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.plan.ModelSummary;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * An immutable, validated model declaration: the features, the embedding layer, the backbone, the
+ * head, dropout and regularization. Constructing one checks every rule (see {@link SpecValidator})
+ * and throws {@link SpecException} naming each broken rule's block path, so a {@code ModelSpec}
+ * in hand is always a model that can be compiled.
+ *
+ * @param formatVersion the schema version of the spec's serialized forms
+ * @param dropout FuxiCTR's net_dropout, used in block MLPs, attention and the head
+ */
+public record ModelSpec(
+    int formatVersion,
+    String name,
+    List<Feature> features,
+    Embedding embedding,
+    Backbone backbone,
+    Head head,
+    Regularization regularization,
+    float dropout) {
+
+  /** The newest format this code reads and writes. */
+  public static final int FORMAT_VERSION = 1;
+
+  public ModelSpec {
+    requireNonNull(name, "name is null");
+    features = List.copyOf(requireNonNull(features, "features is null"));
+    requireNonNull(embedding, "embedding is null");
+    requireNonNull(backbone, "backbone is null");
+    requireNonNull(head, "head is null");
+    requireNonNull(regularization, "regularization is null");
+    SpecValidator.validate(formatVersion, name, features, embedding, backbone, head, regularization, dropout);
+  }
+
+  public static ModelSpecBuilder builder(String name) {
+    return new ModelSpecBuilder(name);
+  }
+
+  /** A builder holding this spec's values, for variations. */
+  public ModelSpecBuilder toBuilder() {
+    return new ModelSpecBuilder(this);
+  }
+
+  public Feature feature(String featureName) {
+    return features.stream()
+        .filter(f -> f.name().equals(featureName))
+        .findFirst()
+        .orElseThrow(() -> new NoSuchElementException("no feature '" + featureName + "' in " + name));
+  }
+
+  /** Every shape resolved. */
+  public ModelPlan plan() {
+    return ModelPlan.of(this);
+  }
+
+  /** Blocks, output shapes and non-embedding parameter counts. */
+  public ModelSummary summary() {
+    return plan().summary(Map.of());
+  }
+
+  /** As {@link #summary()}, with embedding parameters from the rows of each table (PAD and OOV included). */
+  public ModelSummary summary(Map<String, Integer> vocabularySizes) {
+    return plan().summary(vocabularySizes);
+  }
+}

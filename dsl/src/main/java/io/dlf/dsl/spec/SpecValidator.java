@@ -1,0 +1,217 @@
+package io.dlf.dsl.spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The rules of a model spec. Every violation is collected, each with its block path. */
+final class SpecValidator {
+  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  private final List<Violation> violations = new ArrayList<>();
+
+  private SpecValidator() {}
+
+  static void validate(
+      int formatVersion,
+      String name,
+      List<Feature> features,
+      Embedding embedding,
+      Backbone backbone,
+      Head head,
+      Regularization regularization,
+      float dropout) {
+    SpecValidator v = new SpecValidator();
+    if (formatVersion < 1 || formatVersion > ModelSpec.FORMAT_VERSION) {
+      v.fail("format_version", formatVersion + " is not a known format (this reader knows 1.."
+          + ModelSpec.FORMAT_VERSION + ")");
+    }
+    if (!MODEL_NAME.matcher(name).matches()) {
+      v.fail("name", "'" + name + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    Map<String, Feature> declared = v.checkFeatures(features);
+    v.checkEmbedding(embedding);
+    v.check(dropout >= 0 && dropout < 1, "dropout", dropout + " must be in [0, 1)");
+    v.checkNonNegative("regularization.embedding_l2", regularization.embeddingL2());
+    v.checkNonNegative("regularization.net_l2", regularization.netL2());
+    if (head.kind() == HeadKind.MLP) {
+      v.check(!head.mlp().hidden().isEmpty(), "head.mlp.hidden",
+          "an MLP head needs at least one hidden layer (use a linear head for none)");
+    }
+    v.checkMlp("head.mlp", head.mlp());
+    backbone.accept(new BackboneVisitor<Void>() {
+      @Override
+      public Void visitDlf(DlfBackbone dlf) {
+        v.checkDlf(dlf, declared);
+        return null;
+      }
+    });
+    if (!v.violations.isEmpty()) {
+      throw new SpecException(name, v.violations);
+    }
+  }
+
+  private Map<String, Feature> checkFeatures(List<Feature> features) {
+    check(!features.isEmpty(), "features", "at least one feature must be declared");
+    Map<String, Feature> declared = new HashMap<>();
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < features.size(); i++) {
+      Feature f = features.get(i);
+      String path = "features[" + i + "]";
+      if (!FEATURE_NAME.matcher(f.name()).matches()) {
+        fail(path + ".name", "'" + f.name() + "' must match " + FEATURE_NAME.pattern());
+      }
+      Integer previous = firstIndex.putIfAbsent(f.name(), i);
+      if (previous != null) {
+        fail(path + ".name", "duplicate feature name '" + f.name() + "' (also features[" + previous + "])");
+      }
+      declared.putIfAbsent(f.name(), f);
+      if (f.hasVocabulary()) {
+        check(f.minCount() >= 1, path + ".min_count", f.minCount() + " must be at least 1");
+      }
+      if (f.kind() == FeatureKind.SEQUENCE) {
+        check(f.maxLength() >= 1, path + ".max_length", f.maxLength() + " must be at least 1");
+        check(!f.separator().isEmpty(), path + ".separator", "a sequence needs a non-empty token separator");
+      }
+      if (f.kind() == FeatureKind.NUMERIC) {
+        check(Float.isFinite(f.fillValue()), path + ".fill_value", f.fillValue() + " must be finite");
+        check(f.vocabularyFrom().isEmpty(), path + ".vocabulary_from",
+            "numeric feature '" + f.name() + "' has no vocabulary to share");
+      }
+    }
+    for (int i = 0; i < features.size(); i++) {
+      Feature f = features.get(i);
+      if (f.vocabularyFrom().isEmpty() || f.kind() == FeatureKind.NUMERIC) {
+        continue;
+      }
+      String path = "features[" + i + "].vocabulary_from";
+      Feature owner = declared.get(f.vocabularyFrom());
+      if (owner == null) {
+        fail(path, "feature '" + f.vocabularyFrom() + "' is not declared");
+      } else if (owner.name().equals(f.name())) {
+        fail(path, "feature '" + f.name() + "' cannot share its own vocabulary");
+      } else if (!owner.hasVocabulary() || !owner.vocabularyFrom().isEmpty()) {
+        fail(path, "feature '" + owner.name()
+            + "' must be a categorical or sequence feature that owns its vocabulary");
+      }
+    }
+    return declared;
+  }
+
+  private void checkEmbedding(Embedding embedding) {
+    check(embedding.dim() >= 1, "embedding.dim", embedding.dim() + " must be at least 1");
+    check(Float.isFinite(embedding.initStddev()) && embedding.initStddev() > 0, "embedding.init_stddev",
+        embedding.initStddev() + " must be a positive number");
+  }
+
+  private void checkDlf(DlfBackbone dlf, Map<String, Feature> declared) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < dlf.inputs().size(); i++) {
+      String input = dlf.inputs().get(i);
+      String path = "dlf.inputs[" + i + "]";
+      if (!declared.containsKey(input)) {
+        fail(path, "feature '" + input + "' is used but not declared in features (declared: "
+            + String.join(", ", declared.keySet().stream().sorted().toList()) + ")");
+      }
+      check(seen.add(input), path, "feature '" + input + "' is listed twice");
+    }
+    if (dlf.layers().isEmpty()) {
+      fail("dlf.layers", "at least one layer is required");
+      return;
+    }
+    List<String> firstBlocks = enabledBlocks(dlf.layers().get(0));
+    for (int i = 0; i < dlf.layers().size(); i++) {
+      DlfLayer layer = dlf.layers().get(i);
+      String path = "dlf.layers[" + i + "]";
+      List<String> blocks = enabledBlocks(layer);
+      check(!blocks.isEmpty(), path, "at least one of high_rank, low_rank, implicit must be enabled");
+      checkFmBlock(path + ".high_rank", layer.highRank());
+      checkFmBlock(path + ".low_rank", layer.lowRank());
+      if (layer.implicit().enabled()) {
+        check(layer.implicit().tokens() >= 1, path + ".implicit.tokens",
+            layer.implicit().tokens() + " must be at least 1");
+      }
+      checkFusion(path + "." + layer.fusion().blockName(), layer.fusion(), blocks);
+      float eps = layer.residual().layerNormEpsilon();
+      check(Float.isFinite(eps) && eps > 0, path + ".residual.layer_norm_epsilon", eps + " must be positive");
+      if (dlf.fusionSite() == FusionSite.FINAL_ONLY) {
+        check(layer.fusion().kind() == FusionKind.CONCAT, path + ".fusion",
+            "with fusion_site FINAL_ONLY the streams are joined only before the head, so the layer fusion must be "
+                + "concat, not " + layer.fusion().blockName());
+        check(blocks.equals(firstBlocks), path, "with fusion_site FINAL_ONLY every layer must enable the same blocks "
+            + "as layers[0] " + firstBlocks + ", found " + blocks);
+      }
+    }
+  }
+
+  private static List<String> enabledBlocks(DlfLayer layer) {
+    List<String> blocks = new ArrayList<>();
+    if (layer.highRank().enabled()) {
+      blocks.add("high_rank");
+    }
+    if (layer.lowRank().enabled()) {
+      blocks.add("low_rank");
+    }
+    if (layer.implicit().enabled()) {
+      blocks.add("implicit");
+    }
+    return blocks;
+  }
+
+  private void checkFmBlock(String path, FmBlock block) {
+    if (!block.enabled()) {
+      return;
+    }
+    check(block.tokens() >= 1, path + ".tokens", block.tokens() + " must be at least 1");
+    check(block.rank() >= 1, path + ".rank", block.rank() + " must be at least 1");
+    checkMlp(path + ".mlp", block.mlp());
+  }
+
+  private void checkFusion(String path, Fusion fusion, List<String> blocks) {
+    switch (fusion.kind()) {
+      case NAF -> {
+        check(fusion.heads() >= 1, path + ".heads", fusion.heads() + " must be at least 1");
+        check(fusion.attentionDim() >= 1, path + ".attention_dim", fusion.attentionDim() + " must be at least 1");
+        if (fusion.heads() >= 1 && fusion.attentionDim() >= 1) {
+          check(fusion.attentionDim() % fusion.heads() == 0, path + ".heads",
+              fusion.heads() + " heads do not divide attention_dim " + fusion.attentionDim()
+                  + " (heads must divide the attention width)");
+        }
+        check(fusion.sublayers() >= 1, path + ".sublayers", fusion.sublayers() + " must be at least 1");
+        check(blocks.size() >= 2, path, "naf cross-attends between blocks and needs at least 2 enabled blocks, found "
+            + blocks.size() + " " + blocks);
+      }
+      case MLP -> {
+        check(!fusion.mlp().hidden().isEmpty(), path + ".mlp.hidden", "MLP fusion needs at least one hidden layer");
+        checkMlp(path + ".mlp", fusion.mlp());
+      }
+      case CONCAT, GATE_POOL, ATTN_POOL -> { }
+    }
+  }
+
+  private void checkMlp(String path, Mlp mlp) {
+    for (int i = 0; i < mlp.hidden().size(); i++) {
+      int width = mlp.hidden().get(i);
+      check(width >= 1, path + ".hidden[" + i + "]", width + " must be at least 1");
+    }
+  }
+
+  private void checkNonNegative(String path, float value) {
+    check(Float.isFinite(value) && value >= 0, path, value + " must be a non-negative number");
+  }
+
+  private void check(boolean ok, String path, String message) {
+    if (!ok) {
+      fail(path, message);
+    }
+  }
+
+  private void fail(String path, String message) {
+    violations.add(new Violation(path, message));
+  }
+}

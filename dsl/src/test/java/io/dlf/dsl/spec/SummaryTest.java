@@ -1,0 +1,64 @@
+package io.dlf.dsl.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dlf.dsl.Frappe;
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.plan.ModelSummary;
+import io.dlf.dsl.plan.SummaryRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+
+  @Test
+  void referencePresetOnFrappeHasThePublishedParameterCounts() {
+    ModelSpec spec = Frappe.declare(Presets.dlfReference()).build();
+    ModelSummary summary = spec.summary(Frappe.VOCABULARY_SIZES);
+
+    // dlf-model-reference.md §16: 14,463,905 non-embedding and 5,399 x 64 embedding parameters.
+    assertEquals(14_463_905L, summary.nonEmbeddingParameters());
+    assertEquals(345_536L, summary.embeddingParameters().orElseThrow());
+  }
+
+  @Test
+  void referencePresetShapesMatchTheReference() {
+    ModelSummary summary = Frappe.declare(Presets.dlfReference()).build().summary();
+    // every layer outputs 96 tokens of 64; each block 32 tokens
+    for (int layer = 0; layer < 3; layer++) {
+      assertEquals(List.of(96, 64), row(summary, "dlf.layers[" + layer + "].residual").outputShape());
+      assertEquals(List.of(32, 64), row(summary, "dlf.layers[" + layer + "].low_rank").outputShape());
+    }
+    assertEquals(1_175_760L, row(summary, "dlf.layers[0].high_rank").parameters());
+    assertEquals(3_147_777L, row(summary, "head").parameters());
+    assertEquals(-1L, row(summary, "embedding").parameters(), "unknown without vocabulary sizes");
+  }
+
+  @Test
+  void paperPresetDoublesTokensThroughNaf() {
+    ModelSummary summary = Frappe.declare(Presets.dlfPaper()).build().summary();
+    assertEquals(List.of(192, 64), row(summary, "dlf.layers[0].naf").outputShape());
+    assertEquals(List.of(192, 64), row(summary, "dlf.layers[2].residual").outputShape());
+  }
+
+  @Test
+  void finalOnlyFusionKeepsOneStreamPerBlock() {
+    ModelSummary summary = Frappe.declare(Presets.named("dlf-paper-no-naf")).build().summary();
+    assertEquals(List.of(32, 64), row(summary, "dlf.layers[2].residual_high_rank").outputShape());
+    assertEquals(List.of(32, 64), row(summary, "dlf.layers[2].residual_implicit").outputShape());
+    // the head reads the three streams' 96 tokens
+    assertEquals(96L * 64 + 1, row(summary, "head").parameters());
+  }
+
+  @Test
+  void tableListsEveryBlock() {
+    String table = Frappe.declare(Presets.dlfReference()).build().summary(Frappe.VOCABULARY_SIZES).table();
+    assertEquals(true, table.contains("dlf.layers[1].implicit"), table);
+    assertEquals(true, table.contains("non-embedding parameters: 14,463,905"), table);
+  }
+
+  private static SummaryRow row(ModelSummary summary, String path) {
+    return summary.rows().stream().filter(r -> r.path().equals(path)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + path + " in\n" + summary.table()));
+  }
+}
