@@ -1,0 +1,136 @@
+package io.dlf.dsl.compile;
+
+import io.dlf.dsl.plan.BlockPlan;
+import io.dlf.dsl.plan.BlockRole;
+import io.dlf.dsl.plan.DlfPlan;
+import io.dlf.dsl.plan.LayerPlan;
+import io.dlf.dsl.plan.StreamPlan;
+import io.dlf.dsl.spec.DlfLayer;
+import io.dlf.dsl.spec.FmBlock;
+import io.dlf.dsl.spec.FusionSite;
+import io.dlf.dsl.spec.ImplicitBlock;
+import io.dlf.dsl.spec.Residual;
+import io.dlf.dsl.spec.ResidualKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The DLF backbone, built exactly as its {@link DlfPlan} resolves it. Tokens are {@code [B, n, D]};
+ * block outputs are concatenated in {@link BlockRole} order (high-rank, low-rank, implicit).
+ */
+final class DlfNetwork {
+  private static final float FM_LAYER_NORM_EPSILON = 1e-5f;
+
+  private final Layers tower;
+  private final DlfPlan plan;
+  private final Operand<TFloat32> raw;
+
+  private DlfNetwork(Layers tower, DlfPlan plan, Operand<TFloat32> raw) {
+    this.tower = tower;
+    this.plan = plan;
+    this.raw = raw;
+  }
+
+  /** E(1) {@code [B, F, D]} to the last layer's tokens {@code [B, N, D]}. */
+  static Operand<TFloat32> build(Layers tower, DlfPlan plan, Operand<TFloat32> e1) {
+    return new DlfNetwork(tower, plan, e1).build();
+  }
+
+  private Operand<TFloat32> build() {
+    if (plan.site() == FusionSite.EVERY_LAYER) {
+      Operand<TFloat32> x = raw;
+      for (LayerPlan layer : plan.layers()) {
+        StreamPlan stream = layer.streams().get(0);
+        List<Operand<TFloat32>> blocks = blocks(layer, stream, x);
+        Operand<TFloat32> fused = Fusions.fuse(tower.at(layer.path() + "." + layer.spec().fusion().blockName()),
+            layer.spec().fusion(), stream, blocks, plan.dim());
+        x = residual(layer, stream, x, fused);
+      }
+      return x;
+    }
+    int streams = plan.layers().get(0).streams().size();
+    List<Operand<TFloat32>> xs = new ArrayList<>(java.util.Collections.nCopies(streams, raw));
+    for (LayerPlan layer : plan.layers()) {
+      for (int s = 0; s < streams; s++) {
+        StreamPlan stream = layer.streams().get(s);
+        Operand<TFloat32> z = blocks(layer, stream, xs.get(s)).get(0);
+        xs.set(s, residual(layer, stream, xs.get(s), z));
+      }
+    }
+    return tower.tf().concat(xs, tower.tf().constant(1));
+  }
+
+  private List<Operand<TFloat32>> blocks(LayerPlan layer, StreamPlan stream, Operand<TFloat32> x) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    DlfLayer spec = layer.spec();
+    for (BlockPlan block : stream.blocks()) {
+      Layers at = tower.at(DlfPlan.blockPath(layer, block));
+      out.add(switch (block.role()) {
+        case HIGH_RANK -> fmBlock(at, block, spec.highRank(), x, x);
+        case LOW_RANK -> fmBlock(at, block, spec.lowRank(), x, alignedRaw(at, block));
+        case IMPLICIT -> implicitBlock(at, block, spec.implicit(), x);
+      });
+    }
+    return out;
+  }
+
+  /** E(1) with as many tokens as the block's input: itself, or projected by a learned P. */
+  private Operand<TFloat32> alignedRaw(Layers at, BlockPlan block) {
+    if (!block.alignRawEmbeddings()) {
+      return raw;
+    }
+    return at.tokenMix("align", raw, plan.fields(), block.inputTokens(), Initializer.kaimingUniform());
+  }
+
+  /**
+   * {@code M[i, r] = sum_j <left_i, x_j> W[j, r]}, computed as {@code left (x^T W)} without the
+   * n x n Gram matrix; then LayerNorm over the flattened n x R matrix and an MLP to the output tokens.
+   */
+  private Operand<TFloat32> fmBlock(Layers at, BlockPlan block, FmBlock spec, Operand<TFloat32> x, Operand<TFloat32> left) {
+    Ops tf = at.tf();
+    int n = block.inputTokens();
+    int dim = plan.dim();
+    long width = (long) n * spec.rank();
+    Operand<TFloat32> w = at.weight("w", Shape.of(n, spec.rank()), Initializer.kaimingUniform());
+    Operand<TFloat32> projected = tf.linalg.einsum(List.of(x, w), "bnd,nr->bdr");
+    Operand<TFloat32> interactions = tf.linalg.einsum(List.of(left, projected), "bid,bdr->bir");
+    Operand<TFloat32> flat = tf.reshape(interactions, tf.constant(new long[] {-1, width}));
+    Operand<TFloat32> normalized = at.layerNorm("ln", flat, width, FM_LAYER_NORM_EPSILON);
+    Operand<TFloat32> out = at.mlp("mlp", normalized, width, spec.mlp(), (long) block.outputTokens() * dim);
+    return at.activation(spec.outputActivation(),
+        tf.reshape(out, tf.constant(new long[] {-1, block.outputTokens(), dim})));
+  }
+
+  private Operand<TFloat32> implicitBlock(Layers at, BlockPlan block, ImplicitBlock spec, Operand<TFloat32> x) {
+    Operand<TFloat32> z = at.tokenMix("w", x, block.inputTokens(), block.outputTokens(), Initializer.kaimingUniform());
+    if (spec.bias()) {
+      z = at.tf().math.add(z, at.weight("b", Shape.of(block.outputTokens(), plan.dim()), Initializer.zeros()));
+    }
+    return at.activation(spec.outputActivation(), z);
+  }
+
+  /** {@code LN_D(z + R(x))}: the skip path, optionally projected and gated, then a per-token LayerNorm. */
+  private Operand<TFloat32> residual(LayerPlan layer, StreamPlan stream, Operand<TFloat32> x, Operand<TFloat32> z) {
+    Layers at = tower.at(DlfPlan.residualPath(layer, stream));
+    Ops tf = at.tf();
+    Residual spec = layer.spec().residual();
+    Operand<TFloat32> sum = z;
+    if (spec.kind() != ResidualKind.NONE) {
+      Operand<TFloat32> skip = stream.projectResidual()
+          ? at.tokenMix("proj", x, stream.inputTokens(), stream.fusedTokens(), Initializer.kaimingUniform())
+          : x;
+      if (spec.kind() == ResidualKind.ELEMENTWISE_GATE) {
+        // A linear gate starts at 1 (a plain residual); a sigmoid gate starts at 0.5.
+        Operand<TFloat32> gate = at.weight("gate", Shape.of(stream.fusedTokens(), plan.dim()),
+            spec.sigmoidGate() ? Initializer.zeros() : Initializer.ones());
+        skip = tf.math.mul(skip, spec.sigmoidGate() ? tf.math.sigmoid(gate) : gate);
+      }
+      sum = tf.math.add(z, skip);
+    }
+    return at.layerNorm("ln", sum, plan.dim(), spec.layerNormEpsilon());
+  }
+}

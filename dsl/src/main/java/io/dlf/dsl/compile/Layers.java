@@ -1,0 +1,202 @@
+package io.dlf.dsl.compile;
+
+import io.dlf.dsl.spec.Activation;
+import io.dlf.dsl.spec.Mlp;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Neural-network building blocks at one block path of one tower. Ops go into a name scope made
+ * from the path; variables are named {@code <path>.<local>} and shared across towers.
+ */
+final class Layers {
+  private static final float BATCH_NORM_EPSILON = 1e-5f;
+  private static final float BATCH_NORM_MOMENTUM = 0.1f;
+
+  private final Ops tf;
+  private final Parameters params;
+  private final TowerState tower;
+  private final String prefix;
+
+  private Layers(Ops tf, Parameters params, TowerState tower, String prefix) {
+    this.tf = tf;
+    this.params = params;
+    this.tower = tower;
+    this.prefix = prefix;
+  }
+
+  /** The layers of a tower whose ops go under {@code towerOps}' scope. */
+  static Layers tower(Ops towerOps, Parameters params, TowerState tower) {
+    return new Layers(towerOps, params, tower, "");
+  }
+
+  /** Layers at a block path such as {@code dlf.layers[0].high_rank}. */
+  Layers at(String path) {
+    String name = variableName(path);
+    return new Layers(tf.withSubScope(name), params, tower, name);
+  }
+
+  /** A path as a TensorFlow name: {@code dlf.layers[0].naf} becomes {@code dlf.layers_0.naf}. */
+  static String variableName(String path) {
+    return path.replace("[", "_").replace("]", "");
+  }
+
+  Ops tf() {
+    return tf;
+  }
+
+  TowerState tower() {
+    return tower;
+  }
+
+  Variable<TFloat32> weight(String local, Shape shape, Initializer init) {
+    return params.get(qualified(local), Parameters.Kind.NET, shape, init);
+  }
+
+  Variable<TFloat32> embeddingTable(String local, Shape shape, Initializer init) {
+    return params.get(qualified(local), Parameters.Kind.EMBEDDING, shape, init);
+  }
+
+  private String qualified(String local) {
+    return prefix.isEmpty() ? local : prefix + "." + local;
+  }
+
+  /** {@code x [B, in] -> [B, out]} with a Xavier-normal kernel and a zero bias. */
+  Operand<TFloat32> dense(String local, Operand<TFloat32> x, long in, long out) {
+    Variable<TFloat32> kernel = weight(local + ".w", Shape.of(in, out), Initializer.xavierNormal());
+    Variable<TFloat32> bias = weight(local + ".b", Shape.of(out), Initializer.zeros());
+    return tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias);
+  }
+
+  /** The same dense layer on every token: {@code x [B, n, in] -> [B, n, out]}. */
+  Operand<TFloat32> tokenDense(String local, Operand<TFloat32> x, long n, long in, long out) {
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, in}));
+    return tf.reshape(dense(local, flat, in, out), tf.constant(new long[] {-1, n, out}));
+  }
+
+  /** A bias-free projection of every token: {@code x [B, n, in] -> [B, n, out]}. */
+  Operand<TFloat32> tokenProjection(String local, Operand<TFloat32> x, long n, long in, long out) {
+    Variable<TFloat32> kernel = weight(local, Shape.of(in, out), Initializer.xavierNormal());
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, in}));
+    return tf.reshape(tf.linalg.matMul(flat, kernel), tf.constant(new long[] {-1, n, out}));
+  }
+
+  /**
+   * The hidden layers of {@code mlp} on {@code x [B, in]}: dense, optional batch norm, activation,
+   * dropout. Returns the last hidden activation; its width is {@link #width(long, Mlp)}.
+   */
+  Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp) {
+    Operand<TFloat32> h = x;
+    long width = in;
+    for (int i = 0; i < mlp.hidden().size(); i++) {
+      int next = mlp.hidden().get(i);
+      h = dense(local + ".hidden_" + i, h, width, next);
+      if (mlp.batchNorm()) {
+        h = batchNorm(local + ".bn_" + i, h, next);
+      }
+      h = dropout(activation(mlp.activation(), h));
+      width = next;
+    }
+    return h;
+  }
+
+  /** The width after the hidden layers of {@code mlp} over {@code in} inputs. */
+  static long width(long in, Mlp mlp) {
+    List<Integer> hidden = mlp.hidden();
+    return hidden.isEmpty() ? in : hidden.get(hidden.size() - 1);
+  }
+
+  /** Hidden layers then a dense output layer without activation. */
+  Operand<TFloat32> mlp(String local, Operand<TFloat32> x, long in, Mlp mlp, long out) {
+    Operand<TFloat32> h = mlpHidden(local, x, in, mlp);
+    return dense(local + ".out", h, width(in, mlp), out);
+  }
+
+  Operand<TFloat32> activation(Activation activation, Operand<TFloat32> x) {
+    return switch (activation) {
+      case NONE -> x;
+      case RELU -> tf.nn.relu(x);
+      case SIGMOID -> tf.math.sigmoid(x);
+      case TANH -> tf.math.tanh(x);
+      case SILU -> tf.math.mul(x, tf.math.sigmoid(x));
+      case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
+          tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
+    };
+  }
+
+  /** LayerNorm over the last axis (of size {@code width}) with learned gamma and beta. */
+  Operand<TFloat32> layerNorm(String local, Operand<TFloat32> x, long width, float epsilon) {
+    Operand<TFloat32> gamma = weight(local + ".gamma", Shape.of(width), Initializer.ones());
+    Operand<TFloat32> beta = weight(local + ".beta", Shape.of(width), Initializer.zeros());
+    Operand<org.tensorflow.types.TInt32> last = tf.constant(new int[] {-1});
+    Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
+    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), last, Mean.keepDims(true));
+    Operand<TFloat32> normalized = tf.math.mul(tf.math.sub(x, mean),
+        tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
+    return tf.math.add(tf.math.mul(normalized, gamma), beta);
+  }
+
+  /**
+   * BatchNorm over the batch axis of {@code x [B, width]}: batch statistics while training (with
+   * PyTorch's running averages, momentum 0.1, unbiased running variance), running ones otherwise.
+   */
+  Operand<TFloat32> batchNorm(String local, Operand<TFloat32> x, long width) {
+    Operand<TFloat32> gamma = weight(local + ".gamma", Shape.of(width), Initializer.ones());
+    Operand<TFloat32> beta = weight(local + ".beta", Shape.of(width), Initializer.zeros());
+    Variable<TFloat32> runningMean = params.get(qualified(local + ".running_mean"), Parameters.Kind.STATE,
+        Shape.of(width), Initializer.zeros());
+    Variable<TFloat32> runningVar = params.get(qualified(local + ".running_var"), Parameters.Kind.STATE,
+        Shape.of(width), Initializer.ones());
+    Operand<TFloat32> mean;
+    Operand<TFloat32> variance;
+    if (tower.training()) {
+      Operand<org.tensorflow.types.TInt32> batchAxis = tf.constant(new int[] {0});
+      mean = tf.math.mean(x, batchAxis);
+      variance = tf.math.mean(tf.math.squaredDifference(x, mean), batchAxis);
+      Operand<TFloat32> n = tf.dtypes.cast(tf.shape.size(tf.shape(x), tf.constant(0)), TFloat32.class);
+      Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(1f))));
+      tower.addStateUpdate(tf.assign(runningMean, movingAverage(runningMean, mean)));
+      tower.addStateUpdate(tf.assign(runningVar, movingAverage(runningVar, unbiased)));
+    } else {
+      mean = runningMean;
+      variance = runningVar;
+    }
+    Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(BATCH_NORM_EPSILON))));
+    return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
+  }
+
+  private Operand<TFloat32> movingAverage(Operand<TFloat32> running, Operand<TFloat32> batch) {
+    return tf.math.add(tf.math.mul(running, tf.constant(1f - BATCH_NORM_MOMENTUM)),
+        tf.math.mul(batch, tf.constant(BATCH_NORM_MOMENTUM)));
+  }
+
+  /** Inverted dropout at the tower's rate while training; the identity otherwise. */
+  Operand<TFloat32> dropout(Operand<TFloat32> x) {
+    return dropout(x, tower.dropout());
+  }
+
+  Operand<TFloat32> dropout(Operand<TFloat32> x, float rate) {
+    if (!tower.training() || rate <= 0f) {
+      return x;
+    }
+    Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x), TFloat32.class,
+        RandomUniform.seed(tower.seed()), RandomUniform.seed2(tower.nextDropoutSeed()));
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant(rate)), TFloat32.class);
+    return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+  }
+
+  /**
+   * Token mixing {@code (W * X)[b, j, :] = sum_i W[i, j] X[b, i, :]}: {@code x [B, n, D] -> [B, m, D]},
+   * a linear map along the token axis shared across channels.
+   */
+  Operand<TFloat32> tokenMix(String local, Operand<TFloat32> x, long n, long m, Initializer init) {
+    Variable<TFloat32> w = weight(local, Shape.of(n, m), init);
+    return tf.linalg.einsum(List.of(x, w), "bnd,nm->bmd");
+  }
+}

@@ -1,0 +1,204 @@
+package io.dlf.dsl.compile;
+
+import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.spec.Regularization;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A model compiled for training: encoded-input and label placeholders, a training tower whose loss
+ * is mean binary cross-entropy plus the spec's L2 terms, Adam with global-norm clipping over every
+ * trainable variable, and an inference tower (no dropout, running batch statistics) for evaluation.
+ * Every variable is a ref variable with a flat name, so {@code Session.save} checkpoints the model
+ * and the optimizer state, and an inference-only graph can restore the model from it.
+ */
+public final class TrainingGraph implements AutoCloseable {
+  public static final String LEARNING_RATE = "learning_rate";
+  public static final String LABELS = "labels";
+  static final String STEP = "optimizer.step";
+
+  private final Graph graph;
+  private final ModelPlaceholders inputs;
+  private final Placeholder<TFloat32> labels;
+  private final Placeholder<TFloat32> learningRate;
+  private final Operand<TFloat32> logLoss;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> probability;
+  private final Op trainStep;
+  private final Parameters parameters;
+
+  private TrainingGraph(Graph graph, ModelPlaceholders inputs, Placeholder<TFloat32> labels,
+      Placeholder<TFloat32> learningRate, Operand<TFloat32> logLoss, Operand<TFloat32> loss,
+      Operand<TFloat32> probability, Op trainStep, Parameters parameters) {
+    this.graph = graph;
+    this.inputs = inputs;
+    this.labels = labels;
+    this.learningRate = learningRate;
+    this.logLoss = logLoss;
+    this.loss = loss;
+    this.probability = probability;
+    this.trainStep = trainStep;
+    this.parameters = parameters;
+  }
+
+  /**
+   * Compiles {@code plan}. Throws {@link GraphCompilationException} if an op between a trainable
+   * variable and the loss has no gradient.
+   */
+  public static TrainingGraph build(ModelPlan plan, FieldLayout layout, long seed, OptimizerSettings optimizer) {
+    Graph graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      ModelPlaceholders inputs = ModelPlaceholders.create(tf, layout);
+      Placeholder<TFloat32> labels = tf.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      Placeholder<TFloat32> learningRate = tf.withName(LEARNING_RATE).placeholder(TFloat32.class,
+          Placeholder.shape(Shape.scalar()));
+      Parameters params = new Parameters(tf, seed);
+
+      Tower train = Tower.build(tf.withSubScope("train"), params, plan, layout, inputs.asInputs(), true);
+      Operand<TFloat32> logLoss = tf.withName("log_loss").identity(binaryCrossEntropy(tf, train.logit(), labels));
+      Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, regularization(tf, params, plan.spec().regularization()));
+      Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, inputs.asInputs(), false);
+      Operand<TFloat32> probability = tf.withName("probability").math.sigmoid(infer.logit());
+
+      List<Parameters.Parameter> trainable = params.trainable();
+      GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
+      Output<?>[] grads = graph.addGradients(loss.asOutput(),
+          trainable.stream().map(p -> p.variable().asOutput()).toArray(Output<?>[]::new));
+      Op trainStep = minimize(tf.withSubScope("optimizer"), trainable, clip(tf, grads, optimizer.clipNorm()),
+          learningRate, optimizer, train.stateUpdates());
+      return new TrainingGraph(graph, inputs, labels, learningRate, logLoss, loss, probability, trainStep, params);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** Mean of {@code max(z, 0) - z y + log(1 + exp(-|z|))}: BCE on logits, stable for any z. */
+  static Operand<TFloat32> binaryCrossEntropy(Ops tf, Operand<TFloat32> logit, Operand<TFloat32> labels) {
+    Operand<TFloat32> perExample = tf.math.add(
+        tf.math.sub(tf.nn.relu(logit), tf.math.mul(logit, labels)),
+        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logit)))));
+    return tf.math.mean(perExample, tf.constant(0));
+  }
+
+  /** {@code (l_emb / 2) ||T||^2} over the embedding tables plus {@code (l_net / 2) ||W||^2} over the rest. */
+  private static Operand<TFloat32> regularization(Ops tf, Parameters params, Regularization spec) {
+    Operand<TFloat32> total = tf.constant(0f);
+    total = addL2(tf, total, params.ofKind(Parameters.Kind.EMBEDDING), spec.embeddingL2());
+    return addL2(tf, total, params.ofKind(Parameters.Kind.NET), spec.netL2());
+  }
+
+  private static Operand<TFloat32> addL2(Ops tf, Operand<TFloat32> total, List<Parameters.Parameter> params, float lambda) {
+    if (lambda == 0f) {
+      return total;
+    }
+    Operand<TFloat32> sum = total;
+    for (Parameters.Parameter p : params) {
+      sum = tf.math.add(sum, tf.math.mul(tf.nn.l2Loss(p.variable()), tf.constant(lambda)));
+    }
+    return sum;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Operand<TFloat32>> clip(Ops tf, Output<?>[] grads, float clipNorm) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (Output<?> g : grads) {
+      out.add((Output<TFloat32>) g);
+    }
+    if (clipNorm <= 0f) {
+      return out;
+    }
+    Operand<TFloat32> squares = null;
+    for (Operand<TFloat32> g : out) {
+      Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
+      squares = squares == null ? s : tf.math.add(squares, s);
+    }
+    Operand<TFloat32> norm = tf.withName("gradient_norm").math.sqrt(squares);
+    Operand<TFloat32> scale = tf.math.div(tf.constant(clipNorm), tf.math.maximum(norm, tf.constant(clipNorm)));
+    List<Operand<TFloat32>> clipped = new ArrayList<>();
+    for (Operand<TFloat32> g : out) {
+      clipped.add(tf.math.mul(g, scale));
+    }
+    return clipped;
+  }
+
+  /** One Adam step over every trainable variable, then the step counter and running statistics. */
+  private static Op minimize(Ops tf, List<Parameters.Parameter> trainable, List<Operand<TFloat32>> grads,
+      Operand<TFloat32> learningRate, OptimizerSettings settings, List<Op> stateUpdates) {
+    Ops init = tf.withInitScope();
+    Variable<TFloat32> step = tf.withName(STEP).variable(init.constant(0f));
+    Operand<TFloat32> t = tf.math.add(step, tf.constant(1f));
+    Operand<TFloat32> beta1 = tf.constant(settings.beta1());
+    Operand<TFloat32> beta2 = tf.constant(settings.beta2());
+    Operand<TFloat32> beta1Power = tf.math.pow(beta1, t);
+    Operand<TFloat32> beta2Power = tf.math.pow(beta2, t);
+    Operand<TFloat32> epsilon = tf.constant(settings.epsilon());
+    List<Op> applies = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      Parameters.Parameter p = trainable.get(i);
+      Variable<TFloat32> m = tf.withName(p.name() + ".adam_m").variable(Initializer.zeros().create(init, p.shape(), 0, 0));
+      Variable<TFloat32> v = tf.withName(p.name() + ".adam_v").variable(Initializer.zeros().create(init, p.shape(), 0, 0));
+      applies.add(tf.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate, beta1, beta2, epsilon,
+          grads.get(i)));
+    }
+    Op advance = tf.withControlDependencies(applies).assignAdd(step, tf.constant(1f));
+    List<Op> all = new ArrayList<>(stateUpdates);
+    all.add(advance);
+    return tf.withControlDependencies(all).withName("train_step").noOp();
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public ModelPlaceholders inputs() {
+    return inputs;
+  }
+
+  public Placeholder<TFloat32> labels() {
+    return labels;
+  }
+
+  public Placeholder<TFloat32> learningRate() {
+    return learningRate;
+  }
+
+  /** The mean binary cross-entropy of the batch, before regularization. */
+  public Operand<TFloat32> logLoss() {
+    return logLoss;
+  }
+
+  /** What is minimized: log loss plus the L2 terms. */
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  /** {@code [B]} click probabilities from the inference tower. */
+  public Operand<TFloat32> probability() {
+    return probability;
+  }
+
+  /** Runs one optimizer step (feed inputs, labels and the learning rate). */
+  public Op trainStep() {
+    return trainStep;
+  }
+
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}
