@@ -29,24 +29,48 @@ public final class Presets {
   public static final String DLF_PAPER = "dlf-paper";
   public static final String DLF_REFERENCE = "dlf-reference";
 
-  private static final int LAYERS = 3;
-  private static final int DIM = 64;
-
   private Presets() {}
 
+  /**
+   * The sizes of a DLF preset: embedding dim D (also NAF's attention width), layers, tokens per
+   * block, FM rank and the hidden width of block MLPs (and of the reference preset's head).
+   */
+  public record Size(int dim, int layers, int tokens, int rank, int hidden) {
+
+    /** The released code's effective sizes (about 14.5M non-embedding parameters on Frappe). */
+    public static Size reference() {
+      return new Size(64, 3, DlfLayer.TOKENS, DlfLayer.RANK, DlfLayer.HIDDEN);
+    }
+
+    DlfLayer resize(DlfLayer layer) {
+      return layer
+          .lowRank(layer.lowRank().tokens(tokens).rank(rank).mlp(layer.lowRank().mlp().hidden(hidden)))
+          .highRank(layer.highRank().tokens(tokens).rank(rank).mlp(layer.highRank().mlp().hidden(hidden)))
+          .implicit(layer.implicit().tokens(tokens))
+          .fusion(layer.fusion().attentionDim(dim));
+    }
+  }
+
   public static ModelSpecBuilder dlfPaper() {
-    DlfLayer layer = DlfLayer.paper();
+    return dlfPaper(Size.reference());
+  }
+
+  public static ModelSpecBuilder dlfPaper(Size size) {
     return ModelSpec.builder(DLF_PAPER)
-        .embeddingDim(DIM)
-        .backbone(DlfBackbone.of(LAYERS, layer.fusion(layer.fusion().attentionDim(DIM))))
+        .embeddingDim(size.dim())
+        .backbone(DlfBackbone.of(size.layers(), size.resize(DlfLayer.paper())))
         .head(Head.linear());
   }
 
   public static ModelSpecBuilder dlfReference() {
+    return dlfReference(Size.reference());
+  }
+
+  public static ModelSpecBuilder dlfReference(Size size) {
     return ModelSpec.builder(DLF_REFERENCE)
-        .embeddingDim(DIM)
-        .backbone(DlfBackbone.of(LAYERS, DlfLayer.reference()))
-        .head(Head.mlp(Mlp.of(DlfLayer.HIDDEN)));
+        .embeddingDim(size.dim())
+        .backbone(DlfBackbone.of(size.layers(), size.resize(DlfLayer.reference())))
+        .head(Head.mlp(Mlp.of(size.hidden())));
   }
 
   /** Every preset name {@link #named} accepts. */
@@ -58,18 +82,23 @@ public final class Presets {
     return names;
   }
 
-  /** The preset of that name, e.g. {@code dlf-paper-no-rli}. */
+  /** The preset of that name, e.g. {@code dlf-paper-no-rli}, at the reference sizes. */
   public static ModelSpecBuilder named(String name) {
+    return named(name, Size.reference());
+  }
+
+  /** The preset of that name at the given sizes. */
+  public static ModelSpecBuilder named(String name, Size size) {
     String key = name.toLowerCase(Locale.ROOT);
     if (key.equals(DLF_REFERENCE)) {
-      return dlfReference();
+      return dlfReference(size);
     }
     if (key.equals(DLF_PAPER)) {
-      return dlfPaper();
+      return dlfPaper(size);
     }
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {
-        return dlfPaper().name(key).dlf(ablation::apply);
+        return dlfPaper(size).name(key).dlf(ablation::apply);
       }
     }
     throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: " + String.join(", ", names()));

@@ -8,9 +8,13 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
-/** The fusion of a layer's block outputs {@code Z_b [B, n_b, D]} into the layer's tokens. */
+/**
+ * The fusion of a layer's block outputs {@code Z_b} (dim-major {@code [B, D, n_b]}) into the
+ * layer's dim-major tokens.
+ */
 final class Fusions {
   private Fusions() {}
 
@@ -18,21 +22,17 @@ final class Fusions {
     Ops tf = at.tf();
     int total = stream.blockTokens();
     return switch (fusion.kind()) {
-      case CONCAT -> concatTokens(tf, blocks);
+      case CONCAT -> Tokens.concat(tf, blocks);
       case MLP -> {
         long width = (long) total * dim;
-        Operand<TFloat32> flat = tf.reshape(concatTokens(tf, blocks), tf.constant(new long[] {-1, width}));
+        Operand<TFloat32> flat = tf.reshape(Tokens.concat(tf, blocks), tf.constant(new long[] {-1, width}));
         Operand<TFloat32> out = at.mlp("mlp", flat, width, fusion.mlp(), width);
-        yield tf.reshape(out, tf.constant(new long[] {-1, total, dim}));
+        yield tf.reshape(out, tf.constant(new long[] {-1, dim, total}));
       }
       case GATE_POOL -> gatePool(at, stream, blocks, dim);
-      case ATTN_POOL -> attentionPool(at, concatTokens(tf, blocks), total, dim);
+      case ATTN_POOL -> attentionPool(at, Tokens.concat(tf, blocks), total, dim);
       case NAF -> naf(at, fusion, stream, blocks, dim);
     };
-  }
-
-  static Operand<TFloat32> concatTokens(Ops tf, List<Operand<TFloat32>> blocks) {
-    return blocks.size() == 1 ? blocks.get(0) : tf.concat(blocks, tf.constant(1));
   }
 
   /**
@@ -45,14 +45,14 @@ final class Fusions {
     int total = stream.blockTokens();
     List<Operand<TFloat32>> means = new ArrayList<>();
     for (Operand<TFloat32> z : blocks) {
-      means.add(tf.math.mean(z, tf.constant(new int[] {1})));
+      means.add(tf.math.mean(z, tf.constant(new int[] {2})));
     }
     Operand<TFloat32> summary = means.size() == 1 ? means.get(0) : tf.concat(means, tf.constant(1));
     Operand<TFloat32> gates = tf.nn.softmax(at.dense("gate", summary, (long) k * dim, k));
     Operand<TFloat32> out = null;
     for (int b = 0; b < k; b++) {
       BlockPlan block = stream.blocks().get(b);
-      Operand<TFloat32> aligned = at.tokenMix("align_" + block.role().pathName(), blocks.get(b),
+      Operand<TFloat32> aligned = at.tokenMix("align_" + block.role().pathName(), blocks.get(b), dim,
           block.outputTokens(), total, Initializer.kaimingUniform());
       Operand<TFloat32> gate = tf.reshape(tf.gather(gates, tf.constant(b), tf.constant(1)), tf.constant(new long[] {-1, 1, 1}));
       Operand<TFloat32> term = tf.math.mul(aligned, gate);
@@ -65,18 +65,19 @@ final class Fusions {
   private static Operand<TFloat32> attentionPool(Layers at, Operand<TFloat32> tokens, int total, int dim) {
     Ops tf = at.tf();
     Operand<TFloat32> queries = at.weight("queries", Shape.of(total, dim), Initializer.normal(1f));
-    Operand<TFloat32> scores = tf.math.mul(tf.linalg.einsum(List.of(queries, tokens), "qd,bnd->bqn"),
+    Operand<TFloat32> scores = tf.math.mul(tf.linalg.einsum(List.of(tf.identity(queries), tokens), "qd,bdn->bqn"),
         tf.constant((float) (1 / Math.sqrt(dim))));
     Operand<TFloat32> weights = at.dropout(tf.nn.softmax(scores));
-    return tf.linalg.einsum(List.of(weights, tokens), "bqn,bnd->bqd");
+    return tf.train.batchMatMul(tokens, weights, TFloat32.class, BatchMatMul.adjY(true));
   }
 
   /**
    * Network-aware attention fusion (paper eqs. 10-15, as reconstructed in dlf-model-reference
    * §5.1). Per sub-layer and block i: queries, keys and values of its own; cross-attention of
    * i's queries to every other block j, each with its own softmax, merged by W_C; self-attention
-   * within i; both aggregated by W_F into {@code H_i [B, n_i, D]}, which feeds the next sub-layer.
-   * The output concatenates the fused blocks, then (optionally) the original block outputs.
+   * within i; both aggregated by W_F into {@code H_i}, which feeds the next sub-layer. The output
+   * concatenates the fused blocks, then (optionally) the original block outputs. Attention runs
+   * token-major, one head at a time, so no head transposes are needed.
    */
   private static Operand<TFloat32> naf(Layers at, Fusion fusion, StreamPlan stream, List<Operand<TFloat32>> blocks, int dim) {
     Ops tf = at.tf();
@@ -84,17 +85,21 @@ final class Fusions {
     int heads = fusion.heads();
     int da = fusion.attentionDim();
     float scale = (float) (1 / Math.sqrt((double) da / heads));
-    List<Operand<TFloat32>> h = blocks;
+    List<Operand<TFloat32>> original = new ArrayList<>();
+    for (Operand<TFloat32> z : blocks) {
+      original.add(Tokens.tokenMajor(tf, z));
+    }
+    List<Operand<TFloat32>> h = original;
     for (int s = 0; s < fusion.sublayers(); s++) {
-      List<Operand<TFloat32>> queries = new ArrayList<>();
-      List<Operand<TFloat32>> keys = new ArrayList<>();
-      List<Operand<TFloat32>> values = new ArrayList<>();
+      List<List<Operand<TFloat32>>> queries = new ArrayList<>();
+      List<List<Operand<TFloat32>>> keys = new ArrayList<>();
+      List<List<Operand<TFloat32>>> values = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
         int n = stream.blocks().get(i).outputTokens();
-        queries.add(splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), n, heads, da));
-        keys.add(splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), n, heads, da));
-        values.add(splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), n, heads, da));
+        queries.add(splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
+        keys.add(splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
+        values.add(splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
       }
       List<Operand<TFloat32>> next = new ArrayList<>();
       for (int i = 0; i < k; i++) {
@@ -103,11 +108,11 @@ final class Fusions {
         List<Operand<TFloat32>> cross = new ArrayList<>();
         for (int j = 0; j < k; j++) {
           if (j != i) {
-            cross.add(mergeHeads(tf, attend(at, queries.get(i), keys.get(j), values.get(j), scale), n, da));
+            cross.add(attend(at, queries.get(i), keys.get(j), values.get(j), scale));
           }
         }
         Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", concatFeatures(tf, cross), n, (long) (k - 1) * da, dim);
-        Operand<TFloat32> self = mergeHeads(tf, attend(at, queries.get(i), keys.get(i), values.get(i), scale), n, da);
+        Operand<TFloat32> self = attend(at, queries.get(i), keys.get(i), values.get(i), scale);
         Operand<TFloat32> joined = tf.concat(List.of(crossMerged, self), tf.constant(-1));
         next.add(at.dropout(at.tokenDense(name + ".fuse", joined, n, (long) dim + da, dim)));
       }
@@ -115,33 +120,34 @@ final class Fusions {
     }
     List<Operand<TFloat32>> out = new ArrayList<>(h);
     if (fusion.keepBlockOutputs()) {
-      out.addAll(blocks);
+      out.addAll(original);
     }
-    return concatTokens(tf, out);
+    return Tokens.dimMajor(tf, tf.concat(out, tf.constant(1)));
   }
 
-  /** {@code softmax(Q K^T * scale) V} per head: {@code [B, h, n_q, dh]}. */
-  private static Operand<TFloat32> attend(Layers at, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v, float scale) {
+  /** Multi-head {@code softmax(Q K^T * scale) V} over token-major heads; heads merged on the last axis. */
+  private static Operand<TFloat32> attend(Layers at, List<Operand<TFloat32>> q, List<Operand<TFloat32>> k,
+      List<Operand<TFloat32>> v, float scale) {
     Ops tf = at.tf();
-    Operand<TFloat32> scores = tf.math.mul(tf.linalg.einsum(List.of(q, k), "bhid,bhjd->bhij"), tf.constant(scale));
-    Operand<TFloat32> weights = at.dropout(tf.nn.softmax(scores));
-    return tf.linalg.einsum(List.of(weights, v), "bhij,bhjd->bhid");
+    List<Operand<TFloat32>> heads = new ArrayList<>();
+    for (int h = 0; h < q.size(); h++) {
+      Operand<TFloat32> scores = tf.math.mul(
+          tf.train.batchMatMul(q.get(h), k.get(h), TFloat32.class, BatchMatMul.adjY(true)), tf.constant(scale));
+      Operand<TFloat32> weights = at.dropout(tf.nn.softmax(scores));
+      heads.add(tf.train.batchMatMul(weights, v.get(h), TFloat32.class));
+    }
+    return concatFeatures(tf, heads);
   }
 
-  /** {@code [B, n, da] -> [B, h, n, da/h]}. */
-  private static Operand<TFloat32> splitHeads(Ops tf, Operand<TFloat32> x, int n, int heads, int da) {
-    Operand<TFloat32> split = tf.reshape(x, tf.constant(new long[] {-1, n, heads, da / heads}));
-    return tf.linalg.transpose(split, tf.constant(new int[] {0, 2, 1, 3}));
-  }
-
-  /** {@code [B, h, n, da/h] -> [B, n, da]}. */
-  private static Operand<TFloat32> mergeHeads(Ops tf, Operand<TFloat32> x, int n, int da) {
-    Operand<TFloat32> swapped = tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 1, 3}));
-    return tf.reshape(swapped, tf.constant(new long[] {-1, n, da}));
+  /** {@code [B, n, da]} to {@code heads} slices {@code [B, n, da/heads]}. */
+  private static List<Operand<TFloat32>> splitHeads(Ops tf, Operand<TFloat32> x, int heads) {
+    if (heads == 1) {
+      return List.of(x);
+    }
+    return new ArrayList<>(tf.split(tf.constant(-1), x, (long) heads).output());
   }
 
   private static Operand<TFloat32> concatFeatures(Ops tf, List<Operand<TFloat32>> parts) {
     return parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(-1));
   }
-
 }

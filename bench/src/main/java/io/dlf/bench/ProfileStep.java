@@ -1,0 +1,127 @@
+package io.dlf.bench;
+
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.compile.BatchTensors;
+import io.dlf.dsl.compile.FieldLayout;
+import io.dlf.dsl.compile.OptimizerSettings;
+import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.compile.TrainingGraph;
+import io.dlf.dsl.encode.EncodedBatch;
+import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.trainer.data.DatasetCatalog;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.proto.StepStats;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Times training steps of a preset on random Frappe-shaped batches and traces where a step's time goes. */
+@Command(name = "profile-step", mixinStandardHelpOptions = true)
+public final class ProfileStep implements Callable<Integer> {
+  @Option(names = "--preset", defaultValue = "dlf-reference") String preset;
+  @Option(names = "--dim", defaultValue = "64") int dim;
+  @Option(names = "--layers", defaultValue = "3") int layers;
+  @Option(names = "--tokens", defaultValue = "32") int tokens;
+  @Option(names = "--rank", defaultValue = "24") int rank;
+  @Option(names = "--hidden", defaultValue = "512") int hidden;
+  @Option(names = "--batch", defaultValue = "10000") int batch;
+  @Option(names = "--steps", defaultValue = "5") int steps;
+  @Option(names = "--intra", defaultValue = "2") int intra;
+  @Option(names = "--inter", defaultValue = "2") int inter;
+  @Option(names = "--top", defaultValue = "25") int top;
+  @Option(names = "--bf16") boolean bf16;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ProfileStep()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    ModelSpec spec = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
+        .features(DatasetCatalog.get("frappe").features()).build();
+    ModelPlan plan = spec.plan();
+    Map<String, Integer> sizes = new HashMap<>();
+    int[] frappe = {956, 4084, 9, 9, 4, 5, 4, 11, 82, 235};
+    for (int i = 0; i < frappe.length; i++) {
+      sizes.put(DatasetCatalog.FRAPPE_FIELDS.get(i), frappe[i]);
+    }
+    FieldLayout layout = FieldLayout.of(plan, sizes);
+    Random random = new Random(1);
+    int[] ids = new int[batch * 10];
+    float[] labels = new float[batch];
+    for (int i = 0; i < batch; i++) {
+      for (int f = 0; f < 10; f++) {
+        ids[i * 10 + f] = 1 + random.nextInt(frappe[f] - 2);
+      }
+      labels[i] = random.nextFloat() < 0.33f ? 1f : 0f;
+    }
+    EncodedBatch encoded = new EncodedBatch(batch, ids, new float[0], Map.of());
+    try (TrainingGraph graph = TrainingGraph.build(plan, layout, 1L, OptimizerSettings.defaults());
+        Session session = new Session(graph.graph(), bf16 ? SessionConfigs.bfloat16(intra, inter) : SessionConfigs.threads(intra, inter));
+        BatchTensors inputs = new BatchTensors(layout, encoded);
+        TFloat32 y = TFloat32.vectorOf(labels);
+        TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
+      session.initialize();
+      double total = 0;
+      for (int s = 0; s <= steps; s++) {
+        long t0 = System.nanoTime();
+        try (Result r = inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
+            .addTarget(graph.trainStep()).fetch(graph.logLoss()).run()) {
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          if (s > 0) {
+            total += seconds;
+          }
+          System.out.printf("step %d: %.3fs (%.0f samples/s)%n", s, seconds, batch / seconds);
+        }
+      }
+      System.out.printf("mean after warm-up: %.3fs/step, %.0f samples/s%n", total / steps, batch * steps / total);
+      RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+      try (Result r = inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
+          .addTarget(graph.trainStep()).setOptions(trace).runAndFetchMetadata()) {
+        report(graph, r.getMetadata().orElseThrow());
+      }
+    }
+    return 0;
+  }
+
+  private void report(TrainingGraph graph, RunMetadata metadata) {
+    Map<String, Long> byType = new HashMap<>();
+    Map<String, Long> byNode = new HashMap<>();
+    StepStats stats = metadata.getStepStats();
+    long sum = 0;
+    for (var device : stats.getDevStatsList()) {
+      for (NodeExecStats node : device.getNodeStatsList()) {
+        long micros = node.getOpEndRelMicros() - node.getOpStartRelMicros();
+        GraphOperation op = graph.graph().operation(node.getNodeName());
+        String type = op != null ? op.type() : node.getTimelineLabel().split(" ")[0];
+        byType.merge(type, micros, Long::sum);
+        byNode.merge(node.getNodeName() + " (" + type + ")", micros, Long::sum);
+        sum += micros;
+      }
+    }
+    System.out.printf("op time summed over threads: %.3fs%n", sum / 1e6);
+    print("by op type", byType, sum);
+    print("by op", byNode, sum);
+  }
+
+  private void print(String title, Map<String, Long> times, long sum) {
+    System.out.println("-- " + title);
+    List<Map.Entry<String, Long>> sorted = times.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top).toList();
+    for (Map.Entry<String, Long> e : sorted) {
+      System.out.printf("%8.1f ms %5.1f%%  %s%n", e.getValue() / 1e3, 100.0 * e.getValue() / sum, e.getKey());
+    }
+  }
+}

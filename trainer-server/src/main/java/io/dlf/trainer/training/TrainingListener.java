@@ -1,0 +1,25 @@
+package io.dlf.trainer.training;
+
+import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.TrainingMetrics;
+
+/** Hears a run's progress. Called on the training thread: return quickly. */
+public interface TrainingListener {
+
+  /**
+   * A window of training steps finished.
+   *
+   * @param step 1-based step within the epoch
+   * @param loss the mean log loss of the window's batches
+   * @param samplesPerSecond training throughput over the window
+   */
+  default void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {}
+
+  /** An epoch finished and was evaluated on the validation split. */
+  default void onEpoch(EpochMetrics metrics, boolean improved) {}
+
+  /** The best checkpoint was evaluated on validation and test. */
+  default void onFinish(TrainingMetrics metrics) {}
+
+  TrainingListener NONE = new TrainingListener() {};
+}
