@@ -18,16 +18,47 @@ import org.tensorflow.types.TInt32;
 
 class CompilerTest {
 
+  static java.util.stream.Stream<ModelSpec> tinyVariants() {
+    Presets.Size tiny = new Presets.Size(8, 2, 4, 3, 16);
+    java.util.List<ModelSpec> specs = new java.util.ArrayList<>();
+    for (String preset : Presets.names()) {
+      specs.add(Frappe.declare(Presets.named(preset, tiny)).build());
+    }
+    for (io.dlf.dsl.spec.FusionKind kind : io.dlf.dsl.spec.FusionKind.values()) {
+      specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("fusion-" + kind)
+          .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().kind(kind).heads(1).sublayers(1)))).build());
+    }
+    specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("sigmoid-gate-no-keep")
+        .dlf(d -> d.eachLayer(l -> l.residual(l.residual().sigmoidGate(true)).fusion(l.fusion().keepBlockOutputs(false))))
+        .build());
+    return specs.stream();
+  }
+
+  /** The compiled graph has exactly the variables the summary plans, for every preset and fusion. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("tinyVariants")
+  void compiledParametersMatchTheSummary(ModelSpec spec) {
+    ModelPlan plan = spec.plan();
+    io.dlf.dsl.plan.ModelSummary summary = spec.summary(Frappe.VOCABULARY_SIZES);
+    try (TrainingGraph graph = TrainingGraph.build(plan, FieldLayout.of(plan, Frappe.VOCABULARY_SIZES), 1L,
+        OptimizerSettings.defaults())) {
+      assertEquals(summary.nonEmbeddingParameters(), count(graph, Parameters.Kind.NET), spec.name());
+      assertEquals(summary.embeddingParameters().orElseThrow(), count(graph, Parameters.Kind.EMBEDDING), spec.name());
+    }
+  }
+
+  private static long count(TrainingGraph graph, Parameters.Kind kind) {
+    return graph.parameters().ofKind(kind).stream().mapToLong(Parameters.Parameter::size).sum();
+  }
+
   @Test
   void referencePresetCompilesWithThePlannedParameterCount() {
     ModelSpec spec = Frappe.declare(Presets.dlfReference()).build();
     ModelPlan plan = spec.plan();
     try (TrainingGraph graph = TrainingGraph.build(plan, FieldLayout.of(plan, Frappe.VOCABULARY_SIZES), 1L,
         OptimizerSettings.defaults())) {
-      long net = graph.parameters().ofKind(Parameters.Kind.NET).stream().mapToLong(Parameters.Parameter::size).sum();
-      long embedding = graph.parameters().ofKind(Parameters.Kind.EMBEDDING).stream().mapToLong(Parameters.Parameter::size).sum();
-      assertEquals(14_463_905L, net);
-      assertEquals(345_536L, embedding);
+      assertEquals(14_463_905L, count(graph, Parameters.Kind.NET));
+      assertEquals(345_536L, count(graph, Parameters.Kind.EMBEDDING));
     }
   }
 

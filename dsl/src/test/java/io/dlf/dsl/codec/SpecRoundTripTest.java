@@ -1,0 +1,113 @@
+package io.dlf.dsl.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlf.dsl.Frappe;
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.spec.Activation;
+import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.FusionKind;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.NumericTransform;
+import io.dlf.dsl.spec.Pooling;
+import io.dlf.dsl.spec.Regularization;
+import io.dlf.dsl.spec.SpecException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SpecRoundTripTest {
+
+  static Stream<ModelSpec> specs() {
+    List<ModelSpec> specs = new ArrayList<>();
+    for (String preset : Presets.names()) {
+      specs.add(Frappe.declare(Presets.named(preset)).build());
+    }
+    for (FusionKind kind : FusionKind.values()) {
+      specs.add(Frappe.declare(Presets.dlfPaper()).name("fusion-" + kind)
+          .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().kind(kind)))).build());
+    }
+    specs.add(ModelSpec.builder("mixed-features")
+        .categorical("user")
+        .feature(Feature.numeric("price").transform(NumericTransform.LOG1P).fillValue(-1f))
+        .feature(Feature.sequence("history", 20).pooling(Pooling.SUM).separator(",").vocabularyFrom("user").minCount(3))
+        .backbone(io.dlf.dsl.spec.DlfBackbone.of(2, io.dlf.dsl.spec.DlfLayer.reference()))
+        .dropout(0.25f)
+        .regularization(new Regularization(0.05f, 1e-4f))
+        .build());
+    specs.add(Frappe.declare(Presets.dlfPaper()).name("custom")
+        .dlf(d -> d.inputs(List.of("item", "user")).eachLayer(l -> l.highRank(l.highRank().outputActivation(Activation.GELU))))
+        .build());
+    return specs.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void protoRoundTripIsLossless(ModelSpec spec) {
+    assertEquals(spec, SpecProtos.fromProto(SpecProtos.toProto(spec)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void jsonRoundTripIsLossless(ModelSpec spec) {
+    String json = SpecJson.toJson(spec);
+    assertEquals(spec, SpecJson.fromJson(json));
+    assertTrue(json.contains("\"format_version\": 1"), json);
+  }
+
+  @Test
+  void absentFieldsTakeTheDslDefaults() {
+    ModelSpec spec = SpecJson.fromJson("""
+        {"format_version": 1, "name": "minimal",
+         "features": [{"name": "a", "kind": "CATEGORICAL"}, {"name": "b", "kind": "CATEGORICAL"}],
+         "dlf": {"layers": [{}, {"fusion": {"kind": "CONCAT"}}]}}
+        """);
+    ModelSpec expected = ModelSpec.builder("minimal").categorical("a", "b")
+        .backbone(io.dlf.dsl.spec.DlfBackbone.of(1, io.dlf.dsl.spec.DlfLayer.paper())
+            .layers(List.of(io.dlf.dsl.spec.DlfLayer.paper(),
+                io.dlf.dsl.spec.DlfLayer.paper().fusion(io.dlf.dsl.spec.Fusion.naf().kind(FusionKind.CONCAT)))))
+        .build();
+    assertEquals(expected, spec);
+  }
+
+  @Test
+  void presentZeroIsValidatedNotDefaulted() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson("""
+        {"format_version": 1, "name": "m", "features": [{"name": "a", "kind": "CATEGORICAL"}],
+         "dlf": {"layers": [{"high_rank": {"tokens": 0}}]}}
+        """));
+    assertEquals("dlf.layers[0].high_rank.tokens", e.violations().get(0).path());
+  }
+
+  @Test
+  void unknownJsonFieldIsRejectedWithItsName() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson("""
+        {"format_version": 1, "name": "m", "fetaures": []}
+        """));
+    assertTrue(e.getMessage().contains("fetaures"), e.getMessage());
+  }
+
+  @Test
+  void formatVersionIsRequiredAndBounded() {
+    String body = "\"name\": \"m\", \"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}], \"dlf\": {\"layers\": [{}]}";
+    SpecException missing = assertThrows(SpecException.class, () -> SpecJson.fromJson("{" + body + "}"));
+    assertEquals("format_version", missing.violations().get(0).path());
+    SpecException newer = assertThrows(SpecException.class,
+        () -> SpecJson.fromJson("{\"format_version\": 2, " + body + "}"));
+    assertEquals("format_version", newer.violations().get(0).path());
+  }
+
+  @Test
+  void unspecifiedEnumsAndMissingBackboneAreNamed() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson("""
+        {"format_version": 1, "name": "m", "features": [{"name": "a"}]}
+        """));
+    List<String> paths = e.violations().stream().map(v -> v.path()).toList();
+    assertEquals(List.of("features[0].kind", "backbone"), paths);
+  }
+}

@@ -1,0 +1,156 @@
+package io.dlf.dsl.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.compile.BatchTensors;
+import io.dlf.dsl.compile.FieldLayout;
+import io.dlf.dsl.compile.OptimizerSettings;
+import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.compile.TrainingGraph;
+import io.dlf.dsl.encode.EncodedBatch;
+import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.encode.Vocabularies;
+import io.dlf.dsl.encode.Vocabulary;
+import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.NumericTransform;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/** Export a checkpoint, load the version in a fresh session: the same predictions, from raw values too. */
+class ExportRoundTripTest {
+  private static final ConfigProto CONFIG = SessionConfigs.threads(1, 1);
+
+  private static final ModelSpec SPEC = Presets.dlfPaper(new Presets.Size(8, 2, 4, 3, 16)).name("export-test")
+      .categorical("user", "item")
+      .feature(Feature.numeric("price").transform(NumericTransform.LOG1P).fillValue(2f))
+      .feature(Feature.sequence("history", 3).vocabularyFrom("item"))
+      .dropout(0.2f)
+      .build();
+
+  private static final Vocabularies VOCABULARIES = new Vocabularies(Map.of(
+      "user", new Vocabulary("user", 1, List.of("u1", "u2", "u3")),
+      "item", new Vocabulary("item", 1, List.of("i1", "i2", "i3", "i4"))));
+
+  // raw values, including an unseen user (u9 -> OOV), a missing price (NaN) and padded histories
+  private static final RawBatch RAW = new RawBatch(4,
+      Map.of("user", new String[] {"u1", "u2", "u9", "u3"}, "item", new String[] {"i4", "i1", "i2", "i9"}),
+      Map.of("price", new float[] {0.5f, Float.NaN, 120f, 3f}),
+      Map.of("history", new String[][] {{}, {"i1"}, {"i1", "i2", "i3", "i4"}, {"i9", "i2"}}));
+
+  private static EncodedBatch encode(RawBatch raw) {
+    Vocabulary user = VOCABULARIES.get("user");
+    Vocabulary item = VOCABULARIES.get("item");
+    int[] categorical = new int[raw.size() * 2];
+    int[] history = new int[raw.size() * 3];
+    for (int i = 0; i < raw.size(); i++) {
+      categorical[2 * i] = user.id(raw.strings().get("user")[i]);
+      categorical[2 * i + 1] = item.id(raw.strings().get("item")[i]);
+      String[] tokens = raw.sequences().get("history")[i];
+      int from = Math.max(0, tokens.length - 3);
+      for (int t = from; t < tokens.length; t++) {
+        history[3 * i + t - from] = item.id(tokens[t]);
+      }
+    }
+    return new EncodedBatch(raw.size(), categorical, raw.numbers().get("price"), Map.of("history", history));
+  }
+
+  private static String initialCheckpoint(Path dir) throws Exception {
+    String checkpoint = dir.resolve("ckpt/model").toString();
+    try (TrainingGraph graph = TrainingGraph.build(SPEC.plan(), FieldLayout.of(SPEC.plan(), VOCABULARIES.sizes()), 5L,
+            OptimizerSettings.defaults());
+        Session session = new Session(graph.graph(), CONFIG)) {
+      session.initialize();
+      Files.createDirectories(dir.resolve("ckpt"));
+      session.save(checkpoint);
+    }
+    return checkpoint;
+  }
+
+  @Test
+  void exportedVersionPredictsLikeTheTrainingGraph(@TempDir Path dir) throws Exception {
+    FieldLayout layout = FieldLayout.of(SPEC.plan(), VOCABULARIES.sizes());
+    EncodedBatch encoded = encode(RAW);
+    float[] expected;
+    String checkpoint = dir.resolve("ckpt/model").toString();
+    try (TrainingGraph graph = TrainingGraph.build(SPEC.plan(), layout, 5L, OptimizerSettings.defaults());
+        Session session = new Session(graph.graph(), CONFIG)) {
+      session.initialize();
+      // a few steps so batch-norm statistics and weights move away from their initial values
+      for (int step = 0; step < 3; step++) {
+        try (BatchTensors inputs = new BatchTensors(layout, encoded);
+            TFloat32 labels = TFloat32.vectorOf(1f, 0f, 1f, 0f);
+            TFloat32 lr = TFloat32.scalarOf(0.05f);
+            Result r = inputs.feedByName(session.runner()).feed(graph.labels(), labels).feed(graph.learningRate(), lr)
+                .addTarget(graph.trainStep()).fetch(graph.loss()).run()) {
+          assertTrue(Float.isFinite(((TFloat32) r.get(0)).getFloat()));
+        }
+      }
+      try (BatchTensors inputs = new BatchTensors(layout, encoded);
+          Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
+        expected = new float[4];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(expected);
+      }
+      Files.createDirectories(dir.resolve("ckpt"));
+      session.save(checkpoint);
+    }
+
+    ModelRepository repository = new ModelRepository(dir.resolve("models"));
+    ModelExporter exporter = new ModelExporter(repository, CONFIG);
+    long version = exporter.export(new ModelExporter.Request("ctr", SPEC, VOCABULARIES, checkpoint,
+        TrainingMetrics.getDefaultInstance(), "job-1", 5L));
+    assertEquals(1, version);
+    assertEquals(List.of(1L), repository.versions("ctr"));
+
+    try (ExportedModel model = ExportedModel.load(repository.versionDir("ctr", 1), CONFIG)) {
+      assertEquals(SPEC, model.spec());
+      assertArrayEquals(expected, model.predictEncoded(encoded), 1e-6f);
+      assertArrayEquals(expected, model.predict(RAW), 1e-6f);
+    }
+  }
+
+  @Test
+  void exportKeyMakesExportIdempotentAndVersionsCount(@TempDir Path dir) throws Exception {
+    String checkpoint = initialCheckpoint(dir);
+    ModelRepository repository = new ModelRepository(dir.resolve("models"));
+    ModelExporter exporter = new ModelExporter(repository, CONFIG);
+    ModelExporter.Request first = new ModelExporter.Request("ctr", SPEC, VOCABULARIES, checkpoint,
+        TrainingMetrics.getDefaultInstance(), "job-1", 5L);
+    assertEquals(1, exporter.export(first));
+    assertEquals(1, exporter.export(first), "the same export key exports once");
+    assertEquals(2, exporter.export(new ModelExporter.Request("ctr", SPEC, VOCABULARIES, checkpoint,
+        TrainingMetrics.getDefaultInstance(), "job-2", 5L)));
+    assertEquals(List.of(1L, 2L), repository.versions("ctr"));
+    try (var files = Files.list(repository.modelDir("ctr"))) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(ModelRepository.STAGING_PREFIX)));
+    }
+  }
+
+  @Test
+  void rawBatchWithWrongFeaturesIsRejected(@TempDir Path dir) throws Exception {
+    String checkpoint = initialCheckpoint(dir);
+    ModelRepository repository = new ModelRepository(dir.resolve("models"));
+    new ModelExporter(repository, CONFIG).export(new ModelExporter.Request("ctr", SPEC, VOCABULARIES, checkpoint,
+        TrainingMetrics.getDefaultInstance(), "", 5L));
+    try (ExportedModel model = ExportedModel.load(repository.versionDir("ctr", 1), CONFIG)) {
+      RawBatch missing = new RawBatch(1, Map.of("user", new String[] {"u1"}, "colour", new String[] {"red"}),
+          Map.of(), Map.of());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(missing));
+      assertTrue(e.getMessage().contains("missing [history, item, price]"), e.getMessage());
+      assertTrue(e.getMessage().contains("[colour]"), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.dlf.dsl.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlf.dsl.Frappe;
+import io.dlf.dsl.Presets;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of a model spec fails with the block path and what was expected. */
+class SpecValidationTest {
+
+  private static ModelSpecBuilder paper() {
+    return Frappe.declare(Presets.dlfPaper());
+  }
+
+  private static Violation only(ModelSpecBuilder builder) {
+    SpecException e = assertThrows(SpecException.class, builder::build);
+    assertEquals(1, e.violations().size(), e.getMessage());
+    return e.violations().get(0);
+  }
+
+  private static void assertViolation(ModelSpecBuilder builder, String path, String fragment) {
+    Violation v = only(builder);
+    assertEquals(path, v.path(), v.toString());
+    assertTrue(v.message().contains(fragment), v.toString());
+  }
+
+  private static ModelSpecBuilder layer(int index, UnaryOperator<DlfLayer> change) {
+    return paper().dlf(d -> {
+      List<DlfLayer> layers = new java.util.ArrayList<>(d.layers());
+      layers.set(index, change.apply(layers.get(index)));
+      return d.layers(layers);
+    });
+  }
+
+  @Test
+  void nonPositiveSizesNameTheirBlock() {
+    assertViolation(layer(1, l -> l.highRank(l.highRank().tokens(0))), "dlf.layers[1].high_rank.tokens", "at least 1");
+    assertViolation(layer(0, l -> l.lowRank(l.lowRank().rank(-3))), "dlf.layers[0].low_rank.rank", "-3");
+    assertViolation(layer(2, l -> l.highRank(l.highRank().mlp(Mlp.of(128, 0)))), "dlf.layers[2].high_rank.mlp.hidden[1]",
+        "at least 1");
+    assertViolation(layer(0, l -> l.implicit(l.implicit().tokens(0))), "dlf.layers[0].implicit.tokens", "at least 1");
+    assertViolation(paper().embeddingDim(0), "embedding.dim", "at least 1");
+    assertViolation(layer(2, l -> l.fusion(l.fusion().sublayers(0))), "dlf.layers[2].naf.sublayers", "at least 1");
+    assertViolation(layer(2, l -> l.fusion(l.fusion().attentionDim(0))), "dlf.layers[2].naf.attention_dim", "at least 1");
+  }
+
+  @Test
+  void headsMustDivideTheAttentionWidth() {
+    assertViolation(layer(2, l -> l.fusion(l.fusion().heads(3))), "dlf.layers[2].naf.heads",
+        "3 heads do not divide attention_dim 64");
+  }
+
+  @Test
+  void layerListMustNotBeEmpty() {
+    assertViolation(paper().dlf(d -> d.layers(List.of())), "dlf.layers", "at least one layer");
+  }
+
+  @Test
+  void usedFeaturesMustBeDeclared() {
+    assertViolation(paper().dlf(d -> d.inputs(List.of("user", "price"))), "dlf.inputs[1]",
+        "feature 'price' is used but not declared");
+    assertViolation(paper().feature(Feature.sequence("history", 5).vocabularyFrom("apps")),
+        "features[10].vocabulary_from", "'apps' is not declared");
+  }
+
+  @Test
+  void featureRules() {
+    assertViolation(ModelSpec.builder("m").backbone(DlfBackbone.of(1, DlfLayer.paper())), "features", "at least one");
+    assertViolation(paper().categorical("user"), "features[10].name", "duplicate feature name 'user'");
+    assertViolation(paper().categorical("bad name"), "features[10].name", "must match");
+    assertViolation(paper().feature(Feature.sequence("history", 0)), "features[10].max_length", "at least 1");
+    assertViolation(paper().feature(Feature.categorical("x").minCount(0)), "features[10].min_count", "at least 1");
+    assertViolation(paper().feature(Feature.numeric("x").vocabularyFrom("user")), "features[10].vocabulary_from",
+        "no vocabulary");
+  }
+
+  @Test
+  void trainingHyperparameters() {
+    assertViolation(paper().dropout(1f), "dropout", "[0, 1)");
+    assertViolation(paper().regularization(new Regularization(-0.1f, 0f)), "regularization.embedding_l2", "non-negative");
+    assertViolation(paper().head(Head.mlp(Mlp.of())), "head.mlp.hidden", "at least one hidden layer");
+    assertViolation(paper().name(""), "name", "letters, digits");
+  }
+
+  @Test
+  void structuralRules() {
+    assertViolation(layer(0, l -> l.highRank(l.highRank().enabled(false)).lowRank(l.lowRank().enabled(false))
+        .implicit(l.implicit().enabled(false))), "dlf.layers[0]", "at least one of high_rank, low_rank, implicit");
+    assertViolation(layer(1, l -> l.highRank(l.highRank().enabled(false)).lowRank(l.lowRank().enabled(false))),
+        "dlf.layers[1].naf", "at least 2 enabled blocks");
+    assertViolation(paper().dlf(d -> d.fusionSite(FusionSite.FINAL_ONLY)), "dlf.layers[0].fusion",
+        "must be concat, not naf");
+  }
+
+  @Test
+  void everyViolationIsReportedAtOnce() {
+    SpecException e = assertThrows(SpecException.class,
+        () -> layer(0, l -> l.highRank(l.highRank().tokens(0).rank(0))).dropout(2f).build());
+    assertEquals(List.of("dropout", "dlf.layers[0].high_rank.tokens", "dlf.layers[0].high_rank.rank"),
+        e.violations().stream().map(Violation::path).toList());
+    assertTrue(e.getMessage().startsWith("Invalid model spec 'dlf-paper': dropout: 2.0 must be in [0, 1)"), e.getMessage());
+  }
+}
