@@ -183,8 +183,8 @@ final class SpecValidator {
                   + " (heads must divide the attention width)");
         }
         check(fusion.sublayers() >= 1, path + ".sublayers", fusion.sublayers() + " must be at least 1");
-        check(blocks.size() >= 2, path, "naf cross-attends between blocks and needs at least 2 enabled blocks, found "
-            + blocks.size() + " " + blocks);
+        check(blocks.size() != 1, path, "naf cross-attends between blocks and needs at least 2 enabled blocks, found "
+            + blocks);
       }
       case MLP -> {
         check(!fusion.mlp().hidden().isEmpty(), path + ".mlp.hidden", "MLP fusion needs at least one hidden layer");

@@ -92,8 +92,9 @@ class SpecValidationTest {
     assertViolation(layer(0, l -> l.highRank(l.highRank().enabled(false)).lowRank(l.lowRank().enabled(false))
         .implicit(l.implicit().enabled(false))), "dlf.layers[0]", "at least one of high_rank, low_rank, implicit");
     assertViolation(layer(1, l -> l.highRank(l.highRank().enabled(false)).lowRank(l.lowRank().enabled(false))),
-        "dlf.layers[1].naf", "at least 2 enabled blocks");
-    assertViolation(paper().dlf(d -> d.fusionSite(FusionSite.FINAL_ONLY)), "dlf.layers[0].fusion",
+        "dlf.layers[1].naf", "at least 2 enabled blocks, found [implicit]");
+    assertViolation(paper().dlf(d -> d.layers(d.layers().subList(0, 1)).fusionSite(FusionSite.FINAL_ONLY)),
+        "dlf.layers[0].fusion",
         "must be concat, not naf");
   }
 

@@ -20,7 +20,7 @@ import java.util.Random;
  * there are two), so a model that learns interactions beats one that does not.
  */
 public final class SyntheticDataset {
-  private static final int VOCABULARY = 200;
+  private static final int VOCABULARY = 100;
   private static final double ZIPF = 1.1;
 
   private final List<Feature> features;
@@ -35,7 +35,7 @@ public final class SyntheticDataset {
     this.weights = new double[features.size()][VOCABULARY + 1];
     for (double[] w : weights) {
       for (int t = 0; t <= VOCABULARY; t++) {
-        w[t] = random.nextGaussian() * 0.6;
+        w[t] = random.nextGaussian();
       }
     }
     this.cumulative = new double[VOCABULARY];
@@ -110,7 +110,7 @@ public final class SyntheticDataset {
           }
         }
         if (firstTokens[1] >= 0) {
-          logit += ((firstTokens[0] + firstTokens[1]) % 3 == 0) ? 1.5 : -0.5;
+          logit += ((firstTokens[0] + firstTokens[1]) % 3 == 0) ? 2.0 : -1.0;
         }
         int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
         out.write(label + line.toString());
