@@ -1,0 +1,148 @@
+package io.dlf.server;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Owns one gRPC server: a bounded handler pool, the services and interceptors bound into the
+ * injector, {@code grpc.health.v1} (every service SERVING once started), server reflection (so
+ * grpcurl works), and Prometheus metrics over HTTP. {@link #stop()} shuts down gracefully: health
+ * turns NOT_SERVING, new calls are refused, in-flight calls get the grace period, then the rest is
+ * cancelled.
+ */
+public final class GrpcServerService implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(GrpcServerService.class.getName());
+
+  private final GrpcServerConfig config;
+  private final List<BindableService> services;
+  private final List<ServerInterceptor> interceptors;
+  private final HealthStatusManager health;
+  private final PrometheusRegistry registry;
+  private final String name;
+  private ExecutorService executor;
+  private Server server;
+  private HTTPServer metrics;
+
+  public GrpcServerService(String name, GrpcServerConfig config, Set<BindableService> services,
+      Set<ServerInterceptor> interceptors, HealthStatusManager health, PrometheusRegistry registry) {
+    this.name = name;
+    this.config = config;
+    this.services = List.copyOf(services);
+    this.interceptors = List.copyOf(interceptors);
+    this.health = health;
+    this.registry = registry;
+  }
+
+  public synchronized void start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException(name + " is already started");
+    }
+    executor = Executors.newFixedThreadPool(config.handlerThreads(), NamedThreads.daemon(name + "-grpc"));
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()),
+            credentials())
+        .executor(executor)
+        .maxInboundMessageSize(config.maxInboundMessageBytes());
+    List<ServerInterceptor> all = new ArrayList<>(interceptors);
+    all.add(new GrpcMetricsInterceptor(registry));
+    for (BindableService service : services) {
+      builder.addService(ServerInterceptors.intercept(service, all));
+    }
+    builder.addService(ServerInterceptors.intercept(health.getHealthService(), all));
+    builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), all));
+    server = builder.build().start();
+    if (config.metricsPort() >= 0) {
+      metrics = HTTPServer.builder().hostname(config.host()).port(config.metricsPort()).registry(registry).buildAndStart();
+    }
+    for (BindableService service : services) {
+      health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    LOG.info(() -> name + " listening on " + config.host() + ":" + port()
+        + (config.tls() ? " (TLS)" : "") + (metrics != null ? ", metrics on :" + metricsPort() + "/metrics" : ""));
+  }
+
+  private ServerCredentials credentials() throws IOException {
+    if (!config.tls()) {
+      return InsecureServerCredentials.create();
+    }
+    return TlsServerCredentials.create(config.tlsCertificateChain().orElseThrow().toFile(),
+        config.tlsPrivateKey().orElseThrow().toFile());
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The bound metrics port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.getPort();
+  }
+
+  public HealthStatusManager health() {
+    return health;
+  }
+
+  /** Graceful shutdown; idempotent. */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    if (metrics != null) {
+      metrics.stop();
+    }
+    server = null;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    Server current;
+    synchronized (this) {
+      current = server;
+    }
+    if (current != null) {
+      current.awaitTermination();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The address a client on this host dials. */
+  public String target() {
+    return (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + port();
+  }
+
+}

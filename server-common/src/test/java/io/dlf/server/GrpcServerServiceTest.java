@@ -1,0 +1,93 @@
+package io.dlf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A real server on a loopback port: health, reflection, metrics, error details, shutdown. */
+class GrpcServerServiceTest {
+
+  private static Injector injector() {
+    return Guice.createInjector(new GrpcServerModule("test"), new AbstractModule() {
+      @Override
+      protected void configure() {
+        bind(GrpcServerConfig.class).toInstance(GrpcServerConfig.local());
+      }
+    });
+  }
+
+  @Test
+  void servesHealthReflectionAndMetricsUntilStopped() throws Exception {
+    GrpcServerService server = injector().getInstance(GrpcServerService.class);
+    server.start();
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
+    try {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+      assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+
+      CompletableFuture<ServerReflectionResponse> listed = new CompletableFuture<>();
+      StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+          .serverReflectionInfo(new StreamObserver<>() {
+            @Override
+            public void onNext(ServerReflectionResponse value) {
+              listed.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              listed.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+      List<String> names = listed.get(5, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+          .map(s -> s.getName()).toList();
+      requests.onCompleted();
+      assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
+
+      HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("grpc_server_handled_total"), metrics.body());
+    } finally {
+      server.stop();
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void errorsCarryFieldViolations() {
+    StatusRuntimeException e = GrpcErrors.invalidArgument("spec.dlf.layers[2].naf.heads", "3 does not divide 64");
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("spec.dlf.layers[2].naf.heads: 3 does not divide 64", e.getStatus().getDescription());
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    assertEquals(1, details.getDetailsCount());
+    assertTrue(details.getDetails(0).is(com.google.rpc.BadRequest.class));
+  }
+}
