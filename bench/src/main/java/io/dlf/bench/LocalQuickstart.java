@@ -16,7 +16,6 @@ import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
 import io.dlf.trainer.data.PreparedData;
-import io.dlf.trainer.data.RowReader;
 import io.dlf.trainer.data.SyntheticDataset;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
@@ -25,9 +24,7 @@ import io.dlf.trainer.training.TrainingOptions;
 import io.dlf.trainer.training.TrainingOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +96,7 @@ public final class LocalQuickstart implements Callable<Integer> {
         metrics.getTest().getLogloss(), metrics.getBestEpoch());
     System.out.println("Exported version " + version + " to " + repository.versionDir("dlf-quickstart", version));
     try (ExportedModel model = ExportedModel.load(repository.versionDir("dlf-quickstart", version), config)) {
-      RawBatch rows = firstRows(schema, features, splits.test(), 5);
+      RawBatch rows = RawRows.first(schema, features, splits.test(), 5);
       float[] p = model.predict(rows);
       System.out.println("Predictions from raw feature values of the first test rows:");
       for (int i = 0; i < p.length; i++) {
@@ -111,20 +108,5 @@ public final class LocalQuickstart implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static RawBatch firstRows(DatasetSchema schema, List<Feature> features, Path file, int count) {
-    Map<String, String[]> columns = new HashMap<>();
-    features.forEach(f -> columns.put(f.name(), new String[count]));
-    int[] seen = {0};
-    new RowReader(schema, features, BadRows.FAIL).read(file, row -> {
-      if (seen[0] < count) {
-        for (int f = 0; f < features.size(); f++) {
-          columns.get(features.get(f).name())[seen[0]] = row.token(f);
-        }
-      }
-      seen[0]++;
-    });
-    return new RawBatch(count, columns, Map.of(), Map.of());
   }
 }
