@@ -1,0 +1,195 @@
+package io.dlf.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.Regularization;
+import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.trainer.data.BadRows;
+import io.dlf.trainer.data.DataPreparation;
+import io.dlf.trainer.data.DatasetCatalog;
+import io.dlf.trainer.data.PreparedData;
+import io.dlf.trainer.training.Monitor;
+import io.dlf.trainer.training.StopSignal;
+import io.dlf.trainer.training.Trainer;
+import io.dlf.trainer.training.TrainingListener;
+import io.dlf.trainer.training.TrainingOptions;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Model quality on Frappe, as the evaluation protocol asks: for each preset and seed, train with
+ * early stopping on the validation monitor, reload the best checkpoint, evaluate the test split.
+ * One run at a time, each checkpointed in its own work folder and appended to the results as soon
+ * as it finishes, so a cut-off invocation loses at most the run in progress (which resumes from its
+ * last checkpoint when the same command is run again).
+ */
+@Command(name = "frappe-quality", mixinStandardHelpOptions = true)
+public final class FrappeQuality implements Callable<Integer> {
+  static final double PAPER_AUC = 0.9812;
+  static final double PAPER_LOGLOSS = 0.1679;
+
+  @Parameters(arity = "0..*", description = "presets (default: dlf-paper, dlf-reference and the four ablations)")
+  List<String> presets = new ArrayList<>(Presets.names());
+  @Option(names = "--seeds", split = ",", defaultValue = "2019,2020,2021") List<Long> seeds;
+  @Option(names = "--dim", defaultValue = "16") int dim;
+  @Option(names = "--layers", defaultValue = "3") int layers;
+  @Option(names = "--tokens", defaultValue = "16") int tokens;
+  @Option(names = "--rank", defaultValue = "8") int rank;
+  @Option(names = "--hidden", defaultValue = "128") int hidden;
+  @Option(names = "--dropout", defaultValue = "0.2") float dropout;
+  @Option(names = "--emb-l2", defaultValue = "0") float embL2;
+  @Option(names = "--net-l2", defaultValue = "0") float netL2;
+  @Option(names = "--batch", defaultValue = "4096") int batch;
+  @Option(names = "--lr", defaultValue = "0.001") float lr;
+  @Option(names = "--max-epochs", defaultValue = "50") int maxEpochs;
+  @Option(names = "--monitor", defaultValue = "AUC_MINUS_LOGLOSS") Monitor monitor;
+  @Option(names = "--bfloat16") boolean bfloat16;
+  @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
+  @Option(names = "--work-dir", defaultValue = "data/quality") Path workDir;
+  @Option(names = "--results", defaultValue = "bench/results") Path results;
+  @Option(names = "--name", defaultValue = "frappe-dlf", description = "results file stem") String name;
+
+  private String command;
+
+  public static void main(String[] args) {
+    FrappeQuality quality = new FrappeQuality();
+    quality.command = "bench/frappe-quality.sh " + String.join(" ", args);
+    System.exit(new CommandLine(quality).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
+    Map<String, Object> config = config();
+    Path json = results.resolve(name + ".json");
+    List<Map<String, Object>> runs = loadRuns(json);
+    for (String preset : presets) {
+      ModelSpec spec = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
+          .features(frappe.features())
+          .dropout(dropout)
+          .regularization(new Regularization(embL2, netL2))
+          .build();
+      PreparedData data = null;
+      for (long seed : seeds) {
+        if (runs.stream().anyMatch(r -> r.get("preset").equals(preset) && ((Number) r.get("seed")).longValue() == seed
+            && configKey(config).equals(r.get("config_key")))) {
+          System.out.println(preset + " seed " + seed + ": already in " + json);
+          continue;
+        }
+        if (data == null) {
+          data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(dataRoot), BadRows.FAIL);
+        }
+        runs.add(train(preset, spec, data, seed, config));
+        write(json, runs, config);
+      }
+    }
+    write(json, runs, config);
+    return 0;
+  }
+
+  private Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("embedding_dim", dim);
+    config.put("layers", layers);
+    config.put("tokens_per_block", tokens);
+    config.put("fm_rank", rank);
+    config.put("block_hidden", hidden);
+    config.put("dropout", (double) dropout);
+    config.put("embedding_l2", (double) embL2);
+    config.put("net_l2", (double) netL2);
+    config.put("batch_size", batch);
+    config.put("learning_rate", (double) lr);
+    config.put("max_epochs", maxEpochs);
+    config.put("monitor", monitor.name());
+    config.put("precision", bfloat16 ? "bfloat16" : "float32");
+    return config;
+  }
+
+  private Map<String, Object> train(String preset, ModelSpec spec, PreparedData data, long seed,
+      Map<String, Object> config) throws Exception {
+    String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode());
+    System.out.println("== " + runName + ": " + spec.summary().nonEmbeddingParameters() + " non-embedding parameters");
+    TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs).batchSize(batch).learningRate(lr)
+        .seed(seed).monitor(monitor).progressEverySteps(1_000_000);
+    var session = bfloat16 ? SessionConfigs.bfloat16(2, 2) : SessionConfigs.threads(2, 2);
+    long start = System.nanoTime();
+    TrainingMetrics metrics = new Trainer(session).train(spec, data, options, workDir.resolve(runName),
+        new TrainingListener() {
+          @Override
+          public void onEpoch(EpochMetrics m, boolean improved) {
+            System.out.printf("  epoch %d: train loss %.4f, val AUC %.4f logloss %.4f, lr %.0e, %.0fs%s%n",
+                m.getEpoch(), m.getTrainLoss(), m.getValidation().getAuc(), m.getValidation().getLogloss(),
+                m.getLearningRate(), m.getSeconds(), improved ? " *" : "");
+          }
+        }, StopSignal.NEVER).metrics().orElseThrow();
+    System.out.printf("  best epoch %d: test AUC %.4f logloss %.4f%n", metrics.getBestEpoch(),
+        metrics.getTest().getAuc(), metrics.getTest().getLogloss());
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("preset", preset);
+    run.put("seed", seed);
+    run.put("config", config);
+    run.put("config_key", configKey(config));
+    run.put("non_embedding_parameters", spec.summary().nonEmbeddingParameters());
+    run.put("test_auc", metrics.getTest().getAuc());
+    run.put("test_logloss", metrics.getTest().getLogloss());
+    run.put("validation_auc", metrics.getValidation().getAuc());
+    run.put("validation_logloss", metrics.getValidation().getLogloss());
+    run.put("best_epoch", metrics.getBestEpoch());
+    run.put("epochs", metrics.getEpochsRun());
+    run.put("train_samples_per_s", metrics.getTrainSamplesPerSecond());
+    run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    run.put("date", Reports.today());
+    return run;
+  }
+
+  /** A canonical string of a configuration, to find the runs made with it. */
+  private static String configKey(Map<String, Object> config) {
+    return new Gson().toJson(config);
+  }
+
+  private static List<Map<String, Object>> loadRuns(Path json) throws Exception {
+    if (!Files.exists(json)) {
+      return new ArrayList<>();
+    }
+    Type type = new TypeToken<LinkedHashMap<String, Object>>() {}.getType();
+    Map<String, Object> report = new Gson().fromJson(Files.readString(json, StandardCharsets.UTF_8), type);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> stored = (List<Map<String, Object>>) report.getOrDefault("runs", List.of());
+    return new ArrayList<>(stored);
+  }
+
+  private void write(Path json, List<Map<String, Object>> runs, Map<String, Object> config) throws Exception {
+    String key = configKey(config);
+    QualitySummary summary = new QualitySummary(runs.stream().filter(r -> key.equals(r.get("config_key"))).toList());
+    Map<String, Object> report = new LinkedHashMap<>();
+    Map<String, Object> paper = summary.byPreset().getOrDefault(Presets.DLF_PAPER, Map.of());
+    report.putAll(paper);
+    report.put("paper_reported", Map.of("test_auc", PAPER_AUC, "test_logloss", PAPER_LOGLOSS));
+    report.put("variants", summary.byPreset().values().stream().filter(v -> !v.equals(paper)).toList());
+    report.put("machine", MachineInfo.describe());
+    report.put("date", Reports.today());
+    report.put("command", command);
+    report.put("protocol", "Frappe (NFM/AFN split; valid and test exact, train reconstructed), 10 categorical fields, "
+        + "vocabularies from train (min count 1). Adam, early stopping on the validation monitor with patience 2, "
+        + "learning rate x0.1 on every non-improving epoch, gradient norm clipped to 10; best-on-validation "
+        + "checkpoint evaluated on the test split (AUC, logloss with predictions clipped to [1e-7, 1-1e-7]).");
+    report.put("runs", runs);
+    Reports.writeJson(json, report);
+    Reports.write(json.resolveSibling(name + ".md"), summary.markdown(command, PAPER_AUC, PAPER_LOGLOSS));
+  }
+}

@@ -1,0 +1,81 @@
+package io.dlf.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Per-preset means and spreads of quality runs made with one configuration, as JSON-ready maps and markdown. */
+final class QualitySummary {
+  private final Map<String, List<Map<String, Object>>> runsByPreset = new LinkedHashMap<>();
+
+  QualitySummary(List<Map<String, Object>> runs) {
+    for (Map<String, Object> run : runs) {
+      runsByPreset.computeIfAbsent((String) run.get("preset"), p -> new ArrayList<>()).add(run);
+    }
+  }
+
+  /** For each preset: the mean test AUC and logloss, per-seed values, seeds, configuration, epochs and wall time. */
+  Map<String, Map<String, Object>> byPreset() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    runsByPreset.forEach((preset, runs) -> {
+      double[] auc = numbers(runs, "test_auc");
+      double[] logloss = numbers(runs, "test_logloss");
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("preset", preset);
+      summary.put("config", runs.get(0).get("config"));
+      summary.put("non_embedding_parameters", runs.get(0).get("non_embedding_parameters"));
+      summary.put("seeds", values(runs, "seed"));
+      summary.put("test_auc", Stats.mean(auc));
+      summary.put("test_auc_std", Stats.std(auc));
+      summary.put("test_logloss", Stats.mean(logloss));
+      summary.put("test_logloss_std", Stats.std(logloss));
+      summary.put("test_auc_per_seed", auc);
+      summary.put("test_logloss_per_seed", logloss);
+      summary.put("epochs", values(runs, "epochs"));
+      summary.put("best_epochs", values(runs, "best_epoch"));
+      summary.put("wall_seconds", numbers(runs, "wall_seconds"));
+      out.put(preset, summary);
+    });
+    return out;
+  }
+
+  String markdown(String command, double paperAuc, double paperLogloss) {
+    StringBuilder md = new StringBuilder("# DLF on Frappe: test quality\n\n");
+    md.append("- Date: ").append(Reports.today()).append("\n");
+    md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
+    md.append("- Command: `").append(command).append("`\n");
+    Map<String, Map<String, Object>> presets = byPreset();
+    if (!presets.isEmpty()) {
+      md.append("- Configuration (every preset): `").append(presets.values().iterator().next().get("config"))
+          .append("`\n");
+    }
+    md.append(String.format("- The paper reports DLF at test AUC %.4f and logloss %.4f (D = 64, batch 10,000, 5-run mean).%n%n",
+        paperAuc, paperLogloss));
+    md.append("| preset | params (non-emb.) | seeds | test AUC mean ± std | test logloss mean ± std | per-seed AUC | epochs (best) |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    presets.forEach((preset, s) -> md.append(String.format("| %s | %,d | %s | %.4f ± %.4f | %.4f ± %.4f | %s | %s (%s) |%n",
+        preset, ((Number) s.get("non_embedding_parameters")).longValue(), join(s.get("seeds")),
+        (double) s.get("test_auc"), (double) s.get("test_auc_std"),
+        (double) s.get("test_logloss"), (double) s.get("test_logloss_std"),
+        join4((double[]) s.get("test_auc_per_seed")), join(s.get("epochs")), join(s.get("best_epochs")))));
+    return md.toString();
+  }
+
+  private static double[] numbers(List<Map<String, Object>> runs, String key) {
+    return runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
+  }
+
+  private static List<Long> values(List<Map<String, Object>> runs, String key) {
+    return runs.stream().map(r -> ((Number) r.get(key)).longValue()).toList();
+  }
+
+  private static String join(Object list) {
+    return ((List<?>) list).stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  private static String join4(double[] values) {
+    return java.util.Arrays.stream(values).mapToObj(v -> String.format("%.4f", v)).collect(Collectors.joining(", "));
+  }
+}
