@@ -35,10 +35,15 @@ public interface Initializer {
         init.constant(stddev));
   }
 
-  /** Glorot/Xavier normal for a dense kernel {@code [fanIn, fanOut]} (the released code's Linear init). */
+  /**
+   * Glorot/Xavier normal for a dense kernel {@code [..., fanIn, fanOut]} (the released code's
+   * Linear init); leading dimensions stack independent kernels.
+   */
   static Initializer xavierNormal() {
-    return (init, shape, seed, seed2) -> normal((float) Math.sqrt(2.0 / (shape.get(0) + shape.get(1))))
-        .create(init, shape, seed, seed2);
+    return (init, shape, seed, seed2) -> {
+      int rank = shape.numDimensions();
+      return normal((float) Math.sqrt(2.0 / (shape.get(rank - 2) + shape.get(rank - 1)))).create(init, shape, seed, seed2);
+    };
   }
 
   /**

@@ -28,6 +28,8 @@ class CompilerTest {
       specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("fusion-" + kind)
           .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().kind(kind).heads(1).sublayers(1)))).build());
     }
+    specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-unequal-blocks")
+        .dlf(d -> d.eachLayer(l -> l.implicit(l.implicit().tokens(2)).lowRank(l.lowRank().tokens(3)))).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("sigmoid-gate-no-keep")
         .dlf(d -> d.eachLayer(l -> l.residual(l.residual().sigmoidGate(true)).fusion(l.fusion().keepBlockOutputs(false))))
         .build());
@@ -62,10 +64,12 @@ class CompilerTest {
     }
   }
 
-  @Test
-  void smallPaperModelTrainsOnRandomData() {
-    ModelSpec spec = Frappe.declare(Presets.dlfPaper()).embeddingDim(8)
-        .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().attentionDim(8))))
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {4, 2})
+  void smallPaperModelTrainsOnRandomData(int implicitTokens) {
+    // 2 implicit tokens against 4 per FM block exercises NAF's padding and key mask
+    ModelSpec spec = Frappe.declare(Presets.dlfPaper(new Presets.Size(8, 2, 4, 3, 16)))
+        .dlf(d -> d.eachLayer(l -> l.implicit(l.implicit().tokens(implicitTokens))))
         .build();
     ModelPlan plan = spec.plan();
     try (TrainingGraph graph = TrainingGraph.build(plan, FieldLayout.of(plan, Frappe.VOCABULARY_SIZES), 7L,
