@@ -74,15 +74,80 @@ final class Fusions {
   /**
    * Network-aware attention fusion (paper eqs. 10-15, as reconstructed in dlf-model-reference
    * §5.1). Per sub-layer and block i: queries, keys and values of its own; cross-attention of
-   * i's queries to every other block j, each pair with its own softmax, merged by W_C; self-attention
+   * i's queries to every other block j, each with its own softmax, merged by W_C; self-attention
    * within i; both aggregated by W_F into {@code H_i}, which feeds the next sub-layer. The output
-   * concatenates the fused blocks, then (optionally) the original block outputs.
-   *
-   * <p>All blocks, block pairs and heads are computed at once: blocks are stacked (padded to the
-   * largest token count, padded keys masked out) and the k x k attention maps come from two
-   * broadcasting batched products, so a sub-layer is a few large ops instead of hundreds of small ones.
+   * concatenates the fused blocks, then (optionally) the original block outputs. Attention runs
+   * token-major, one head at a time, so no head transposes are needed.
    */
   private static Operand<TFloat32> naf(Layers at, Fusion fusion, StreamPlan stream, List<Operand<TFloat32>> blocks, int dim) {
-    return new StackedAttention(at, fusion, stream, dim).fuse(blocks);
+    Ops tf = at.tf();
+    int k = blocks.size();
+    int heads = fusion.heads();
+    int da = fusion.attentionDim();
+    float scale = (float) (1 / Math.sqrt((double) da / heads));
+    List<Operand<TFloat32>> original = new ArrayList<>();
+    for (Operand<TFloat32> z : blocks) {
+      original.add(Tokens.tokenMajor(tf, z));
+    }
+    List<Operand<TFloat32>> h = original;
+    for (int s = 0; s < fusion.sublayers(); s++) {
+      List<List<Operand<TFloat32>>> queries = new ArrayList<>();
+      List<List<Operand<TFloat32>>> keys = new ArrayList<>();
+      List<List<Operand<TFloat32>>> values = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
+        int n = stream.blocks().get(i).outputTokens();
+        queries.add(splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
+        keys.add(splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
+        values.add(splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
+      }
+      List<Operand<TFloat32>> next = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
+        int n = stream.blocks().get(i).outputTokens();
+        List<Operand<TFloat32>> cross = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+          if (j != i) {
+            cross.add(attend(at, queries.get(i), keys.get(j), values.get(j), scale));
+          }
+        }
+        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", concatFeatures(tf, cross), n, (long) (k - 1) * da, dim);
+        Operand<TFloat32> self = attend(at, queries.get(i), keys.get(i), values.get(i), scale);
+        Operand<TFloat32> joined = tf.concat(List.of(crossMerged, self), tf.constant(-1));
+        next.add(at.dropout(at.tokenDense(name + ".fuse", joined, n, (long) dim + da, dim)));
+      }
+      h = next;
+    }
+    List<Operand<TFloat32>> out = new ArrayList<>(h);
+    if (fusion.keepBlockOutputs()) {
+      out.addAll(original);
+    }
+    return Tokens.dimMajor(tf, tf.concat(out, tf.constant(1)));
+  }
+
+  /** Multi-head {@code softmax(Q K^T * scale) V} over token-major heads; heads merged on the last axis. */
+  private static Operand<TFloat32> attend(Layers at, List<Operand<TFloat32>> q, List<Operand<TFloat32>> k,
+      List<Operand<TFloat32>> v, float scale) {
+    Ops tf = at.tf();
+    List<Operand<TFloat32>> heads = new ArrayList<>();
+    for (int h = 0; h < q.size(); h++) {
+      Operand<TFloat32> scores = tf.math.mul(
+          tf.train.batchMatMul(q.get(h), k.get(h), TFloat32.class, BatchMatMul.adjY(true)), tf.constant(scale));
+      Operand<TFloat32> weights = at.dropout(tf.nn.softmax(scores));
+      heads.add(tf.train.batchMatMul(weights, v.get(h), TFloat32.class));
+    }
+    return concatFeatures(tf, heads);
+  }
+
+  /** {@code [B, n, da]} to {@code heads} slices {@code [B, n, da/heads]}. */
+  private static List<Operand<TFloat32>> splitHeads(Ops tf, Operand<TFloat32> x, int heads) {
+    if (heads == 1) {
+      return List.of(x);
+    }
+    return new ArrayList<>(tf.split(tf.constant(-1), x, (long) heads).output());
+  }
+
+  private static Operand<TFloat32> concatFeatures(Ops tf, List<Operand<TFloat32>> parts) {
+    return parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(-1));
   }
 }
