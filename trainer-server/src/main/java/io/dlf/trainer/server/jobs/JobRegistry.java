@@ -1,0 +1,81 @@
+package io.dlf.trainer.server.jobs;
+
+import com.google.inject.Singleton;
+import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.proto.trainer.v1.RunPhase;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/** Every job this server knows, by id and by the client's request id, and the work they did. */
+@Singleton
+public final class JobRegistry {
+  private final Map<String, LiveJob> jobs = new ConcurrentHashMap<>();
+  private final Map<String, LiveJob> byRequestId = new ConcurrentHashMap<>();
+  private final LongAdder steps = new LongAdder();
+  private final LongAdder samples = new LongAdder();
+
+  void add(LiveJob job) {
+    jobs.put(job.id(), job);
+    String requestId = job.snapshot().getRequest().getRequestId();
+    if (!requestId.isEmpty()) {
+      byRequestId.put(requestId, job);
+    }
+  }
+
+  Optional<LiveJob> find(String id) {
+    return Optional.ofNullable(jobs.get(id));
+  }
+
+  Optional<LiveJob> findByRequestId(String requestId) {
+    return Optional.ofNullable(byRequestId.get(requestId));
+  }
+
+  List<LiveJob> all() {
+    return List.copyOf(jobs.values());
+  }
+
+  public Map<JobState, Long> countByState() {
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (JobState state : JobState.values()) {
+      if (state != JobState.JOB_STATE_UNSPECIFIED && state != JobState.UNRECOGNIZED) {
+        counts.put(state, 0L);
+      }
+    }
+    jobs.values().forEach(j -> counts.merge(j.snapshot().getState(), 1L, Long::sum));
+    return counts;
+  }
+
+  /** The latest throughput of every job training now, summed. */
+  public double samplesPerSecond() {
+    return training().mapToDouble(j -> j.getProgress().getSamplesPerSecond()).sum();
+  }
+
+  public double stepsPerSecond() {
+    return training().mapToDouble(j -> j.getProgress().getStepsPerSecond()).sum();
+  }
+
+  void recordTraining(long stepsDone, long samplesDone) {
+    steps.add(stepsDone);
+    samples.add(samplesDone);
+  }
+
+  public long trainedSteps() {
+    return steps.sum();
+  }
+
+  public long trainedSamples() {
+    return samples.sum();
+  }
+
+  private Stream<Job> training() {
+    return jobs.values().stream().map(LiveJob::snapshot)
+        .filter(j -> j.getState() == JobState.RUNNING || j.getState() == JobState.CANCELLING)
+        .filter(j -> j.getPhase() == RunPhase.TRAINING);
+  }
+}

@@ -1,0 +1,41 @@
+package io.dlf.trainer.server.jobs;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.export.ModelRepository;
+import io.dlf.trainer.server.TrainerServerConfig;
+import io.dlf.trainer.server.devices.DeviceInventory;
+import io.dlf.trainer.server.devices.DeviceSessionConfigs;
+import io.dlf.trainer.server.submit.DataRoots;
+
+/** Jobs: validation against the data roots, running them, and export into the model repository. */
+public final class JobsModule extends AbstractModule {
+
+  @Override
+  protected void configure() {
+    bind(JobRegistry.class);
+    bind(JobService.class);
+    bind(JobRunner.class);
+  }
+
+  @Provides
+  @Singleton
+  DataRoots dataRoots(TrainerServerConfig config) {
+    return new DataRoots(config.dataRoots());
+  }
+
+  @Provides
+  @Singleton
+  ModelRepository repository(TrainerServerConfig config) {
+    return new ModelRepository(config.modelsDir());
+  }
+
+  /** Export runs on the CPU: it only restores weights and writes files. */
+  @Provides
+  @Singleton
+  ModelExporter exporter(ModelRepository repository, DeviceSessionConfigs sessions, DeviceInventory devices) {
+    return new ModelExporter(repository, sessions.forDevice(devices.cpu()));
+  }
+}

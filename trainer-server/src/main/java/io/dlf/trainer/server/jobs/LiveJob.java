@@ -1,0 +1,222 @@
+package io.dlf.trainer.server.jobs;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.trainer.v1.DataSummary;
+import io.dlf.proto.trainer.v1.EpochEnded;
+import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobEvent;
+import io.dlf.proto.trainer.v1.JobFailure;
+import io.dlf.proto.trainer.v1.JobResult;
+import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.proto.trainer.v1.Progress;
+import io.dlf.proto.trainer.v1.RunPhase;
+import io.dlf.proto.trainer.v1.StateTransition;
+import io.dlf.server.GrpcErrors;
+import io.dlf.trainer.server.devices.Device;
+import io.dlf.trainer.server.store.JobStore;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One job as it lives in the server: its record, the clients watching it, and whether a cancel
+ * was asked for. Every change goes through here under one lock: the record is updated, stored
+ * when the change must survive a restart (everything but progress), and sent to the watchers in
+ * the order it happened.
+ */
+public final class LiveJob {
+  private static final Logger LOG = Logger.getLogger(LiveJob.class.getName());
+
+  private final JobStore store;
+  private final List<JobWatcher> watchers = new ArrayList<>();
+  private Job job;
+  private volatile boolean cancelRequested;
+
+  LiveJob(Job job, JobStore store) {
+    this.job = job;
+    this.store = store;
+    this.cancelRequested = job.getState() == JobState.CANCELLING;
+  }
+
+  public String id() {
+    return job.getId();
+  }
+
+  public synchronized Job snapshot() {
+    return job;
+  }
+
+  boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  static boolean terminal(JobState state) {
+    return state == JobState.SUCCEEDED || state == JobState.FAILED || state == JobState.CANCELLED;
+  }
+
+  /** QUEUED to RUNNING on {@code device}; false if the job must not run (a cancel came first: it is now CANCELLED). */
+  synchronized boolean start(Device device) {
+    if (cancelRequested) {
+      transition(JobState.CANCELLED, RunPhase.RUN_PHASE_UNSPECIFIED, "cancelled before it started", null, b -> { });
+      return false;
+    }
+    transition(JobState.RUNNING, RunPhase.PREPARING_DATA, "placed on " + device.name() + "; reading data", null,
+        b -> b.setDevice(device.name()).setAttempts(job.getAttempts() + 1).setStartTime(now()));
+    return true;
+  }
+
+  synchronized void dataPrepared(DataSummary data) {
+    transition(JobState.RUNNING, RunPhase.TRAINING, "training on " + data.getTrainRows() + " rows"
+        + (data.getSkippedRows() > 0 ? " (" + data.getSkippedRows() + " unparsable rows skipped)" : ""), null,
+        b -> b.setData(data));
+  }
+
+  synchronized void progress(Progress progress) {
+    job = job.toBuilder().setProgress(progress).build();
+    publish(event().setProgress(progress), true);
+  }
+
+  synchronized void epochEnded(EpochMetrics metrics, boolean improved) {
+    Job.Builder b = job.toBuilder().clearEpochs();
+    // An epoch trained again after a resume replaces what the interrupted run reported for it.
+    job.getEpochsList().stream().filter(e -> e.getEpoch() < metrics.getEpoch()).forEach(b::addEpochs);
+    job = b.addEpochs(metrics).build();
+    persist();
+    publish(event().setEpochEnded(EpochEnded.newBuilder().setMetrics(metrics).setImproved(improved)), false);
+  }
+
+  synchronized void exporting() {
+    transition(JobState.RUNNING, RunPhase.EXPORTING, "exporting the best checkpoint as the next version of "
+        + job.getModelName(), null, b -> { });
+  }
+
+  synchronized void succeeded(long version, TrainingMetrics metrics) {
+    publish(event().setResult(JobResult.newBuilder().setModelName(job.getModelName()).setVersion(version)
+        .setMetrics(metrics)), false);
+    transition(JobState.SUCCEEDED, RunPhase.RUN_PHASE_UNSPECIFIED, String.format(
+        "exported version %d of %s: test AUC %.4f, logloss %.4f", version, job.getModelName(),
+        metrics.getTest().getAuc(), metrics.getTest().getLogloss()), null,
+        b -> b.setVersion(version).setMetrics(metrics));
+  }
+
+  synchronized void failed(JobFailure failure) {
+    transition(JobState.FAILED, RunPhase.RUN_PHASE_UNSPECIFIED, failure.getMessage(), failure, b -> { });
+  }
+
+  synchronized void cancelled(String message) {
+    transition(JobState.CANCELLED, RunPhase.RUN_PHASE_UNSPECIFIED, message, null, b -> { });
+  }
+
+  /** Back to the queue: paused by a shutdown, or found running after a restart. */
+  synchronized void requeue(String message) {
+    transition(JobState.QUEUED, RunPhase.RUN_PHASE_UNSPECIFIED, message, null, b -> { });
+  }
+
+  /**
+   * Asks the job to stop. A job still waiting ({@code takeOutOfQueue} succeeds) is cancelled at
+   * once; a running one goes to CANCELLING and stops at its next step.
+   *
+   * @throws StatusRuntimeException FAILED_PRECONDITION if the job already ended
+   */
+  synchronized Job cancel(BooleanSupplier takeOutOfQueue) {
+    JobState state = job.getState();
+    if (terminal(state)) {
+      throw GrpcErrors.failedPrecondition("JOB_ALREADY_ENDED", "job " + id() + " already ended as " + state
+          + "; only QUEUED or RUNNING jobs can be cancelled");
+    }
+    if (state != JobState.CANCELLING) {
+      cancelRequested = true;
+      if (state == JobState.QUEUED && takeOutOfQueue.getAsBoolean()) {
+        transition(JobState.CANCELLED, RunPhase.RUN_PHASE_UNSPECIFIED, "cancelled while queued", null, b -> { });
+      } else {
+        transition(JobState.CANCELLING, job.getPhase(), "cancel requested; the job stops at its next training step",
+            null, b -> { });
+      }
+    }
+    return job;
+  }
+
+  /** Sends the job as it stands, then every change until it ends. */
+  synchronized void watch(ServerCallStreamObserver<JobEvent> stream) {
+    JobWatcher watcher = new JobWatcher(stream);
+    stream.setOnCancelHandler(() -> forget(watcher));
+    watcher.send(event().setSnapshot(job).build(), false);
+    if (terminal(job.getState())) {
+      watcher.complete();
+    } else {
+      watchers.add(watcher);
+    }
+  }
+
+  /** Ends every watch with UNAVAILABLE: the trainer is going away, the job is not. */
+  synchronized void disconnectWatchers(String why) {
+    StatusRuntimeException status = GrpcErrors.unavailable(why, Duration.ofSeconds(5));
+    watchers.forEach(w -> w.fail(status));
+    watchers.clear();
+  }
+
+  private synchronized void forget(JobWatcher watcher) {
+    watchers.remove(watcher);
+  }
+
+  private void transition(JobState state, RunPhase phase, String message, JobFailure failure,
+      Consumer<Job.Builder> change) {
+    Timestamp now = now();
+    StateTransition.Builder t = StateTransition.newBuilder().setState(state).setPhase(phase).setTime(now)
+        .setMessage(message);
+    if (failure != null) {
+      t.setFailure(failure);
+    }
+    Job.Builder b = job.toBuilder().setState(state).setPhase(phase).addTransitions(t);
+    if (failure != null) {
+      b.setFailure(failure);
+    }
+    if (terminal(state)) {
+      b.setEndTime(now);
+    }
+    change.accept(b);
+    job = b.build();
+    persist();
+    publish(event().setStateChanged(t), false);
+    if (terminal(state)) {
+      watchers.forEach(JobWatcher::complete);
+      watchers.clear();
+    }
+  }
+
+  private void persist() {
+    try {
+      store.save(job);
+    } catch (IOException e) {
+      // The job goes on; after a restart it resumes from its last stored state.
+      LOG.log(Level.SEVERE, "could not store job " + id() + " (" + job.getState() + ")", e);
+    }
+  }
+
+  private void publish(JobEvent.Builder event, boolean droppable) {
+    if (watchers.isEmpty()) {
+      return;
+    }
+    JobEvent built = event.build();
+    watchers.removeIf(w -> !w.open());
+    watchers.forEach(w -> w.send(built, droppable));
+  }
+
+  private JobEvent.Builder event() {
+    return JobEvent.newBuilder().setJobId(id()).setTime(now());
+  }
+
+  static Timestamp now() {
+    return Timestamps.fromMillis(System.currentTimeMillis());
+  }
+}

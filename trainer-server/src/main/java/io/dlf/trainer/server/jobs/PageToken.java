@@ -1,0 +1,40 @@
+package io.dlf.trainer.server.jobs;
+
+import com.google.protobuf.util.Timestamps;
+import io.dlf.proto.trainer.v1.Job;
+import io.dlf.server.GrpcErrors;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Where a page of ListJobs ended: the last job's creation time and id, opaque to clients. */
+record PageToken(long createNanos, String jobId) {
+
+  static PageToken of(Job job) {
+    return new PageToken(Timestamps.toNanos(job.getCreateTime()), job.getId());
+  }
+
+  /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT if the token was not made by {@link #encode} */
+  static Optional<PageToken> parse(String token) {
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      int colon = text.indexOf(':');
+      return Optional.of(new PageToken(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1)));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw GrpcErrors.invalidArgument("page_token", "not a token from ListJobsResponse.next_page_token");
+    }
+  }
+
+  String encode() {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString((createNanos + ":" + jobId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether {@code job} comes after this token in newest-first order. */
+  boolean precedes(Job job) {
+    long nanos = Timestamps.toNanos(job.getCreateTime());
+    return nanos < createNanos || (nanos == createNanos && job.getId().compareTo(jobId) < 0);
+  }
+}

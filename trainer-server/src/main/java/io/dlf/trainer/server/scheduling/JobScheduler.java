@@ -1,0 +1,179 @@
+package io.dlf.trainer.server.scheduling;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dlf.server.NamedThreads;
+import io.dlf.trainer.server.TrainerServerConfig;
+import io.dlf.trainer.server.devices.Device;
+import io.dlf.trainer.server.devices.DeviceInventory;
+import io.dlf.trainer.server.devices.DeviceKind;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs jobs on devices: a fixed number of slots per device, each slot a thread of that device's
+ * pool, and one FIFO queue in front. A waiting job starts as soon as a device of its kind has a
+ * free slot; a job waiting for a GPU never holds up one waiting for the CPU.
+ */
+@Singleton
+public final class JobScheduler {
+  private static final Logger LOG = Logger.getLogger(JobScheduler.class.getName());
+
+  /** The work of one job once it has a device. */
+  @FunctionalInterface
+  public interface Task {
+    void run(Device device);
+  }
+
+  private record Waiting(String jobId, DeviceKind kind, Task task) {}
+
+  private final Object lock = new Object();
+  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private final Map<Device, Integer> capacity = new LinkedHashMap<>();
+  private final Map<Device, Integer> busy = new LinkedHashMap<>();
+  private final Map<Device, ExecutorService> executors = new LinkedHashMap<>();
+  private final int queueCapacity;
+  private volatile boolean draining;
+
+  @Inject
+  public JobScheduler(DeviceInventory devices, TrainerServerConfig config) {
+    this.queueCapacity = config.queueCapacity();
+    for (Device device : devices.schedulable()) {
+      int slots = device.kind() == DeviceKind.CPU ? config.cpuSlots() : config.gpuSlots();
+      capacity.put(device, slots);
+      busy.put(device, 0);
+      // Slots are counted before a task is handed over, so the pool's queue never holds more than its threads.
+      executors.put(device, new ThreadPoolExecutor(slots, slots, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(slots),
+          NamedThreads.daemon("train-" + device.label())));
+    }
+  }
+
+  /** Whether a new job for {@code kind} would start at once or find room in the queue. */
+  public boolean canAccept(DeviceKind kind) {
+    synchronized (lock) {
+      return freeDevice(kind).isPresent() || queue.size() < queueCapacity;
+    }
+  }
+
+  /** Queues a job; it starts when a device of its kind has a slot. Never refuses: check {@link #canAccept} first. */
+  public void enqueue(String jobId, DeviceKind kind, Task task) {
+    synchronized (lock) {
+      if (!capacity.keySet().stream().anyMatch(d -> d.kind() == kind)) {
+        throw new IllegalArgumentException("this trainer has no " + kind + " device");
+      }
+      queue.add(new Waiting(jobId, kind, task));
+      dispatch();
+    }
+  }
+
+  /** Takes a waiting job out of the queue; false if it is not waiting (already started, or unknown). */
+  public boolean removeWaiting(String jobId) {
+    synchronized (lock) {
+      return queue.removeIf(w -> w.jobId().equals(jobId));
+    }
+  }
+
+  public int queueLength() {
+    synchronized (lock) {
+      return queue.size();
+    }
+  }
+
+  /** Busy slots per device. */
+  public Map<Device, Integer> busySlots() {
+    synchronized (lock) {
+      return Map.copyOf(busy);
+    }
+  }
+
+  public Map<Device, Integer> slots() {
+    return Map.copyOf(capacity);
+  }
+
+  /** True once a drain began: running jobs should checkpoint and return. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Starts no more jobs and waits up to {@code timeout} for the running ones to return; returns
+   * whether they all did. Jobs still running after that are interrupted.
+   */
+  public boolean drain(Duration timeout) {
+    synchronized (lock) {
+      draining = true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean all = true;
+    for (ExecutorService executor : executors.values()) {
+      executor.shutdown();
+      try {
+        all &= executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        all = false;
+      }
+    }
+    if (!all) {
+      executors.values().forEach(ExecutorService::shutdownNow);
+    }
+    return all;
+  }
+
+  private void dispatch() {
+    if (draining) {
+      return;
+    }
+    for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
+      Waiting waiting = it.next();
+      Optional<Device> device = freeDevice(waiting.kind());
+      if (device.isPresent()) {
+        it.remove();
+        start(waiting, device.get());
+      }
+    }
+  }
+
+  private void start(Waiting waiting, Device device) {
+    busy.merge(device, 1, Integer::sum);
+    executors.get(device).execute(() -> {
+      try {
+        waiting.task().run(device);
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "job " + waiting.jobId() + " ended with an unexpected error", e);
+      } finally {
+        release(device);
+      }
+    });
+  }
+
+  private void release(Device device) {
+    synchronized (lock) {
+      busy.merge(device, -1, Integer::sum);
+      dispatch();
+    }
+  }
+
+  /** The least busy device of that kind with a free slot. */
+  private Optional<Device> freeDevice(DeviceKind kind) {
+    Device best = null;
+    for (Map.Entry<Device, Integer> entry : capacity.entrySet()) {
+      Device device = entry.getKey();
+      int used = busy.get(device);
+      if (device.kind() == kind && used < entry.getValue() && (best == null || used < busy.get(best))) {
+        best = device;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+}

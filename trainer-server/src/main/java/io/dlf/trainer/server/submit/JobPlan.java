@@ -1,0 +1,20 @@
+package io.dlf.trainer.server.submit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.trainer.server.devices.DeviceRequest;
+import io.dlf.trainer.training.TrainingOptions;
+
+/** A job request that passed validation, in the trainer's own terms. */
+public record JobPlan(ModelSpec spec, ResolvedDataset dataset, TrainingOptions options, DeviceRequest device,
+    String modelName) {
+
+  public JobPlan {
+    requireNonNull(spec, "spec is null");
+    requireNonNull(dataset, "dataset is null");
+    requireNonNull(options, "options is null");
+    requireNonNull(device, "device is null");
+    requireNonNull(modelName, "modelName is null");
+  }
+}

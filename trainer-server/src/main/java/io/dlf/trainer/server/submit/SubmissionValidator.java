@@ -1,0 +1,63 @@
+package io.dlf.trainer.server.submit;
+
+import com.google.inject.Inject;
+import io.dlf.dsl.codec.SpecProtos;
+import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.SpecException;
+import io.dlf.proto.trainer.v1.SubmitJobRequest;
+import io.dlf.server.GrpcErrors;
+import io.dlf.server.GrpcErrors.FieldViolation;
+import io.dlf.trainer.server.devices.DeviceRequest;
+import io.dlf.trainer.training.TrainingOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a job request and turns it into a {@link JobPlan}. Problems with the request's own fields
+ * (spec, training settings, export target) come back together as one INVALID_ARGUMENT with a
+ * field violation each; the dataset is checked after them.
+ */
+public final class SubmissionValidator {
+  private final DatasetResolver datasets;
+
+  @Inject
+  public SubmissionValidator(DatasetResolver datasets) {
+    this.datasets = datasets;
+  }
+
+  /** @throws io.grpc.StatusRuntimeException naming what is wrong */
+  public JobPlan validate(SubmitJobRequest request) {
+    List<FieldViolation> violations = new ArrayList<>();
+    ModelSpec spec = spec(request, violations);
+    TrainingOptions options = TrainingSettingsReader.options(request.getTraining(), violations);
+    DeviceRequest device = TrainingSettingsReader.device(request.getTraining(), violations);
+    String modelName = request.getExport().getModelName().isEmpty() && spec != null
+        ? spec.name() : request.getExport().getModelName();
+    if (!ModelRepository.isValidModelName(modelName)) {
+      violations.add(new FieldViolation("export.model_name", modelName.isEmpty()
+          ? "required when model_spec.name is empty"
+          : "'" + modelName + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+    }
+    if (!violations.isEmpty()) {
+      throw GrpcErrors.invalidArgument("invalid job request: "
+          + violations.stream().map(v -> v.field() + ": " + v.description()).collect(Collectors.joining("; ")),
+          violations);
+    }
+    return new JobPlan(spec, datasets.resolve(request.getDataset(), spec), options, device, modelName);
+  }
+
+  private static ModelSpec spec(SubmitJobRequest request, List<FieldViolation> violations) {
+    if (!request.hasModelSpec()) {
+      violations.add(new FieldViolation("model_spec", "required: the model to train (the DSL's proto or JSON form)"));
+      return null;
+    }
+    try {
+      return SpecProtos.fromProto(request.getModelSpec());
+    } catch (SpecException e) {
+      e.violations().forEach(v -> violations.add(new FieldViolation("model_spec." + v.path(), v.message())));
+      return null;
+    }
+  }
+}
