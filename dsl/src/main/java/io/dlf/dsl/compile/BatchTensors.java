@@ -56,10 +56,6 @@ public final class BatchTensors implements AutoCloseable {
     return runner;
   }
 
-  public Map<String, Tensor> asMap() {
-    return Map.copyOf(tensors);
-  }
-
   @Override
   public void close() {
     tensors.values().forEach(Tensor::close);

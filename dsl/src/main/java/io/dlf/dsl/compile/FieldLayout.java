@@ -2,7 +2,6 @@ package io.dlf.dsl.compile;
 
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
-import io.dlf.dsl.spec.FeatureKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,10 +78,6 @@ public record FieldLayout(
     return tableOffsets.get(feature.vocabularyOwner());
   }
 
-  public int vocabularySize(Feature feature) {
-    return tableSizes.get(feature.vocabularyOwner());
-  }
-
   public boolean inFieldOrderAlready() {
     for (int i = 0; i < fieldOrder.size(); i++) {
       if (fieldOrder.get(i) != i) {
@@ -90,13 +85,5 @@ public record FieldLayout(
       }
     }
     return true;
-  }
-
-  public boolean hasKind(FeatureKind kind) {
-    return switch (kind) {
-      case CATEGORICAL -> !categorical.isEmpty();
-      case NUMERIC -> !numeric.isEmpty();
-      case SEQUENCE -> !sequences.isEmpty();
-    };
   }
 }

@@ -62,10 +62,6 @@ public final class Parameters {
     return variable;
   }
 
-  public List<Parameter> all() {
-    return List.copyOf(byName.values());
-  }
-
   /** Every variable the optimizer updates, in creation order. */
   public List<Parameter> trainable() {
     List<Parameter> out = new ArrayList<>();

@@ -58,8 +58,4 @@ public final class Vocabulary {
     Integer id = ids.get(token);
     return id == null ? oovId() : id;
   }
-
-  public boolean contains(String token) {
-    return ids.containsKey(token);
-  }
 }
