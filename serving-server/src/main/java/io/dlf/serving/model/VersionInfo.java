@@ -1,0 +1,16 @@
+package io.dlf.serving.model;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Facts about a version from its manifest and metrics.
+ *
+ * @param createdAt when it was exported (RFC 3339), or "" when unknown
+ * @param testAuc test AUC of the training run, or NaN when the run had none
+ * @param testLogloss test logloss of the training run, or NaN
+ */
+public record VersionInfo(String createdAt, double testAuc, double testLogloss) {
+  public VersionInfo {
+    requireNonNull(createdAt, "createdAt is null");
+  }
+}
