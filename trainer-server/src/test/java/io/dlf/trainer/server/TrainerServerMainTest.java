@@ -1,0 +1,90 @@
+package io.dlf.trainer.server;
+
+import static io.dlf.trainer.server.StatusAssertions.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlf.proto.trainer.v1.GetJobRequest;
+import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
+import io.dlf.server.GrpcServerConfig;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status.Code;
+import io.grpc.TlsChannelCredentials;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The command line's options, and the server they configure. The TLS files under
+ * {@code src/test/resources/tls} are a self-signed pair for localhost and 127.0.0.1, made with
+ * {@code openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=localhost
+ * -addext subjectAltName=DNS:localhost,IP:127.0.0.1}.
+ */
+class TrainerServerMainTest {
+
+  private static TrainerServerMain parse(String... args) {
+    TrainerServerMain main = new TrainerServerMain();
+    new CommandLine(main).parseArgs(args);
+    return main;
+  }
+
+  @Test
+  void optionsMapOntoTheConfigs() {
+    TrainerServerMain main = parse("--host", "0.0.0.0", "--port", "7001", "--metrics-port", "-1", "--data-dir", "/srv/t",
+        "--data-root", "/data/a", "--data-root", "/data/b", "--cpu-jobs", "2", "--gpu-jobs", "3", "--queue-size", "5",
+        "--cpu-only", "--tf-intra-threads", "4", "--tf-inter-threads", "2", "--pause-timeout-seconds", "9",
+        "--tls-cert", "c.pem", "--tls-key", "k.pem");
+    assertEquals(new TrainerServerConfig(Path.of("/srv/t"), Path.of("/srv/t/models"),
+        List.of(Path.of("/data/a"), Path.of("/data/b")), 2, 3, 5, false, 4, 2, Duration.ofSeconds(9)),
+        main.trainerConfig());
+    GrpcServerConfig grpc = main.grpcConfig();
+    assertEquals("0.0.0.0", grpc.host());
+    assertEquals(7001, grpc.port());
+    assertEquals(-1, grpc.metricsPort());
+    assertEquals(Optional.of(Path.of("c.pem")), grpc.tlsCertificateChain());
+    assertEquals(Optional.of(Path.of("k.pem")), grpc.tlsPrivateKey());
+  }
+
+  @Test
+  void defaultsKeepModelsBesideJobsAndListenLocally() {
+    TrainerServerMain main = parse("--data-root", "/data");
+    assertEquals(Path.of("data/models"), main.trainerConfig().modelsDir());
+    assertEquals(true, main.trainerConfig().useGpus());
+    assertEquals("127.0.0.1", main.grpcConfig().host());
+    assertEquals(7070, main.grpcConfig().port());
+    assertEquals(9091, main.grpcConfig().metricsPort());
+    assertTrue(main.grpcConfig().tlsCertificateChain().isEmpty());
+    assertThrows(CommandLine.ParameterException.class, () -> parse("--tls-cert", "c.pem").grpcConfig());
+  }
+
+  @Test
+  void withTlsConfiguredOnlyTlsClientsGetIn(@TempDir Path dir) throws Exception {
+    Path tls = Path.of(TrainerServerMainTest.class.getResource("/tls/server.crt").toURI()).getParent();
+    GrpcServerConfig grpc = GrpcServerConfig.local().withMetricsPort(-1)
+        .withTls(tls.resolve("server.crt"), tls.resolve("server.key"));
+    TrainerServer server = TrainerServer.create(RunningTrainer.config(dir, dir), grpc);
+    server.start();
+    ManagedChannel secure = Grpc.newChannelBuilder(server.target(),
+        TlsChannelCredentials.newBuilder().trustManager(tls.resolve("server.crt").toFile()).build()).build();
+    ManagedChannel plain = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
+    try {
+      GetJobRequest unknown = GetJobRequest.newBuilder().setJobId("no-such-job").build();
+      assertStatus(Code.NOT_FOUND, () -> TrainerServiceGrpc.newBlockingStub(secure)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).getJob(unknown));
+      assertStatus(Code.UNAVAILABLE, () -> TrainerServiceGrpc.newBlockingStub(plain)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).getJob(unknown));
+    } finally {
+      secure.shutdownNow();
+      plain.shutdownNow();
+      server.stop();
+    }
+  }
+}
