@@ -1,5 +1,6 @@
 package io.dlf.dsl.compile;
 
+import io.dlf.dsl.plan.BackbonePlanVisitor;
 import io.dlf.dsl.plan.DlfPlan;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.HeadKind;
@@ -27,7 +28,12 @@ public record Tower(Operand<TFloat32> logit, List<Op> stateUpdates) {
     TowerState state = new TowerState(training, plan.spec().dropout(), params.seed());
     Layers layers = Layers.tower(towerOps, params, state);
     Operand<TFloat32> e1 = EmbeddingLayer.build(layers, layout, plan.spec().embedding(), inputs);
-    Operand<TFloat32> tokens = DlfNetwork.build(layers, (DlfPlan) plan.backbone(), e1);
+    Operand<TFloat32> tokens = plan.backbone().accept(new BackbonePlanVisitor<Operand<TFloat32>>() {
+      @Override
+      public Operand<TFloat32> visitDlf(DlfPlan dlf) {
+        return DlfNetwork.build(layers, dlf, e1);
+      }
+    });
     Ops tf = towerOps;
     long width = plan.headInputWidth();
     Operand<TFloat32> flat = tf.reshape(tokens, tf.constant(new long[] {-1, width}));

@@ -11,6 +11,8 @@ public sealed interface BackbonePlan permits DlfPlan {
   /** One summary row per block, in execution order. */
   List<SummaryRow> rows();
 
+  <R> R accept(BackbonePlanVisitor<R> visitor);
+
   default int outputWidth() {
     return outputShape().stream().reduce(1, Math::multiplyExact);
   }

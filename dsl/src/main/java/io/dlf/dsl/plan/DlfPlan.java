@@ -23,6 +23,11 @@ public record DlfPlan(int fields, int dim, FusionSite site, List<LayerPlan> laye
   }
 
   @Override
+  public <R> R accept(BackbonePlanVisitor<R> visitor) {
+    return visitor.visitDlf(this);
+  }
+
+  @Override
   public List<Integer> outputShape() {
     return List.of(outputTokens(), dim);
   }
