@@ -136,9 +136,7 @@ final class InferenceTensors implements ExampleSource {
     if (raw()) {
       ByteString bytes = request.getRawInputContents(position);
       checkCount(bytes.size(), 4 * count, "raw_input_contents for " + field + " (bytes)");
-      float[] values = new float[count];
-      bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-      return values;
+      return RawTensors.floats(bytes);
     }
     InferTensorContents contents = tensor.getContents();
     checkCount(contents.getFp32ContentsCount(), count, field + ".contents.fp32_contents");
@@ -209,9 +207,7 @@ final class InferenceTensors implements ExampleSource {
     InferOutputTensor.Builder output = InferOutputTensor.newBuilder()
         .setName(OUTPUT).setDatatype(FP32).addShape(probabilities.length);
     if (raw()) {
-      ByteBuffer bytes = ByteBuffer.allocate(4 * probabilities.length).order(ByteOrder.LITTLE_ENDIAN);
-      bytes.asFloatBuffer().put(probabilities);
-      response.addOutputs(output).addRawOutputContents(ByteString.copyFrom(bytes));
+      response.addOutputs(output).addRawOutputContents(RawTensors.floats(probabilities));
     } else {
       InferTensorContents.Builder contents = InferTensorContents.newBuilder();
       for (float p : probabilities) {

@@ -6,6 +6,7 @@ import io.dlf.serving.predict.BatchObserver;
 import io.dlf.serving.version.VersionListener;
 import io.dlf.serving.version.VersionState;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -17,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The serving server's Prometheus metrics, named after TensorFlow Serving's and Triton's:
- * requests by model, version, API and status code; request latency; time in the queue; examples
- * per TensorFlow call; versions per state; model readiness; load times.
+ * requests by model, version, API and status code; request latency; time in the queue and queue
+ * length; examples per TensorFlow call; versions per state; model readiness; load times.
  */
 @Singleton
 public final class ServingMetrics implements VersionListener, BatchObserver.Factory {
@@ -30,6 +31,7 @@ public final class ServingMetrics implements VersionListener, BatchObserver.Fact
   private final Histogram latency;
   private final Histogram queueTime;
   private final Histogram batchSize;
+  private final Gauge queueLength;
   private final Gauge versions;
   private final Gauge ready;
   private final Histogram loadTime;
@@ -52,6 +54,9 @@ public final class ServingMetrics implements VersionListener, BatchObserver.Fact
         .help("Examples per TensorFlow call, by model and version")
         .labelNames("model", "version").classicOnly()
         .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096).register(registry);
+    queueLength = Gauge.builder().name("dlf_serving_queued_requests")
+        .help("Requests waiting in a version's queue, by model and version")
+        .labelNames("model", "version").register(registry);
     versions = Gauge.builder().name("dlf_serving_versions")
         .help("Versions of each model in each state (LOADING, AVAILABLE, UNLOADING, FAILED)")
         .labelNames("model", "state").register(registry);
@@ -77,6 +82,7 @@ public final class ServingMetrics implements VersionListener, BatchObserver.Fact
     String v = Long.toString(version);
     DistributionDataPoint queued = queueTime.labelValues(model, v);
     DistributionDataPoint sizes = batchSize.labelValues(model, v);
+    GaugeDataPoint length = queueLength.labelValues(model, v);
     return new BatchObserver() {
       @Override
       public void queued(long nanos) {
@@ -86,6 +92,11 @@ public final class ServingMetrics implements VersionListener, BatchObserver.Fact
       @Override
       public void executed(int count) {
         sizes.observe(count);
+      }
+
+      @Override
+      public void queueLength(int requests) {
+        length.set(requests);
       }
     };
   }

@@ -8,6 +8,9 @@ public interface BatchObserver {
 
     @Override
     public void executed(int examples) {}
+
+    @Override
+    public void queueLength(int requests) {}
   };
 
   /** A request waited this long between entering the queue and its batch starting. */
@@ -15,6 +18,9 @@ public interface BatchObserver {
 
   /** One TensorFlow call scored this many examples. */
   void executed(int examples);
+
+  /** The queue now holds this many requests (called under the queue's lock, so the last call is current). */
+  void queueLength(int requests);
 
   /** Makes the observer of one model version. */
   interface Factory {

@@ -64,6 +64,7 @@ public final class Batcher {
       }
       queue.addLast(request);
       queuedExamples += request.size();
+      observer.queueLength(queue.size());
       score = running < config.maxConcurrentBatches();
       if (score) {
         running++;
@@ -166,6 +167,7 @@ public final class Batcher {
   private PendingRequest poll() {
     PendingRequest request = queue.pollFirst();
     queuedExamples -= request.size();
+    observer.queueLength(queue.size());
     return request;
   }
 

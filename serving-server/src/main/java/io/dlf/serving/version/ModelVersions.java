@@ -181,11 +181,11 @@ final class ModelVersions {
   /**
    * Brings the versions in line with the folders {@code present} in the repository: loads the
    * versions the policy (and the labels) want, and unloads the rest once no wanted version is
-   * still loading. Returns a future that completes when every load now running has finished.
+   * still loading.
    */
-  synchronized CompletableFuture<Void> reconcile(List<Long> present, boolean retryFailed) {
+  synchronized void reconcile(List<Long> present, boolean retryFailed) {
     if (closed) {
-      return CompletableFuture.completedFuture(null);
+      return;
     }
     onDisk = List.copyOf(present);
     forgetFailures(retryFailed);
@@ -213,8 +213,22 @@ final class ModelVersions {
         }
       }
     }
-    return CompletableFuture.allOf(slots.values().stream()
-        .filter(s -> s.state == VersionState.LOADING).map(s -> s.settled).toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Completes once no version is LOADING, counting the loads that finishing ones start (a failed
+   * new version makes the one before it wanted again).
+   */
+  CompletableFuture<Void> settled() {
+    CompletableFuture<?>[] loading;
+    synchronized (this) {
+      loading = slots.values().stream().filter(s -> s.state == VersionState.LOADING).map(s -> s.settled)
+          .toArray(CompletableFuture[]::new);
+    }
+    if (loading.length == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(loading).thenCompose(done -> settled());
   }
 
   private void forgetFailures(boolean retryFailed) {
@@ -246,9 +260,10 @@ final class ModelVersions {
 
   /** A load finished: the version enters routing, and what it replaces can go. */
   void loaded(long version, ServedVersion served) {
+    Slot slot;
     synchronized (this) {
-      Slot slot = slots.get(version);
-      if (!closed && slot != null) {
+      slot = closed ? null : slots.get(version);
+      if (slot != null) {
         slot.state = VersionState.AVAILABLE;
         slot.since = Instant.now();
         slot.served = served;
@@ -262,27 +277,33 @@ final class ModelVersions {
         publish();
         lifecycle.listener().stateChanged(name, version, Optional.of(VersionState.AVAILABLE));
         LOG.info(() -> "version " + version + " of model '" + name + "' is AVAILABLE");
-        slot.settled.complete(null);
         reconcile(onDisk, false);
-        return;
       }
     }
-    // stopped, or the version was forgotten while it loaded: nobody can reach it
-    served.retireAndClose();
-  }
-
-  synchronized void failed(long version, String error) {
-    Slot slot = slots.get(version);
     if (slot == null) {
+      // stopped while it loaded: nobody can reach it
+      served.retireAndClose();
       return;
     }
-    slot.state = VersionState.FAILED;
-    slot.since = Instant.now();
-    slot.error = error;
-    lifecycle.listener().stateChanged(name, version, Optional.of(VersionState.FAILED));
-    LOG.warning(() -> "version " + version + " of model '" + name + "' FAILED to load: " + error);
+    // outside the monitor: whoever waits for the load may look at other models
     slot.settled.complete(null);
-    reconcile(onDisk, false);
+  }
+
+  void failed(long version, String error) {
+    Slot slot;
+    synchronized (this) {
+      slot = closed ? null : slots.get(version);
+      if (slot == null) {
+        return;
+      }
+      slot.state = VersionState.FAILED;
+      slot.since = Instant.now();
+      slot.error = error;
+      lifecycle.listener().stateChanged(name, version, Optional.of(VersionState.FAILED));
+      LOG.warning(() -> "version " + version + " of model '" + name + "' FAILED to load: " + error);
+      reconcile(onDisk, false);
+    }
+    slot.settled.complete(null);
   }
 
   synchronized void unloaded(long version) {
@@ -345,17 +366,21 @@ final class ModelVersions {
   }
 
   /** Takes every version out of routing and returns those that were serving, for the caller to close. */
-  synchronized List<ServedVersion> close() {
-    closed = true;
+  List<ServedVersion> close() {
     List<ServedVersion> serving = new ArrayList<>();
-    for (Slot slot : slots.values()) {
-      if (slot.state == VersionState.AVAILABLE) {
-        slot.state = VersionState.UNLOADING;
-        serving.add(slot.served);
+    List<Slot> all;
+    synchronized (this) {
+      closed = true;
+      all = List.copyOf(slots.values());
+      for (Slot slot : all) {
+        if (slot.state == VersionState.AVAILABLE) {
+          slot.state = VersionState.UNLOADING;
+          serving.add(slot.served);
+        }
       }
-      slot.settled.complete(null);
+      publish();
     }
-    publish();
+    all.forEach(slot -> slot.settled.complete(null));
     return serving;
   }
 }

@@ -75,19 +75,19 @@ public final class VersionManager implements AutoCloseable {
 
   /**
    * Brings a model in line with the version folders {@code present} in the repository; returns a
-   * future that completes when the loads this causes have finished. {@code retryFailed} loads
-   * FAILED versions again.
+   * future that completes once the model has no version LOADING. {@code retryFailed} loads FAILED
+   * versions again.
    */
   public CompletableFuture<Void> reconcile(String model, List<Long> present, boolean retryFailed) {
     ModelVersions versions = present.isEmpty() ? models.get(model) : models.computeIfAbsent(model, this::create);
     if (versions == null) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Void> loaded = versions.reconcile(present, retryFailed);
+    versions.reconcile(present, retryFailed);
     if (present.isEmpty() && versions.isEmpty()) {
       models.remove(model, versions);
     }
-    return loaded;
+    return versions.settled();
   }
 
   private ModelVersions create(String model) {
