@@ -16,12 +16,12 @@ public final class DeviceInventory {
     this.gpus = List.copyOf(gpus);
   }
 
-  /** What TensorFlow lists, with GPUs left out when {@code useGpus} is false. */
+  /** What TensorFlow lists; without {@code useGpus}, the CPU alone. */
   public static DeviceInventory discover(boolean useGpus) {
-    List<Device> all = TensorFlowDevices.list();
+    List<Device> all = TensorFlowDevices.list(useGpus);
     Device cpu = all.stream().filter(d -> d.kind() == DeviceKind.CPU).findFirst()
         .orElseThrow(() -> new IllegalStateException("TensorFlow lists no CPU device: " + all));
-    return new DeviceInventory(cpu, useGpus ? all.stream().filter(d -> d.kind() == DeviceKind.GPU).toList() : List.of());
+    return new DeviceInventory(cpu, all.stream().filter(d -> d.kind() == DeviceKind.GPU).toList());
   }
 
   public Device cpu() {

@@ -31,13 +31,19 @@ final class TensorFlowDevices {
   private TensorFlowDevices() {}
 
   /**
-   * Every CPU and GPU device. The first session that sees a GPU fixes its allocator for the whole
-   * process, so this one asks for memory to grow on demand: jobs then share the GPU.
+   * Every CPU device, and every GPU device when {@code gpus} is true (false leaves CUDA untouched).
+   * The first session that sees a GPU fixes its allocator for the whole process, so this one asks
+   * for memory to grow on demand: jobs then share the GPU.
    */
-  static List<Device> list() {
+  static List<Device> list(boolean gpus) {
     TensorFlow.version(); // loads the native library
-    byte[] config = ConfigProto.newBuilder().setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true)).build()
-        .toByteArray();
+    ConfigProto.Builder settings = ConfigProto.newBuilder();
+    if (gpus) {
+      settings.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+    } else {
+      settings.putDeviceCount("GPU", 0);
+    }
+    byte[] config = settings.build().toByteArray();
     List<Device> devices = new ArrayList<>();
     try (TF_Status status = TF_Status.newStatus();
         TF_Graph graph = TF_Graph.newGraph();

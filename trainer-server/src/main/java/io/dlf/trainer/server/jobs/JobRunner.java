@@ -57,7 +57,7 @@ final class JobRunner {
     try {
       execute(job, device);
     } catch (CancellationException e) {
-      job.cancelled("cancelled (" + e.getMessage() + ")");
+      job.cancelled(e.getMessage());
     } catch (Exception | OutOfMemoryError e) {
       JobFailure failure = JobFailures.of(e);
       if (failure.getKind() == JobFailure.Kind.INTERNAL) {
@@ -81,6 +81,9 @@ final class JobRunner {
         .setTestRows(data.test().size())
         .setSkippedRows(data.skippedRows())
         .build());
+    if (job.cancelRequested()) {
+      throw new CancellationException("cancelled while its data was read");
+    }
     TrainingOutcome outcome = new Trainer(sessions.forDevice(device)).train(plan.spec(), data, plan.options(),
         store.workDir(job.id()), new ProgressReporter(job, registry, plan.options(), data.train().size()),
         stopSignal(job));

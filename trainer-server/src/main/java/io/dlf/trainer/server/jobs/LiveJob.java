@@ -37,19 +37,21 @@ import java.util.logging.Logger;
 public final class LiveJob {
   private static final Logger LOG = Logger.getLogger(LiveJob.class.getName());
 
+  private final String id;
   private final JobStore store;
   private final List<JobWatcher> watchers = new ArrayList<>();
   private Job job;
   private volatile boolean cancelRequested;
 
   LiveJob(Job job, JobStore store) {
+    this.id = job.getId();
     this.job = job;
     this.store = store;
     this.cancelRequested = job.getState() == JobState.CANCELLING;
   }
 
   public String id() {
-    return job.getId();
+    return id;
   }
 
   public synchronized Job snapshot() {
@@ -75,8 +77,9 @@ public final class LiveJob {
     return true;
   }
 
+  /** Phase changes keep the state: a job being cancelled stays CANCELLING. */
   synchronized void dataPrepared(DataSummary data) {
-    transition(JobState.RUNNING, RunPhase.TRAINING, "training on " + data.getTrainRows() + " rows"
+    transition(job.getState(), RunPhase.TRAINING, "training on " + data.getTrainRows() + " rows"
         + (data.getSkippedRows() > 0 ? " (" + data.getSkippedRows() + " unparsable rows skipped)" : ""), null,
         b -> b.setData(data));
   }
@@ -96,7 +99,7 @@ public final class LiveJob {
   }
 
   synchronized void exporting() {
-    transition(JobState.RUNNING, RunPhase.EXPORTING, "exporting the best checkpoint as the next version of "
+    transition(job.getState(), RunPhase.EXPORTING, "exporting the best checkpoint as the next version of "
         + job.getModelName(), null, b -> { });
   }
 

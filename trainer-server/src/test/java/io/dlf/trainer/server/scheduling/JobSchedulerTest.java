@@ -8,12 +8,10 @@ import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.devices.DeviceKind;
-import io.dlf.trainer.server.devices.DeviceRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -93,17 +91,5 @@ class JobSchedulerTest {
     assertTrue(scheduler.draining());
     assertEquals("c1 interrupted", nextStart());
     assertEquals(null, started.poll(200, TimeUnit.MILLISECONDS), "c2 never started");
-  }
-
-  @Test
-  void placementFollowsTheRequestAndTheDevicesFound() {
-    DeviceInventory withGpu = new DeviceInventory(CPU, List.of(GPU));
-    DeviceInventory cpuOnly = new DeviceInventory(CPU, List.of());
-    assertEquals(Optional.of(DeviceKind.GPU), withGpu.place(DeviceRequest.PREFER_GPU));
-    assertEquals(Optional.of(DeviceKind.GPU), withGpu.place(DeviceRequest.REQUIRE_GPU));
-    assertEquals(Optional.of(DeviceKind.CPU), withGpu.place(DeviceRequest.CPU));
-    assertEquals(Optional.of(DeviceKind.CPU), cpuOnly.place(DeviceRequest.PREFER_GPU));
-    assertEquals(Optional.empty(), cpuOnly.place(DeviceRequest.REQUIRE_GPU));
-    assertEquals("/device:CPU:0, /device:GPU:0 (16.0 GiB)", withGpu.describe());
   }
 }

@@ -1,0 +1,269 @@
+package io.dlf.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.dlf.dsl.Presets;
+import io.dlf.dsl.codec.SpecProtos;
+import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.trainer.v1.DatasetRef;
+import io.dlf.proto.trainer.v1.GetJobRequest;
+import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.proto.trainer.v1.SubmitJobRequest;
+import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
+import io.dlf.proto.trainer.v1.TrainingSettings;
+import io.dlf.proto.trainer.v1.WatchJobRequest;
+import io.dlf.server.GrpcServerConfig;
+import io.dlf.trainer.data.BadRows;
+import io.dlf.trainer.data.DataPreparation;
+import io.dlf.trainer.data.DatasetCatalog;
+import io.dlf.trainer.data.PreparedData;
+import io.dlf.trainer.server.TrainerServer;
+import io.dlf.trainer.server.TrainerServerConfig;
+import io.dlf.trainer.training.StopSignal;
+import io.dlf.trainer.training.Trainer;
+import io.dlf.trainer.training.TrainingListener;
+import io.dlf.trainer.training.TrainingOptions;
+import io.dlf.trainer.training.TrainingOutcome;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What the trainer server costs: the same Frappe job run through the library (prepare, train,
+ * export, in this thread) and through a trainer server on a loopback port (submit, watch to
+ * SUCCEEDED), in alternating order in one JVM. A run's figure is training samples over the wall
+ * time from start to exported version, so the server's whole path counts: gRPC, validation, the
+ * job store, scheduling, progress events to a watcher. Writes
+ * {@code bench/results/trainer-overhead-<date>.md} and {@code bench/results/trainer-overhead.json}.
+ */
+@Command(name = "trainer-overhead", mixinStandardHelpOptions = true)
+public final class TrainerOverhead implements Callable<Integer> {
+  @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
+  @Option(names = "--results", defaultValue = "bench/results") Path results;
+  @Option(names = "--work-dir", defaultValue = "data/bench/trainer-overhead") Path workDir;
+  @Option(names = "--runs", defaultValue = "3", description = "measured pairs (library, server)") int runs;
+  @Option(names = "--warmup", defaultValue = "1", description = "pairs run first and not counted") int warmup;
+  @Option(names = "--epochs", defaultValue = "1") int epochs;
+  @Option(names = "--batch", defaultValue = "4096") int batch;
+  @Option(names = "--threads", defaultValue = "2", description = "TensorFlow intra- and inter-op threads") int threads;
+  @Option(names = "--size", defaultValue = "8,2,8,4,64", split = ",",
+      description = "dlf-paper sizes: dim, layers, tokens, rank, hidden") int[] size;
+
+  /**
+   * One run: training samples, the wall time from start to exported version, and the CPU time the
+   * process spent meanwhile (less sensitive than wall time to other load on a shared machine).
+   */
+  record Run(String path, int index, long samples, double seconds, double cpuSeconds, double trainerSamplesPerSecond,
+      double testAuc) {
+    double samplesPerSecond() {
+      return samples / seconds;
+    }
+
+    double samplesPerCpuSecond() {
+      return samples / cpuSeconds;
+    }
+  }
+
+  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new TrainerOverhead()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
+    ModelSpec spec = Presets.dlfPaper(new Presets.Size(size[0], size[1], size[2], size[3], size[4]))
+        .name("trainer-overhead").features(frappe.features()).build();
+    TrainingOptions options = TrainingOptions.defaults().maxEpochs(epochs).batchSize(batch);
+    Path runDir = workDir.resolve(Long.toString(System.currentTimeMillis()));
+    TrainerServerConfig config = TrainerServerConfig.defaults(runDir.resolve("server"), List.of(dataRoot))
+        .withUseGpus(false).withThreads(threads, threads);
+    TrainerServer server = TrainerServer.create(config, GrpcServerConfig.local().withMetricsPort(-1));
+    server.start();
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
+    List<Run> library = new ArrayList<>();
+    List<Run> served = new ArrayList<>();
+    try {
+      for (int i = 0; i < warmup + runs; i++) {
+        // Alternate which goes first, so a drift in the machine's load does not favour one side.
+        Run first = i % 2 == 0 ? library(spec, frappe, options, runDir, i) : server(channel, spec, options, i);
+        Run second = i % 2 == 0 ? server(channel, spec, options, i) : library(spec, frappe, options, runDir, i);
+        Run lib = first.path().equals("library") ? first : second;
+        Run srv = first.path().equals("server") ? first : second;
+        System.out.printf("pair %d%s: library %.0f samples/s (%.1f s), server %.0f samples/s (%.1f s), overhead %.2f%%%n",
+            i + 1, i < warmup ? " (warm-up)" : "", lib.samplesPerSecond(), lib.seconds(), srv.samplesPerSecond(),
+            srv.seconds(), 100 * (1 - srv.samplesPerSecond() / lib.samplesPerSecond()));
+        if (i >= warmup) {
+          library.add(lib);
+          served.add(srv);
+        }
+      }
+    } finally {
+      channel.shutdownNow();
+      server.stop();
+    }
+    report(library, served);
+    return 0;
+  }
+
+  private Run library(ModelSpec spec, DatasetCatalog.Entry frappe, TrainingOptions options, Path runDir, int index)
+      throws Exception {
+    long start = System.nanoTime();
+    long cpuStart = OS.getProcessCpuTime();
+    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(dataRoot), BadRows.FAIL);
+    TrainingOutcome outcome = new Trainer(SessionConfigs.threads(threads, threads)).train(spec, data, options,
+        runDir.resolve("library-" + index), TrainingListener.NONE, StopSignal.NEVER);
+    TrainingMetrics metrics = outcome.metrics().orElseThrow();
+    new ModelExporter(new ModelRepository(runDir.resolve("library-models")), SessionConfigs.threads(threads, threads))
+        .export(new ModelExporter.Request(spec.name(), spec, data.vocabularies(), outcome.bestCheckpoint(), metrics,
+            "library-" + index, options.seed()));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (OS.getProcessCpuTime() - cpuStart) / 1e9;
+    return new Run("library", index, (long) metrics.getEpochsRun() * data.train().size(), seconds, cpuSeconds,
+        metrics.getTrainSamplesPerSecond(), metrics.getTest().getAuc());
+  }
+
+  private Run server(ManagedChannel channel, ModelSpec spec, TrainingOptions options, int index) {
+    long start = System.nanoTime();
+    long cpuStart = OS.getProcessCpuTime();
+    Job job = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES)
+        .submitJob(SubmitJobRequest.newBuilder()
+            .setModelSpec(SpecProtos.toProto(spec))
+            .setDataset(DatasetRef.newBuilder().setName(DatasetCatalog.FRAPPE))
+            .setTraining(TrainingSettings.newBuilder().setMaxEpochs(options.maxEpochs()).setBatchSize(options.batchSize())
+                .setDevice(TrainingSettings.Device.CPU))
+            .build());
+    TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.HOURS)
+        .watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).build())
+        .forEachRemaining(event -> { });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (OS.getProcessCpuTime() - cpuStart) / 1e9;
+    Job done = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES)
+        .getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
+    if (done.getState() != JobState.SUCCEEDED) {
+      throw new IllegalStateException("server job " + job.getId() + " ended " + done.getState() + ": "
+          + done.getFailure().getMessage());
+    }
+    TrainingMetrics metrics = done.getMetrics();
+    return new Run("server", index, metrics.getEpochsRun() * done.getData().getTrainRows(), seconds, cpuSeconds,
+        metrics.getTrainSamplesPerSecond(), metrics.getTest().getAuc());
+  }
+
+  /** Library against server on one measure: medians, the overhead between them, and each pair's own. */
+  record Comparison(double library, double server, double[] pairwise) {
+    static Comparison of(List<Run> library, List<Run> served, ToDoubleFunction<Run> measure) {
+      double[] pairwise = new double[library.size()];
+      for (int i = 0; i < pairwise.length; i++) {
+        pairwise[i] = 1 - measure.applyAsDouble(served.get(i)) / measure.applyAsDouble(library.get(i));
+      }
+      return new Comparison(Stats.median(library.stream().mapToDouble(measure).toArray()),
+          Stats.median(served.stream().mapToDouble(measure).toArray()), pairwise);
+    }
+
+    double overhead() {
+      return 1 - server / library;
+    }
+
+    double medianPairwise() {
+      return Stats.median(pairwise);
+    }
+  }
+
+  private void report(List<Run> library, List<Run> served) throws Exception {
+    Comparison wall = Comparison.of(library, served, Run::samplesPerSecond);
+    Comparison cpu = Comparison.of(library, served, Run::samplesPerCpuSecond);
+    String command = "bench/trainer-overhead.sh --runs " + runs + " --warmup " + warmup + " --epochs " + epochs
+        + " --batch " + batch + " --threads " + threads + " --size " + size[0] + "," + size[1] + "," + size[2] + ","
+        + size[3] + "," + size[4];
+    String job = String.format("dlf-paper preset (D=%d, %d layers, %d tokens, rank %d, hidden %d) on Frappe, %d epoch(s),"
+        + " batch %d, CPU, TensorFlow threads %d/%d", size[0], size[1], size[2], size[3], size[4], epochs, batch,
+        threads, threads);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("server_samples_per_s", wall.server());
+    json.put("library_samples_per_s", wall.library());
+    json.put("overhead_ratio", wall.overhead());
+    json.put("machine", MachineInfo.describe());
+    json.put("date", Reports.today());
+    json.put("command", command);
+    json.put("job", job);
+    json.put("median_pairwise_overhead_ratio", wall.medianPairwise());
+    json.put("server_samples_per_cpu_s", cpu.server());
+    json.put("library_samples_per_cpu_s", cpu.library());
+    json.put("cpu_overhead_ratio", cpu.overhead());
+    json.put("runs", runsAsMaps(library, served));
+    Reports.writeJson(results.resolve("trainer-overhead.json"), json);
+    Path markdown = results.resolve("trainer-overhead-" + Reports.today() + ".md");
+    Reports.write(markdown, markdown(library, served, wall, cpu, command, job));
+    System.out.printf("library %.0f samples/s, server %.0f samples/s: overhead %.2f%% (median of pairs %.2f%%); "
+        + "per CPU second: overhead %.2f%%%n", wall.library(), wall.server(), 100 * wall.overhead(),
+        100 * wall.medianPairwise(), 100 * cpu.overhead());
+    System.out.println("wrote " + results.resolve("trainer-overhead.json") + " and " + markdown);
+  }
+
+  private static List<Map<String, Object>> runsAsMaps(List<Run> library, List<Run> served) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < library.size(); i++) {
+      for (Run run : List.of(library.get(i), served.get(i))) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", run.path());
+        m.put("pair", i + 1);
+        m.put("samples", run.samples());
+        m.put("seconds", run.seconds());
+        m.put("cpu_seconds", run.cpuSeconds());
+        m.put("samples_per_s", run.samplesPerSecond());
+        m.put("trainer_measured_samples_per_s", run.trainerSamplesPerSecond());
+        m.put("test_auc", run.testAuc());
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static String markdown(List<Run> library, List<Run> served, Comparison wall, Comparison cpu, String command,
+      String job) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Trainer server overhead, ").append(Reports.today()).append("\n\n");
+    md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
+    md.append("- Command: `").append(command).append("`\n");
+    md.append("- Job: ").append(job).append("\n");
+    md.append("- Measured: training samples (epochs x train rows) over the wall time from the start of the job to its ")
+        .append("exported version. Library: prepare, train and export called in one thread. Server: SubmitJob to a ")
+        .append("trainer on a loopback port in the same JVM, then WatchJob until SUCCEEDED (every progress event ")
+        .append("streamed). The two alternate, pair by pair; the first pairs are warm-up and not counted. The same ")
+        .append("samples over the CPU time the process used meanwhile is given too: on a shared, loaded machine it ")
+        .append("moves less than wall time.\n\n");
+    md.append("| pair | library samples/s | library s (CPU s) | server samples/s | server s (CPU s) | overhead | ")
+        .append("CPU overhead | trainer-measured samples/s, library / server |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < library.size(); i++) {
+      Run lib = library.get(i);
+      Run srv = served.get(i);
+      md.append(String.format("| %d | %.0f | %.1f (%.1f) | %.0f | %.1f (%.1f) | %.2f%% | %.2f%% | %.0f / %.0f |%n", i + 1,
+          lib.samplesPerSecond(), lib.seconds(), lib.cpuSeconds(), srv.samplesPerSecond(), srv.seconds(),
+          srv.cpuSeconds(), 100 * wall.pairwise()[i], 100 * cpu.pairwise()[i], lib.trainerSamplesPerSecond(),
+          srv.trainerSamplesPerSecond()));
+    }
+    md.append(String.format("%n**Median: library %.0f samples/s, server %.0f samples/s; overhead 1 - server/library = "
+        + "%.2f%%** (median of the pairs' own overheads: %.2f%%; target: under 5%%).%n%n", wall.library(),
+        wall.server(), 100 * wall.overhead(), 100 * wall.medianPairwise()));
+    md.append(String.format("Per CPU second: library %.0f, server %.0f samples; overhead %.2f%% (median of pairs %.2f%%).%n",
+        cpu.library(), cpu.server(), 100 * cpu.overhead(), 100 * cpu.medianPairwise()));
+    return md.toString();
+  }
+}
