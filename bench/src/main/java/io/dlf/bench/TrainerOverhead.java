@@ -191,7 +191,7 @@ public final class TrainerOverhead implements Callable<Integer> {
     String command = "bench/trainer-overhead.sh --runs " + runs + " --warmup " + warmup + " --epochs " + epochs
         + " --batch " + batch + " --threads " + threads + " --size " + size[0] + "," + size[1] + "," + size[2] + ","
         + size[3] + "," + size[4];
-    String job = String.format("dlf-paper preset (D=%d, %d layers, %d tokens, rank %d, hidden %d) on Frappe, %d epoch(s),"
+    String job = String.format("dlf-paper preset (dim %d, %d layers, %d tokens, rank %d, hidden %d) on Frappe, %d epoch(s),"
         + " batch %d, CPU, TensorFlow threads %d/%d", size[0], size[1], size[2], size[3], size[4], epochs, batch,
         threads, threads);
     Map<String, Object> json = new LinkedHashMap<>();
@@ -206,6 +206,7 @@ public final class TrainerOverhead implements Callable<Integer> {
     json.put("server_samples_per_cpu_s", cpu.server());
     json.put("library_samples_per_cpu_s", cpu.library());
     json.put("cpu_overhead_ratio", cpu.overhead());
+    json.put("library_spread_ratio", spread(library));
     json.put("runs", runsAsMaps(library, served));
     Reports.writeJson(results.resolve("trainer-overhead.json"), json);
     Path markdown = results.resolve("trainer-overhead-" + Reports.today() + ".md");
@@ -214,6 +215,12 @@ public final class TrainerOverhead implements Callable<Integer> {
         + "per CPU second: overhead %.2f%%%n", wall.library(), wall.server(), 100 * wall.overhead(),
         100 * wall.medianPairwise(), 100 * cpu.overhead());
     System.out.println("wrote " + results.resolve("trainer-overhead.json") + " and " + markdown);
+  }
+
+  /** How far apart the fastest and slowest runs are: max / min - 1 of samples/s. */
+  private static double spread(List<Run> runs) {
+    double[] values = runs.stream().mapToDouble(Run::samplesPerSecond).toArray();
+    return Stats.percentile(values, 100) / Stats.percentile(values, 0) - 1;
   }
 
   private static List<Map<String, Object>> runsAsMaps(List<Run> library, List<Run> served) {
@@ -264,6 +271,8 @@ public final class TrainerOverhead implements Callable<Integer> {
         wall.server(), 100 * wall.overhead(), 100 * wall.medianPairwise()));
     md.append(String.format("Per CPU second: library %.0f, server %.0f samples; overhead %.2f%% (median of pairs %.2f%%).%n",
         cpu.library(), cpu.server(), 100 * cpu.overhead(), 100 * cpu.medianPairwise()));
+    md.append(String.format("%nNoise: the library runs alone, the same code each time, span %.0f%% (slowest to fastest); "
+        + "an overhead smaller than that is not resolved by this run.%n", 100 * spread(library)));
     return md.toString();
   }
 }

@@ -41,7 +41,8 @@ public record TrainerServerConfig(
     check(cpuSlots >= 1, "cpu slots " + cpuSlots + " must be at least 1");
     check(gpuSlots >= 1, "gpu slots " + gpuSlots + " must be at least 1");
     check(queueCapacity >= 0, "queue capacity " + queueCapacity + " must be at least 0");
-    check(intraOpThreads >= 0 && interOpThreads >= 0, "TensorFlow thread counts must be at least 0 (0: TensorFlow picks)");
+    check(intraOpThreads >= 0 && interOpThreads >= 0,
+        "TensorFlow thread counts must be at least 0 (0: TensorFlow picks)");
     check(!pauseTimeout.isNegative(), "pause timeout " + pauseTimeout + " must not be negative");
   }
 

@@ -17,7 +17,8 @@ public final class TrainerServerMain implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1",
       description = "address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
   String host;
-  @Option(names = "--port", defaultValue = "7070", description = "gRPC port, 0 for any free one (default: ${DEFAULT-VALUE})")
+  @Option(names = "--port", defaultValue = "7070",
+      description = "gRPC port, 0 for any free one (default: ${DEFAULT-VALUE})")
   int port;
   @Option(names = "--metrics-port", defaultValue = "9091",
       description = "Prometheus /metrics HTTP port, -1 to turn off (default: ${DEFAULT-VALUE})")
@@ -25,7 +26,8 @@ public final class TrainerServerMain implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "data",
       description = "jobs (records and checkpoints) live in <data-dir>/jobs (default: ${DEFAULT-VALUE})")
   Path dataDir;
-  @Option(names = "--models-dir", description = "the model repository finished jobs export to (default: <data-dir>/models)")
+  @Option(names = "--models-dir",
+      description = "the model repository finished jobs export to (default: <data-dir>/models)")
   Path modelsDir;
   @Option(names = "--data-root", description = "a folder datasets may be read from; repeat for more "
       + "(default: $DLF_DATA, else ../shared/data)")
@@ -34,9 +36,11 @@ public final class TrainerServerMain implements Callable<Integer> {
   Path tlsCert;
   @Option(names = "--tls-key", description = "PEM private key for --tls-cert")
   Path tlsKey;
-  @Option(names = "--cpu-jobs", defaultValue = "1", description = "jobs training on the CPU at once (default: ${DEFAULT-VALUE})")
+  @Option(names = "--cpu-jobs", defaultValue = "1",
+      description = "jobs training on the CPU at once (default: ${DEFAULT-VALUE})")
   int cpuJobs;
-  @Option(names = "--gpu-jobs", defaultValue = "1", description = "jobs training on the GPU at once (default: ${DEFAULT-VALUE})")
+  @Option(names = "--gpu-jobs", defaultValue = "1",
+      description = "jobs training on the GPU at once (default: ${DEFAULT-VALUE})")
   int gpuJobs;
   @Option(names = "--queue-size", defaultValue = "64",
       description = "jobs that may wait; more are refused with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE})")
@@ -49,7 +53,8 @@ public final class TrainerServerMain implements Callable<Integer> {
   @Option(names = "--tf-inter-threads", defaultValue = "0",
       description = "TensorFlow inter-op threads per job, 0: TensorFlow picks (default: ${DEFAULT-VALUE})")
   int interThreads;
-  @Option(names = "--handler-threads", defaultValue = "8", description = "gRPC handler threads (default: ${DEFAULT-VALUE})")
+  @Option(names = "--handler-threads", defaultValue = "8",
+      description = "gRPC handler threads (default: ${DEFAULT-VALUE})")
   int handlerThreads;
   @Option(names = "--pause-timeout-seconds", defaultValue = "60",
       description = "on shutdown, how long running jobs get to checkpoint (default: ${DEFAULT-VALUE})")

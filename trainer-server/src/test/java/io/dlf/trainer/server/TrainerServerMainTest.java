@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.trainer.server.store.FileJobStore;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -63,6 +64,15 @@ class TrainerServerMainTest {
     assertEquals(9091, main.grpcConfig().metricsPort());
     assertTrue(main.grpcConfig().tlsCertificateChain().isEmpty());
     assertThrows(CommandLine.ParameterException.class, () -> parse("--tls-cert", "c.pem").grpcConfig());
+  }
+
+  @Test
+  void aDataRootThatIsNotThereStopsTheStartWithItsName(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("no-such-folder");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TrainerServer.create(RunningTrainer.config(dir.resolve("trainer"), missing), GrpcServerConfig.local()));
+    assertTrue(e.getMessage().contains(missing + " is not a folder"), e.getMessage());
+    FileJobStore.open(dir.resolve("trainer")).close(); // the failed start did not keep the data folder locked
   }
 
   @Test

@@ -59,6 +59,12 @@ final class JobRunner {
     } catch (CancellationException e) {
       job.cancelled(e.getMessage());
     } catch (Exception | OutOfMemoryError e) {
+      if (scheduler.draining() && Thread.currentThread().isInterrupted()) {
+        // A shutdown that ran out of patience, not a fault of the job (reads fail when interrupted).
+        job.requeue("interrupted by a trainer shutdown; resumes from its last checkpoint when the trainer starts "
+            + "again");
+        return;
+      }
       JobFailure failure = JobFailures.of(e);
       if (failure.getKind() == JobFailure.Kind.INTERNAL) {
         LOG.log(Level.SEVERE, "job " + job.id() + " failed", e);

@@ -2,6 +2,7 @@ package io.dlf.trainer.server.jobs;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
@@ -48,8 +49,9 @@ public final class JobService {
   private final Object admission = new Object();
   private volatile boolean accepting = true;
 
+  /** The validator comes first: Guice builds it (and checks the data roots) before the store locks its folder. */
   @Inject
-  JobService(JobRegistry registry, JobStore store, SubmissionValidator validator, JobScheduler scheduler,
+  JobService(SubmissionValidator validator, JobRegistry registry, JobStore store, JobScheduler scheduler,
       JobRunner runner, DeviceInventory devices) {
     this.registry = registry;
     this.store = store;
@@ -77,13 +79,14 @@ public final class JobService {
         throw GrpcErrors.resourceExhausted("the trainer's queue is full (" + scheduler.queueLength()
             + " jobs waiting); submit again later", RETRY_WHEN_FULL);
       }
+      Timestamp now = LiveJob.now();
       Job job = Job.newBuilder()
           .setId(UUID.randomUUID().toString())
           .setState(JobState.QUEUED)
           .setRequest(request)
           .setModelName(plan.modelName())
-          .setCreateTime(LiveJob.now())
-          .addTransitions(StateTransition.newBuilder().setState(JobState.QUEUED).setTime(LiveJob.now())
+          .setCreateTime(now)
+          .addTransitions(StateTransition.newBuilder().setState(JobState.QUEUED).setTime(now)
               .setMessage("submitted; waiting for a " + kind + " slot"))
           .build();
       try {

@@ -29,7 +29,8 @@ record PageToken(long createNanos, String jobId) {
   }
 
   String encode() {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((createNanos + ":" + jobId).getBytes(StandardCharsets.UTF_8));
+    byte[] text = (createNanos + ":" + jobId).getBytes(StandardCharsets.UTF_8);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text);
   }
 
   /** Whether {@code job} comes after this token in newest-first order. */

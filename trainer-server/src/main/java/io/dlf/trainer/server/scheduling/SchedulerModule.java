@@ -22,7 +22,8 @@ public final class SchedulerModule extends AbstractModule {
   DeviceInventory devices(TrainerServerConfig config) {
     DeviceInventory devices = DeviceInventory.discover(config.useGpus());
     LOG.info(() -> "TensorFlow devices: " + devices.describe()
-        + (devices.gpus().isEmpty() ? " (no GPU: PREFER_GPU jobs train on the CPU, REQUIRE_GPU jobs are refused)" : ""));
+        + (devices.gpus().isEmpty()
+            ? " (no GPU: PREFER_GPU jobs train on the CPU, REQUIRE_GPU jobs are refused)" : ""));
     return devices;
   }
 

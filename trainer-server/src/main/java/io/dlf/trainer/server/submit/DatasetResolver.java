@@ -59,7 +59,8 @@ public final class DatasetResolver {
     }
     List<String> files = List.of(entry.train(), entry.validation(), entry.test());
     Path root = roots.rootHolding(files).orElseThrow(() -> GrpcErrors.notFound("DATASET_NOT_FOUND",
-        "dataset.name: '" + name + "' has no files under the data roots " + roots.roots() + " (looked for " + files + ")"));
+        "dataset.name: '" + name + "' has no files under the data roots " + roots.roots()
+            + " (looked for " + files + ")"));
     return new ResolvedDataset(entry.schema(), entry.splits(root), badRows);
   }
 
