@@ -25,14 +25,13 @@ import java.util.logging.Logger;
 public final class ServingServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServingServer.class.getName());
 
-  private final Injector injector;
   private final GrpcServerService grpc;
   private final RepositoryWatcher watcher;
   private final VersionManager versions;
   private final ServerReadiness readiness;
+  private boolean stopped;
 
   private ServingServer(Injector injector) {
-    this.injector = injector;
     this.grpc = injector.getInstance(GrpcServerService.class);
     this.watcher = injector.getInstance(RepositoryWatcher.class);
     this.versions = injector.getInstance(VersionManager.class);
@@ -58,11 +57,16 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /** Idempotent. */
-  public void stop() {
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     readiness.set(false);
     grpc.stop();
     watcher.close();
     versions.close();
+    LOG.info("serving server stopped; every session is closed");
   }
 
   @Override
@@ -86,10 +90,5 @@ public final class ServingServer implements AutoCloseable {
   /** The Prometheus port, or -1 when metrics are off. */
   public int metricsPort() {
     return grpc.metricsPort();
-  }
-
-  /** The injector, for tests and embedding: e.g. the {@link VersionManager}. */
-  public <T> T instance(Class<T> type) {
-    return injector.getInstance(type);
   }
 }

@@ -11,7 +11,7 @@ import io.dlf.server.GrpcServerModule;
  * port, with grpc.health.v1 (per model too), reflection and Prometheus metrics from server-common.
  */
 public final class GrpcServicesModule extends AbstractModule {
-  public static final String SERVER_NAME = "serving-server";
+  private static final String SERVER_NAME = "serving-server";
 
   private final GrpcServerConfig config;
 

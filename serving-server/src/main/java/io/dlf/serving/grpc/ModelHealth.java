@@ -13,7 +13,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
  */
 @Singleton
 public final class ModelHealth implements VersionListener {
-  public static final String PREFIX = "models/";
+  private static final String PREFIX = "models/";
 
   private final HealthStatusManager health;
 

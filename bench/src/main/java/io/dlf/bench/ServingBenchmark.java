@@ -1,0 +1,198 @@
+package io.dlf.bench;
+
+import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.testing.ExportedVersions;
+import io.dlf.dsl.testing.RandomExamples;
+import io.dlf.proto.serving.v1.ModelSpec;
+import io.dlf.proto.serving.v1.PredictRequest;
+import io.dlf.proto.serving.v1.PredictionServiceGrpc;
+import io.dlf.serving.ServingConfig;
+import io.dlf.serving.ServingServer;
+import io.dlf.serving.grpc.PredictRequests;
+import io.dlf.serving.model.ServableModel;
+import io.dlf.serving.model.TensorFlowModelLoader;
+import io.dlf.serving.model.WarmupExamples;
+import io.dlf.serving.predict.BatchingConfig;
+import io.dlf.serving.repository.RepositoryConfig;
+import io.dlf.serving.version.VersionsConfig;
+import io.dlf.server.GrpcServerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The serving benchmark: two models served over loopback gRPC by the real serving server. For each
+ * model, batch-1 latency with one client (and of the same calls in process, to tell the model's
+ * own time from the server's), then throughput with 1, 8, 32 and 64 closed-loop
+ * clients against a server with batching on, one with batching off, and the same model called in
+ * process by as many threads (the limit); the three are measured back to back so that their ratios
+ * share the machine's conditions. Several runs; the report gives medians. Writes
+ * {@code bench/results/serving-<date>.md} and {@code bench/results/serving.json}.
+ */
+@Command(name = "serving-benchmark", mixinStandardHelpOptions = true, sortOptions = false)
+public final class ServingBenchmark implements Callable<Integer> {
+  static final double P99_TARGET_MS = 2.0;
+  static final double P99_TARGET_REFERENCE_MS = 5.0;
+  static final double RATIO_TARGET = 0.8;
+  private static final int DISTINCT_REQUESTS = 256;
+
+  @Option(names = "--model", paramLabel = "VERSION_DIR",
+      description = "A trained Frappe DLF version folder, e.g. data/models/<name>/<N> (default: export one with "
+          + "initial weights)")
+  Path model;
+  @Option(names = "--work-dir", defaultValue = "data/bench/serving") Path workDir;
+  @Option(names = "--results", defaultValue = "bench/results") Path results;
+  @Option(names = "--runs", defaultValue = "3") int runs;
+  @Option(names = "--clients", split = ",", defaultValue = "1,8,32,64") List<Integer> clients;
+  @Option(names = "--request-batch", defaultValue = "1", description = "examples per request in the throughput runs")
+  int requestBatch;
+  @Option(names = "--latency-requests", defaultValue = "3000") int latencyRequests;
+  @Option(names = "--warmup-seconds", defaultValue = "1") int warmupSeconds;
+  @Option(names = "--measure-seconds", defaultValue = "3") int measureSeconds;
+
+  private String command;
+
+  public static void main(String[] args) {
+    ServingBenchmark benchmark = new ServingBenchmark();
+    benchmark.command = "bench/serving-benchmark.sh" + (args.length == 0 ? "" : " " + String.join(" ", args));
+    System.exit(new CommandLine(benchmark).execute(args));
+  }
+
+  /**
+   * Throughput at one client count in one run, examples per second, and the mean examples per
+   * TensorFlow call the batching server formed meanwhile.
+   */
+  record Throughput(int clients, double batchingOn, double batchingOff, double inProcess, double meanBatch) {}
+
+  /** One run of one model: batch-1 latency served and in process, and throughput. */
+  record ModelRun(double p50Millis, double p99Millis, double inProcessP50Millis, double inProcessP99Millis,
+      List<Throughput> throughput) {}
+
+  @Override
+  public Integer call() throws Exception {
+    ServingMachineLoad otherLoad = new ServingMachineLoad();
+    List<ServingModels.Model> models = List.of(ServingModels.frappeDlf(model, workDir), ServingModels.reference(workDir));
+    Map<String, List<ModelRun>> runsByModel = new LinkedHashMap<>();
+    models.forEach(m -> runsByModel.put(m.key(), new ArrayList<>()));
+    for (int run = 1; run <= runs; run++) {
+      for (ServingModels.Model m : models) {
+        System.out.printf("run %d/%d: %s%n", run, runs, m.key());
+        ModelRun result = measure(m);
+        runsByModel.get(m.key()).add(result);
+        System.out.printf("  batch 1, one client: p50 %.3f ms, p99 %.3f ms (in process: p50 %.3f ms, p99 %.3f ms)%n",
+            result.p50Millis(), result.p99Millis(), result.inProcessP50Millis(), result.inProcessP99Millis());
+        result.throughput().forEach(t -> System.out.printf(
+            "  %2d clients: batching on %,.0f/s (mean batch %.1f), off %,.0f/s, in process %,.0f/s (on/in-process %.2f)%n",
+            t.clients(), t.batchingOn(), t.meanBatch(), t.batchingOff(), t.inProcess(), t.batchingOn() / t.inProcess()));
+      }
+    }
+    ServingReport report = new ServingReport(command, runs, requestBatch, measureSeconds, models, runsByModel,
+        otherLoad.busiest());
+    Files.createDirectories(results);
+    Reports.writeJson(results.resolve("serving.json"), report.json());
+    Path markdown = results.resolve("serving-" + Reports.today() + ".md");
+    Reports.write(markdown, report.markdown());
+    System.out.println("wrote " + results.resolve("serving.json") + " and " + markdown);
+    return 0;
+  }
+
+  private ModelRun measure(ServingModels.Model m) throws Exception {
+    Path repository = workDir.resolve("repository-" + m.key()).toAbsolutePath();
+    ExportedVersions.deleteRecursively(repository);
+    Files.createDirectories(repository.resolve(m.key()));
+    Files.createSymbolicLink(repository.resolve(m.key()).resolve("1"), m.versionDir());
+
+    List<RawBatch> batches = new ArrayList<>();
+    List<RawBatch> singleBatches = new ArrayList<>();
+    List<PredictRequest> singles = new ArrayList<>();
+    List<PredictRequest> requests = new ArrayList<>();
+    ModelSpec spec = ModelSpec.newBuilder().setName(m.key()).build();
+    for (int i = 0; i < DISTINCT_REQUESTS; i++) {
+      RawBatch batch = RandomExamples.batch(m.spec(), m.vocabularies(), requestBatch, i);
+      batches.add(batch);
+      requests.add(PredictRequests.rows(spec, batch));
+      RawBatch single = RandomExamples.batch(m.spec(), m.vocabularies(), 1, 1000 + i);
+      singleBatches.add(single);
+      singles.add(PredictRequests.rows(spec, single));
+    }
+
+    try (ServingServer on = start(repository, true);
+        ServingServer off = start(repository, false);
+        ServableModel local = new TensorFlowModelLoader(1, -1).load(m.versionDir())) {
+      warmUp(local);
+      ManagedChannel onChannel = ManagedChannelBuilder.forTarget(on.target()).usePlaintext().build();
+      ManagedChannel offChannel = ManagedChannelBuilder.forTarget(off.target()).usePlaintext().build();
+      try {
+        PredictionServiceGrpc.PredictionServiceBlockingStub onStub = PredictionServiceGrpc.newBlockingStub(onChannel);
+        PredictionServiceGrpc.PredictionServiceBlockingStub offStub = PredictionServiceGrpc.newBlockingStub(offChannel);
+        double[] latencies = ServingLoad.latenciesMillis(500, latencyRequests, (client, i) ->
+            onStub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(singles.get((int) (i % DISTINCT_REQUESTS)))
+                .getProbabilitiesCount());
+        double[] inProcessLatencies = ServingLoad.latenciesMillis(500, latencyRequests, (client, i) ->
+            local.predict(singleBatches.get((int) (i % DISTINCT_REQUESTS))).length);
+        Duration warmup = Duration.ofSeconds(warmupSeconds);
+        Duration window = Duration.ofSeconds(measureSeconds);
+        List<Throughput> throughput = new ArrayList<>();
+        ServingBatchSizes batchSizes = new ServingBatchSizes(on.metricsPort(), m.key());
+        for (int c : clients) {
+          ServingBatchSizes.Snapshot before = batchSizes.snapshot();
+          double batchingOn = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
+              onStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
+                  .getProbabilitiesCount());
+          double meanBatch = batchSizes.snapshot().meanSince(before);
+          double batchingOff = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
+              offStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
+                  .getProbabilitiesCount());
+          double inProcess = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
+              local.predict(batches.get(pick(client, i))).length);
+          throughput.add(new Throughput(c, batchingOn, batchingOff, inProcess, meanBatch));
+        }
+        return new ModelRun(Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
+            Stats.percentile(inProcessLatencies, 50), Stats.percentile(inProcessLatencies, 99), throughput);
+      } finally {
+        onChannel.shutdownNow();
+        offChannel.shutdownNow();
+      }
+    }
+  }
+
+  /** The warm-up a served version gets before it answers, so the in-process limit starts from the same point. */
+  private static void warmUp(ServableModel model) {
+    for (int i = 0; i < VersionsConfig.defaults().warmupIterations(); i++) {
+      model.predict(WarmupExamples.of(model.inputs(), 1));
+      model.predict(WarmupExamples.of(model.inputs(), BatchingConfig.defaults().maxBatchSize()));
+    }
+  }
+
+  private static int pick(int client, long iteration) {
+    return (int) ((client * 31L + iteration) % DISTINCT_REQUESTS);
+  }
+
+  /** A server as the command line starts it by default, on a free loopback port, without polling. */
+  private static ServingServer start(Path repository, boolean batching) throws Exception {
+    ServingConfig config = ServingConfig.local(repository)
+        .withGrpc(GrpcServerConfig.local().withHandlerThreads(16))
+        .withRepository(new RepositoryConfig(repository, Duration.ZERO))
+        .withBatching(BatchingConfig.defaults().withEnabled(batching));
+    ServingServer server = ServingServer.create(config);
+    server.start();
+    return server;
+  }
+
+  /** The median over runs of one figure. */
+  static <T> double median(List<T> runs, ToDoubleFunction<T> figure) {
+    return Stats.median(runs.stream().mapToDouble(figure).toArray());
+  }
+}

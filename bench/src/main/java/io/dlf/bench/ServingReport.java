@@ -1,0 +1,172 @@
+package io.dlf.bench;
+
+import static io.dlf.bench.ServingBenchmark.P99_TARGET_MS;
+import static io.dlf.bench.ServingBenchmark.P99_TARGET_REFERENCE_MS;
+import static io.dlf.bench.ServingBenchmark.RATIO_TARGET;
+import static io.dlf.bench.ServingBenchmark.median;
+
+import io.dlf.bench.ServingBenchmark.ModelRun;
+import io.dlf.bench.ServingBenchmark.Throughput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The serving benchmark's figures as JSON ({@code serving.json}) and as a dated markdown report:
+ * medians over runs of each figure, and of each run's served/in-process ratio (the ratio is taken
+ * within a run, where both sides saw the same machine).
+ */
+final class ServingReport {
+  private final String command;
+  private final int runs;
+  private final int requestBatch;
+  private final int measureSeconds;
+  private final List<ServingModels.Model> models;
+  private final Map<String, List<ModelRun>> runsByModel;
+  private final List<ServingMachineLoad.Busy> otherLoad;
+
+  ServingReport(String command, int runs, int requestBatch, int measureSeconds, List<ServingModels.Model> models,
+      Map<String, List<ModelRun>> runsByModel, List<ServingMachineLoad.Busy> otherLoad) {
+    this.command = command;
+    this.runs = runs;
+    this.requestBatch = requestBatch;
+    this.measureSeconds = measureSeconds;
+    this.models = models;
+    this.runsByModel = runsByModel;
+    this.otherLoad = otherLoad;
+  }
+
+  /** One client count's medians over the runs. */
+  private record Row(int clients, double on, double off, double inProcess, double ratioOn, double ratioOff,
+      double meanBatch) {}
+
+  private List<Row> rows(String model) {
+    List<ModelRun> all = runsByModel.get(model);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < all.get(0).throughput().size(); i++) {
+      int index = i;
+      List<Throughput> at = all.stream().map(r -> r.throughput().get(index)).toList();
+      rows.add(new Row(at.get(0).clients(), median(at, Throughput::batchingOn), median(at, Throughput::batchingOff),
+          median(at, Throughput::inProcess), median(at, t -> t.batchingOn() / t.inProcess()),
+          median(at, t -> t.batchingOff() / t.inProcess()), median(at, Throughput::meanBatch)));
+    }
+    return rows;
+  }
+
+  private double p50(String model) {
+    return median(runsByModel.get(model), ModelRun::p50Millis);
+  }
+
+  private double p99(String model) {
+    return median(runsByModel.get(model), ModelRun::p99Millis);
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("date", Reports.today());
+    json.put("machine", MachineInfo.describe());
+    json.put("command", command);
+    json.put("p50_ms_batch1", p50("frappe_dlf"));
+    json.put("p99_ms_batch1", p99("frappe_dlf"));
+    json.put("p50_ms_batch1_reference", p50("reference"));
+    json.put("p99_ms_batch1_reference", p99("reference"));
+    json.put("targets", Map.of("p99_ms_batch1", P99_TARGET_MS, "p99_ms_batch1_reference", P99_TARGET_REFERENCE_MS,
+        "served_over_in_process_batching_on", RATIO_TARGET));
+    json.put("runs", runs);
+    json.put("request_batch", requestBatch);
+    json.put("measure_seconds", measureSeconds);
+    json.put("other_processes_cores", otherLoad);
+    Map<String, Object> byModel = new LinkedHashMap<>();
+    for (ServingModels.Model m : models) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("description", m.description());
+      entry.put("version_dir", m.versionDir().toString());
+      entry.put("p50_ms_batch1", p50(m.key()));
+      entry.put("p99_ms_batch1", p99(m.key()));
+      entry.put("in_process_p50_ms_batch1", median(runsByModel.get(m.key()), ModelRun::inProcessP50Millis));
+      entry.put("in_process_p99_ms_batch1", median(runsByModel.get(m.key()), ModelRun::inProcessP99Millis));
+      List<Map<String, Object>> throughput = new ArrayList<>();
+      for (Row row : rows(m.key())) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("clients", row.clients());
+        t.put("served_samples_per_s_batching_on", row.on());
+        t.put("served_samples_per_s_batching_off", row.off());
+        t.put("in_process_samples_per_s", row.inProcess());
+        t.put("ratio_batching_on", row.ratioOn());
+        t.put("ratio_batching_off", row.ratioOff());
+        t.put("mean_examples_per_call_batching_on", row.meanBatch());
+        throughput.add(t);
+      }
+      entry.put("throughput", throughput);
+      entry.put("runs", runsByModel.get(m.key()));
+      byModel.put(m.key(), entry);
+    }
+    json.put("models", byModel);
+    return json;
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Serving benchmark, ").append(Reports.today()).append("\n\n");
+    md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
+    md.append("- Command: `").append(command).append("`\n");
+    md.append("- Other work on the machine during the run (average cores busy): ").append(describeOtherLoad())
+        .append("\n");
+    md.append("- Method: the serving server runs in the benchmark's JVM on a loopback port (default settings: ")
+        .append("16 handler threads, max batch 256, no queue delay, one batch per core at a time, TensorFlow ")
+        .append("intra-op 1 with ops on the calling thread); clients are blocking gRPC stubs in the same JVM over ")
+        .append("one channel. Batch-1 latency: one client, 500 warm-up calls, then sequential calls. Throughput: ")
+        .append("closed-loop clients, each request ").append(requestBatch).append(" example(s), 1 s warm-up, ")
+        .append(measureSeconds).append(" s measured, against a server with batching on, one with batching off, ")
+        .append("and the same model called in process (`ServableModel.predict`, the path the server uses, without ")
+        .append("gRPC and batching) by as many threads: the limit. The three run back to back for each client ")
+        .append("count. Figures are medians of ").append(runs).append(" runs; ratios are medians of each run's ")
+        .append("ratio. Request values are drawn from each model's vocabularies, about one in ten unseen (OOV).\n\n");
+    md.append("Models:\n\n");
+    for (ServingModels.Model m : models) {
+      md.append("- `").append(m.key()).append("`: ").append(m.description()).append(" (`").append(m.versionDir())
+          .append("`)\n");
+    }
+    md.append("\n## Batch-1 latency, one client\n\n");
+    md.append("| model | served p50 (ms) | served p99 (ms) | p99 target (ms) | met | in process p50 (ms) | ")
+        .append("in process p99 (ms) |\n|---|---|---|---|---|---|---|\n");
+    latencyRow(md, "frappe_dlf", P99_TARGET_MS);
+    latencyRow(md, "reference", P99_TARGET_REFERENCE_MS);
+    md.append("\nIn process: the same batch-1 calls on the same model without the server, right after the served ones. ")
+        .append("Per run (served p50 / p99, in process p50 / p99, ms): ");
+    for (ServingModels.Model m : models) {
+      md.append("`").append(m.key()).append("` ");
+      runsByModel.get(m.key()).forEach(r -> md.append(String.format("%.3f / %.3f, %.3f / %.3f; ", r.p50Millis(),
+          r.p99Millis(), r.inProcessP50Millis(), r.inProcessP99Millis())));
+    }
+    md.append("\n\n## Throughput (examples per second)\n\n");
+    md.append("| model | clients | served, batching on | examples per call (on) | served, batching off | ")
+        .append("in process (limit) | on / limit | off / limit |\n|---|---|---|---|---|---|---|---|\n");
+    for (ServingModels.Model m : models) {
+      for (Row row : rows(m.key())) {
+        md.append(String.format("| %s | %d | %,.0f | %.1f | %,.0f | %,.0f | %.2f%s | %.2f |%n", m.key(), row.clients(),
+            row.on(), row.meanBatch(), row.off(), row.inProcess(), row.ratioOn(),
+            row.ratioOn() >= RATIO_TARGET ? "" : " (below 0.80)", row.ratioOff()));
+      }
+    }
+    md.append(String.format("%nTarget: served throughput with batching on at least %.0f%% of the in-process limit.%n",
+        RATIO_TARGET * 100));
+    return md.toString();
+  }
+
+  private void latencyRow(StringBuilder md, String model, double target) {
+    md.append(String.format("| %s | %.3f | %.3f | %.1f | %s | %.3f | %.3f |%n", model, p50(model), p99(model), target,
+        p99(model) < target ? "yes" : "no", median(runsByModel.get(model), ModelRun::inProcessP50Millis),
+        median(runsByModel.get(model), ModelRun::inProcessP99Millis)));
+  }
+
+  private String describeOtherLoad() {
+    if (otherLoad.isEmpty()) {
+      return "none above 0.1 core";
+    }
+    List<String> parts = new ArrayList<>();
+    otherLoad.forEach(b -> parts.add(String.format("%.2f cores: `%s`", b.cores(), b.command())));
+    return String.join("; ", parts);
+  }
+}
