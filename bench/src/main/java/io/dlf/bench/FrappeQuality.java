@@ -51,13 +51,13 @@ public final class FrappeQuality implements Callable<Integer> {
   @Option(names = "--tokens", defaultValue = "16") int tokens;
   @Option(names = "--rank", defaultValue = "8") int rank;
   @Option(names = "--hidden", defaultValue = "128") int hidden;
-  @Option(names = "--dropout", defaultValue = "0.2") float dropout;
-  @Option(names = "--emb-l2", defaultValue = "0") float embL2;
+  @Option(names = "--dropout", defaultValue = "0") float dropout;
+  @Option(names = "--emb-l2", defaultValue = "0.1") float embL2;
   @Option(names = "--net-l2", defaultValue = "0") float netL2;
   @Option(names = "--batch", defaultValue = "4096") int batch;
   @Option(names = "--lr", defaultValue = "0.001") float lr;
   @Option(names = "--max-epochs", defaultValue = "50") int maxEpochs;
-  @Option(names = "--monitor", defaultValue = "AUC_MINUS_LOGLOSS") Monitor monitor;
+  @Option(names = "--monitor", defaultValue = "AUC") Monitor monitor;
   @Option(names = "--bfloat16") boolean bfloat16;
   @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
   @Option(names = "--work-dir", defaultValue = "data/quality") Path workDir;
