@@ -18,6 +18,8 @@ import io.dlf.serving.version.VersionsConfig;
 import io.dlf.server.GrpcServerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +36,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The serving benchmark: two models served over loopback gRPC by the real serving server. For each
- * model, batch-1 latency with one client (and of the same calls in process, to tell the model's
- * own time from the server's), then throughput with 1, 8, 32 and 64 closed-loop
+ * model, batch-1 latency with one client (beside the same calls in process and a health check's
+ * round trip, to tell the model's time and gRPC's from the server's), then throughput with 1, 8, 32 and 64 closed-loop
  * clients against a server with batching on, one with batching off, and the same model called in
  * process by as many threads (the limit); the three are measured back to back so that their ratios
  * share the machine's conditions. Several runs; the report gives medians. Writes
@@ -47,6 +49,10 @@ public final class ServingBenchmark implements Callable<Integer> {
   static final double P99_TARGET_REFERENCE_MS = 5.0;
   static final double RATIO_TARGET = 0.8;
   private static final int DISTINCT_REQUESTS = 256;
+  /** Calls of one kind in a row before the next kind's turn, in the latency measurement. */
+  private static final int LATENCY_CHUNK = 100;
+  /** Windows per throughput mode; the modes take turns, so that their ratio compares like with like. */
+  static final int THROUGHPUT_ROUNDS = 3;
 
   @Option(names = "--model", paramLabel = "VERSION_DIR",
       description = "A trained Frappe DLF version folder, e.g. data/models/<name>/<N> (default: export one with "
@@ -59,8 +65,11 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Option(names = "--request-batch", defaultValue = "1", description = "examples per request in the throughput runs")
   int requestBatch;
   @Option(names = "--latency-requests", defaultValue = "3000") int latencyRequests;
-  @Option(names = "--warmup-seconds", defaultValue = "1") int warmupSeconds;
-  @Option(names = "--measure-seconds", defaultValue = "3") int measureSeconds;
+  @Option(names = "--warmup-millis", defaultValue = "500", description = "before each throughput window")
+  int warmupMillis;
+  @Option(names = "--measure-millis", defaultValue = "1000",
+      description = "each throughput window; every mode gets " + THROUGHPUT_ROUNDS + " windows, taking turns")
+  int measureMillis;
 
   private String command;
 
@@ -76,9 +85,12 @@ public final class ServingBenchmark implements Callable<Integer> {
    */
   record Throughput(int clients, double batchingOn, double batchingOff, double inProcess, double meanBatch) {}
 
-  /** One run of one model: batch-1 latency served and in process, and throughput. */
+  /**
+   * One run of one model: batch-1 latency served, in process, and of a health check through the
+   * same server (the gRPC round trip alone); and throughput.
+   */
   record ModelRun(double p50Millis, double p99Millis, double inProcessP50Millis, double inProcessP99Millis,
-      List<Throughput> throughput) {}
+      double grpcP50Millis, double grpcP99Millis, List<Throughput> throughput) {}
 
   @Override
   public Integer call() throws Exception {
@@ -91,15 +103,17 @@ public final class ServingBenchmark implements Callable<Integer> {
         System.out.printf("run %d/%d: %s%n", run, runs, m.key());
         ModelRun result = measure(m);
         runsByModel.get(m.key()).add(result);
-        System.out.printf("  batch 1, one client: p50 %.3f ms, p99 %.3f ms (in process: p50 %.3f ms, p99 %.3f ms)%n",
-            result.p50Millis(), result.p99Millis(), result.inProcessP50Millis(), result.inProcessP99Millis());
+        System.out.printf("  batch 1, one client: p50 %.3f ms, p99 %.3f ms (in process: p50 %.3f ms, p99 %.3f ms; "
+                + "gRPC round trip: p50 %.3f ms, p99 %.3f ms)%n", result.p50Millis(), result.p99Millis(),
+            result.inProcessP50Millis(), result.inProcessP99Millis(), result.grpcP50Millis(), result.grpcP99Millis());
         result.throughput().forEach(t -> System.out.printf(
             "  %2d clients: batching on %,.0f/s (mean batch %.1f), off %,.0f/s, in process %,.0f/s (on/in-process %.2f)%n",
             t.clients(), t.batchingOn(), t.meanBatch(), t.batchingOff(), t.inProcess(), t.batchingOn() / t.inProcess()));
       }
     }
-    ServingReport report = new ServingReport(command, runs, requestBatch, measureSeconds, models, runsByModel,
-        otherLoad.busiest());
+    ServingReport report = new ServingReport(command, runs, requestBatch, warmupMillis, measureMillis, models,
+        runsByModel,
+        otherLoad.summary());
     Files.createDirectories(results);
     Reports.writeJson(results.resolve("serving.json"), report.json());
     Path markdown = results.resolve("serving-" + Reports.today() + ".md");
@@ -137,30 +151,40 @@ public final class ServingBenchmark implements Callable<Integer> {
       try {
         PredictionServiceGrpc.PredictionServiceBlockingStub onStub = PredictionServiceGrpc.newBlockingStub(onChannel);
         PredictionServiceGrpc.PredictionServiceBlockingStub offStub = PredictionServiceGrpc.newBlockingStub(offChannel);
-        double[] latencies = ServingLoad.latenciesMillis(500, latencyRequests, (client, i) ->
-            onStub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(singles.get((int) (i % DISTINCT_REQUESTS)))
-                .getProbabilitiesCount());
-        double[] inProcessLatencies = ServingLoad.latenciesMillis(500, latencyRequests, (client, i) ->
-            local.predict(singleBatches.get((int) (i % DISTINCT_REQUESTS))).length);
-        Duration warmup = Duration.ofSeconds(warmupSeconds);
-        Duration window = Duration.ofSeconds(measureSeconds);
-        List<Throughput> throughput = new ArrayList<>();
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(onChannel);
+        double[][] latencies = ServingLoad.latenciesMillis(500, latencyRequests, LATENCY_CHUNK, List.of(
+            (client, i) -> onStub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(singles.get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount(),
+            (client, i) -> local.predict(singleBatches.get((int) (i % DISTINCT_REQUESTS))).length,
+            (client, i) -> health.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatusValue()));
+        List<ServingLoad.Call> modes = List.of(
+            (client, i) -> onStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
+                .getProbabilitiesCount(),
+            (client, i) -> offStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
+                .getProbabilitiesCount(),
+            (client, i) -> local.predict(batches.get(pick(client, i))).length);
         ServingBatchSizes batchSizes = new ServingBatchSizes(on.metricsPort(), m.key());
+        List<Throughput> throughput = new ArrayList<>();
         for (int c : clients) {
-          ServingBatchSizes.Snapshot before = batchSizes.snapshot();
-          double batchingOn = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
-              onStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
-                  .getProbabilitiesCount());
-          double meanBatch = batchSizes.snapshot().meanSince(before);
-          double batchingOff = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
-              offStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
-                  .getProbabilitiesCount());
-          double inProcess = ServingLoad.samplesPerSecond(c, warmup, window, (client, i) ->
-              local.predict(batches.get(pick(client, i))).length);
-          throughput.add(new Throughput(c, batchingOn, batchingOff, inProcess, meanBatch));
+          double[] rates = new double[modes.size()];
+          double examples = 0;
+          double calls = 0;
+          for (int round = 0; round < THROUGHPUT_ROUNDS; round++) {
+            for (int mode = 0; mode < modes.size(); mode++) {
+              ServingBatchSizes.Snapshot before = batchSizes.snapshot();
+              rates[mode] += ServingLoad.samplesPerSecond(c, Duration.ofMillis(warmupMillis),
+                  Duration.ofMillis(measureMillis), modes.get(mode)) / THROUGHPUT_ROUNDS;
+              ServingBatchSizes.Snapshot after = batchSizes.snapshot();
+              examples += after.examples() - before.examples();
+              calls += after.calls() - before.calls();
+            }
+          }
+          throughput.add(new Throughput(c, rates[0], rates[1], rates[2], examples / calls));
         }
-        return new ModelRun(Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-            Stats.percentile(inProcessLatencies, 50), Stats.percentile(inProcessLatencies, 99), throughput);
+        return new ModelRun(Stats.percentile(latencies[0], 50), Stats.percentile(latencies[0], 99),
+            Stats.percentile(latencies[1], 50), Stats.percentile(latencies[1], 99),
+            Stats.percentile(latencies[2], 50), Stats.percentile(latencies[2], 99), throughput);
       } finally {
         onChannel.shutdownNow();
         offChannel.shutdownNow();

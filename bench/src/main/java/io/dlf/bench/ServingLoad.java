@@ -54,16 +54,25 @@ final class ServingLoad {
     return (after - before) / ((end - start) / 1e9);
   }
 
-  /** Milliseconds of each of {@code count} calls in a row, after {@code warmup} calls. */
-  static double[] latenciesMillis(int warmup, int count, Call call) throws Exception {
-    for (int i = 0; i < warmup; i++) {
-      call.run(0, i);
+  /**
+   * Milliseconds of {@code count} sequential calls of each kind, after {@code warmup} of each; the
+   * kinds take turns in chunks of {@code chunk} calls, so that all see the same moments of a noisy machine.
+   */
+  static double[][] latenciesMillis(int warmup, int count, int chunk, List<Call> calls) throws Exception {
+    for (Call call : calls) {
+      for (int i = 0; i < warmup; i++) {
+        call.run(0, i);
+      }
     }
-    double[] millis = new double[count];
-    for (int i = 0; i < count; i++) {
-      long start = System.nanoTime();
-      call.run(0, i);
-      millis[i] = (System.nanoTime() - start) / 1e6;
+    double[][] millis = new double[calls.size()][count];
+    for (int from = 0; from < count; from += chunk) {
+      for (int k = 0; k < calls.size(); k++) {
+        for (int i = from; i < Math.min(count, from + chunk); i++) {
+          long start = System.nanoTime();
+          calls.get(k).run(0, i);
+          millis[k][i] = (System.nanoTime() - start) / 1e6;
+        }
+      }
     }
     return millis;
   }

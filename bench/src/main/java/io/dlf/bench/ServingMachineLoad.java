@@ -1,5 +1,10 @@
 package io.dlf.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,15 +14,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What else used the CPU while a benchmark ran: every other process's CPU time between the start
- * and the end, so a report can say how many cores were busy with other work.
+ * What else used the CPU while a benchmark ran: the machine's busy time ({@code /proc/stat}, so
+ * short-lived processes count too) less this process's own, the hypervisor's steal time, and the
+ * other processes that were busiest.
  */
 final class ServingMachineLoad {
+  /** Linux reports {@code /proc/stat} in USER_HZ ticks, 100 per second on every common build. */
+  private static final double TICKS_PER_SECOND = 100;
+
   /** Another process's share of the run: cores it kept busy on average, and what it is. */
   record Busy(String command, double cores) {}
 
+  /** Average cores busy with other work and stolen by the hypervisor, and the busiest other processes. */
+  record Summary(double otherCores, double stealCores, List<Busy> busiest) {}
+
   private final long self = ProcessHandle.current().pid();
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final Map<Long, Duration> start = cpuTimes();
+  private final long[] startTicks = ticks();
+  private final long startOwnNanos = os.getProcessCpuTime();
   private final long startNanos = System.nanoTime();
 
   private Map<Long, Duration> cpuTimes() {
@@ -27,9 +43,31 @@ final class ServingMachineLoad {
     return times;
   }
 
-  /** The other processes that kept at least a tenth of a core busy since this was made, busiest first. */
-  List<Busy> busiest() {
+  /** Busy and steal ticks of all cores since boot, or zeros where {@code /proc/stat} is not there. */
+  private static long[] ticks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return new long[] {busy, Long.parseLong(f[8])};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  Summary summary() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
+    long[] now = ticks();
+    double own = (os.getProcessCpuTime() - startOwnNanos) / 1e9;
+    double other = Math.max(0, ((now[0] - startTicks[0]) / TICKS_PER_SECOND - own) / seconds);
+    double steal = (now[1] - startTicks[1]) / TICKS_PER_SECOND / seconds;
+    return new Summary(other, steal, busiest(seconds));
+  }
+
+  /** The other processes still running that kept at least a tenth of a core busy, busiest first. */
+  private List<Busy> busiest(double seconds) {
     List<Busy> busy = new ArrayList<>();
     ProcessHandle.allProcesses().filter(p -> p.pid() != self).forEach(p -> {
       Optional<Duration> now = p.info().totalCpuDuration();

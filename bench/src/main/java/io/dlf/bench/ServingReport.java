@@ -21,17 +21,19 @@ final class ServingReport {
   private final String command;
   private final int runs;
   private final int requestBatch;
-  private final int measureSeconds;
+  private final int warmupMillis;
+  private final int measureMillis;
   private final List<ServingModels.Model> models;
   private final Map<String, List<ModelRun>> runsByModel;
-  private final List<ServingMachineLoad.Busy> otherLoad;
+  private final ServingMachineLoad.Summary otherLoad;
 
-  ServingReport(String command, int runs, int requestBatch, int measureSeconds, List<ServingModels.Model> models,
-      Map<String, List<ModelRun>> runsByModel, List<ServingMachineLoad.Busy> otherLoad) {
+  ServingReport(String command, int runs, int requestBatch, int warmupMillis, int measureMillis,
+      List<ServingModels.Model> models, Map<String, List<ModelRun>> runsByModel, ServingMachineLoad.Summary otherLoad) {
     this.command = command;
     this.runs = runs;
     this.requestBatch = requestBatch;
-    this.measureSeconds = measureSeconds;
+    this.warmupMillis = warmupMillis;
+    this.measureMillis = measureMillis;
     this.models = models;
     this.runsByModel = runsByModel;
     this.otherLoad = otherLoad;
@@ -75,8 +77,11 @@ final class ServingReport {
         "served_over_in_process_batching_on", RATIO_TARGET));
     json.put("runs", runs);
     json.put("request_batch", requestBatch);
-    json.put("measure_seconds", measureSeconds);
-    json.put("other_processes_cores", otherLoad);
+    json.put("throughput_window_ms", measureMillis);
+    json.put("throughput_windows_per_mode", ServingBenchmark.THROUGHPUT_ROUNDS);
+    json.put("other_work_cores", otherLoad.otherCores());
+    json.put("steal_cores", otherLoad.stealCores());
+    json.put("busiest_other_processes", otherLoad.busiest());
     Map<String, Object> byModel = new LinkedHashMap<>();
     for (ServingModels.Model m : models) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -86,6 +91,8 @@ final class ServingReport {
       entry.put("p99_ms_batch1", p99(m.key()));
       entry.put("in_process_p50_ms_batch1", median(runsByModel.get(m.key()), ModelRun::inProcessP50Millis));
       entry.put("in_process_p99_ms_batch1", median(runsByModel.get(m.key()), ModelRun::inProcessP99Millis));
+      entry.put("grpc_round_trip_p50_ms", median(runsByModel.get(m.key()), ModelRun::grpcP50Millis));
+      entry.put("grpc_round_trip_p99_ms", median(runsByModel.get(m.key()), ModelRun::grpcP99Millis));
       List<Map<String, Object>> throughput = new ArrayList<>();
       for (Row row : rows(m.key())) {
         Map<String, Object> t = new LinkedHashMap<>();
@@ -111,18 +118,20 @@ final class ServingReport {
     md.append("# Serving benchmark, ").append(Reports.today()).append("\n\n");
     md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
     md.append("- Command: `").append(command).append("`\n");
-    md.append("- Other work on the machine during the run (average cores busy): ").append(describeOtherLoad())
-        .append("\n");
+    md.append("- Other work on the machine during the run: ").append(describeOtherLoad()).append(". Every figure ")
+        .append("below shares the machine with it.\n");
     md.append("- Method: the serving server runs in the benchmark's JVM on a loopback port (default settings: ")
         .append("16 handler threads, max batch 256, no queue delay, one batch per core at a time, TensorFlow ")
         .append("intra-op 1 with ops on the calling thread); clients are blocking gRPC stubs in the same JVM over ")
-        .append("one channel. Batch-1 latency: one client, 500 warm-up calls, then sequential calls. Throughput: ")
-        .append("closed-loop clients, each request ").append(requestBatch).append(" example(s), 1 s warm-up, ")
-        .append(measureSeconds).append(" s measured, against a server with batching on, one with batching off, ")
-        .append("and the same model called in process (`ServableModel.predict`, the path the server uses, without ")
-        .append("gRPC and batching) by as many threads: the limit. The three run back to back for each client ")
-        .append("count. Figures are medians of ").append(runs).append(" runs; ratios are medians of each run's ")
-        .append("ratio. Request values are drawn from each model's vocabularies, about one in ten unseen (OOV).\n\n");
+        .append("one channel. Batch-1 latency: one client, sequential calls after 500 warm-up calls, served, in ")
+        .append("process and a health check taking turns in chunks of 100 calls. Throughput: closed-loop clients, ")
+        .append("each request ").append(requestBatch).append(" example(s), against a server with batching on, one ")
+        .append("with batching off, and the same model called in process (`ServableModel.predict`, the path the ")
+        .append("server uses, without gRPC and batching) by as many threads: the limit. The three take turns, ")
+        .append(ServingBenchmark.THROUGHPUT_ROUNDS).append(" windows of ").append(measureMillis).append(" ms each ")
+        .append("(after ").append(warmupMillis).append(" ms of warm-up) per client count. Figures are medians of ")
+        .append(runs).append(" runs; ratios are medians of each run's ratio. Request values are drawn from each ")
+        .append("model's vocabularies, about one in ten unseen (OOV).\n\n");
     md.append("Models:\n\n");
     for (ServingModels.Model m : models) {
       md.append("- `").append(m.key()).append("`: ").append(m.description()).append(" (`").append(m.versionDir())
@@ -130,15 +139,19 @@ final class ServingReport {
     }
     md.append("\n## Batch-1 latency, one client\n\n");
     md.append("| model | served p50 (ms) | served p99 (ms) | p99 target (ms) | met | in process p50 (ms) | ")
-        .append("in process p99 (ms) |\n|---|---|---|---|---|---|---|\n");
+        .append("in process p99 (ms) | gRPC round trip p50 (ms) | gRPC round trip p99 (ms) |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     latencyRow(md, "frappe_dlf", P99_TARGET_MS);
     latencyRow(md, "reference", P99_TARGET_REFERENCE_MS);
-    md.append("\nIn process: the same batch-1 calls on the same model without the server, right after the served ones. ")
-        .append("Per run (served p50 / p99, in process p50 / p99, ms): ");
+    md.append("\nIn process: the same batch-1 calls on the same model without the server, taking turns with the ")
+        .append("served ones in chunks of 100. ")
+        .append("gRPC round trip: a grpc.health.v1 check through the same server and channel, the floor any gRPC ")
+        .append("call pays here. Per run (served p50 / p99, in process p50 / p99, round trip p50 / p99, ms): ");
     for (ServingModels.Model m : models) {
       md.append("`").append(m.key()).append("` ");
-      runsByModel.get(m.key()).forEach(r -> md.append(String.format("%.3f / %.3f, %.3f / %.3f; ", r.p50Millis(),
-          r.p99Millis(), r.inProcessP50Millis(), r.inProcessP99Millis())));
+      runsByModel.get(m.key()).forEach(r -> md.append(String.format("%.3f / %.3f, %.3f / %.3f, %.3f / %.3f; ",
+          r.p50Millis(), r.p99Millis(), r.inProcessP50Millis(), r.inProcessP99Millis(), r.grpcP50Millis(),
+          r.grpcP99Millis())));
     }
     md.append("\n\n## Throughput (examples per second)\n\n");
     md.append("| model | clients | served, batching on | examples per call (on) | served, batching off | ")
@@ -156,17 +169,22 @@ final class ServingReport {
   }
 
   private void latencyRow(StringBuilder md, String model, double target) {
-    md.append(String.format("| %s | %.3f | %.3f | %.1f | %s | %.3f | %.3f |%n", model, p50(model), p99(model), target,
-        p99(model) < target ? "yes" : "no", median(runsByModel.get(model), ModelRun::inProcessP50Millis),
-        median(runsByModel.get(model), ModelRun::inProcessP99Millis)));
+    List<ModelRun> all = runsByModel.get(model);
+    md.append(String.format("| %s | %.3f | %.3f | %.1f | %s | %.3f | %.3f | %.3f | %.3f |%n", model, p50(model),
+        p99(model), target, p99(model) < target ? "yes" : "no", median(all, ModelRun::inProcessP50Millis),
+        median(all, ModelRun::inProcessP99Millis), median(all, ModelRun::grpcP50Millis),
+        median(all, ModelRun::grpcP99Millis)));
   }
 
   private String describeOtherLoad() {
-    if (otherLoad.isEmpty()) {
-      return "none above 0.1 core";
+    StringBuilder text = new StringBuilder(String.format("%.2f of %d cores on average busy with other work, %.2f "
+        + "stolen by the hypervisor", otherLoad.otherCores(), Runtime.getRuntime().availableProcessors(),
+        otherLoad.stealCores()));
+    if (!otherLoad.busiest().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      otherLoad.busiest().forEach(b -> parts.add(String.format("%.2f cores: `%s`", b.cores(), b.command())));
+      text.append("; busiest other processes: ").append(String.join("; ", parts));
     }
-    List<String> parts = new ArrayList<>();
-    otherLoad.forEach(b -> parts.add(String.format("%.2f cores: `%s`", b.cores(), b.command())));
-    return String.join("; ", parts);
+    return text.toString();
   }
 }

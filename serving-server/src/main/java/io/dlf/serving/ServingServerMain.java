@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The serving server's command line: {@code dlf-serving-server --model-repository data/models}. */
 @Command(name = "dlf-serving-server", mixinStandardHelpOptions = true, sortOptions = false,
@@ -117,9 +120,18 @@ public final class ServingServerMain implements Callable<Integer> {
     System.exit(new CommandLine(new ServingServerMain()).execute(args));
   }
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    ServingServer server = ServingServer.create(config());
+    ServingConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    ServingServer server = ServingServer.create(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serving-shutdown"));
     server.start();
     server.awaitTermination();
