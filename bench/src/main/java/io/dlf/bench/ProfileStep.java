@@ -77,14 +77,13 @@ public final class ProfileStep implements Callable<Integer> {
       double total = 0;
       for (int s = 0; s <= steps; s++) {
         long t0 = System.nanoTime();
-        try (Result r = inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
-            .addTarget(graph.trainStep()).fetch(graph.logLoss()).run()) {
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          if (s > 0) {
-            total += seconds;
-          }
-          System.out.printf("step %d: %.3fs (%.0f samples/s)%n", s, seconds, batch / seconds);
+        inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
+            .addTarget(graph.trainStep()).fetch(graph.logLoss()).run().close();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (s > 0) {
+          total += seconds;
         }
+        System.out.printf("step %d: %.3fs (%.0f samples/s)%n", s, seconds, batch / seconds);
       }
       System.out.printf("mean after warm-up: %.3fs/step, %.0f samples/s%n", total / steps, batch * steps / total);
       RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();

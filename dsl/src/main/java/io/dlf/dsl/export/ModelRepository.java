@@ -80,6 +80,7 @@ public final class ModelRepository {
   }
 
   /** Publishes a staging folder as the model's next version and returns its number. */
+  @SuppressWarnings("try") // the file lock is held for the block's duration, never read
   public long publish(String model, Path staging) throws IOException {
     IN_PROCESS.lock();
     try (FileChannel lockFile = FileChannel.open(modelDir(model).resolve(".lock"),
