@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code dlfctl}: train models, follow jobs, manage served versions and predict, from a shell. */
-@Command(name = "dlfctl", mixinStandardHelpOptions = true, version = "dlfctl 0.1.0",
+@Command(name = "dlfctl", version = "dlfctl 0.1.0",
     description = "Train CTR models on a DLF trainer server and predict with them on a serving server.",
     subcommands = {TrainCommand.class, JobsCommand.class, ModelsCommand.class, PredictCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -23,6 +25,13 @@ public final class Dlfctl {
   static final int BAD_INPUT = 2;
   static final int UNREACHABLE = 3;
   static final int INTERRUPTED = 130;
+
+  // Help on every subcommand; --version only here, since subcommands use it for model versions.
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+  boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print dlfctl's version.")
+  boolean version;
 
   public static void main(String[] args) {
     System.exit(commandLine(Interrupts.SHUTDOWN_HOOKS).execute(args));

@@ -33,19 +33,23 @@ final class JobFollower {
   int follow(String jobId) throws InterruptedException, IOException {
     ProgressPrinter printer = new ProgressPrinter(out, System.console() != null);
     AtomicBoolean interrupted = new AtomicBoolean();
-    try (JobWatch watch = trainer.watch(jobId, printer);
-        Interrupts.Registration registration = interrupts.onInterrupt(() -> {
-          interrupted.set(true);
-          printer.endLine();
-          leave(jobId);
-          watch.close();
-        })) {
+    JobWatch watch = trainer.watch(jobId, printer);
+    Interrupts.Registration registration = interrupts.onInterrupt(() -> {
+      interrupted.set(true);
+      printer.endLine();
+      leave(jobId);
+      watch.close();
+    });
+    try {
       watch.await();
     } catch (DlfException e) {
       if (interrupted.get()) {
         return Dlfctl.INTERRUPTED;
       }
       throw e;
+    } finally {
+      registration.close();
+      watch.close();
     }
     printer.endLine();
     Job job = trainer.job(jobId);

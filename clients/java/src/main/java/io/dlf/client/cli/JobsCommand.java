@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dlfctl jobs list|get|watch|cancel}. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, watch and cancel training jobs.")
+@Command(name = "jobs", description = "List, show, watch and cancel training jobs.")
 final class JobsCommand {
   private final Interrupts interrupts;
 
@@ -25,7 +25,7 @@ final class JobsCommand {
     this.interrupts = interrupts;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Jobs, newest first.")
+  @Command(name = "list", description = "Jobs, newest first.")
   void list(@Mixin TrainerOptions trainer,
       @Option(names = "--state", split = ",", paramLabel = "STATE", description = "Only jobs in these states: ${COMPLETION-CANDIDATES}.")
       List<JobState> states) {
@@ -37,14 +37,14 @@ final class JobsCommand {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "One job: state, progress, metrics, as JSON.")
+  @Command(name = "get", description = "One job: state, progress, metrics, as JSON.")
   void get(@Mixin TrainerOptions trainer, @Parameters(paramLabel = "JOB_ID") String jobId) {
     try (TrainerClient client = trainer.client()) {
       out().println(Jobs.json(client.job(jobId)));
     }
   }
 
-  @Command(name = "watch", mixinStandardHelpOptions = true,
+  @Command(name = "watch",
       description = "Follow a job until it ends; Ctrl-C stops watching without cancelling it.")
   int watch(@Mixin TrainerOptions trainer, @Mixin WatchOptions watch, @Parameters(paramLabel = "JOB_ID") String jobId)
       throws InterruptedException, IOException {
@@ -53,7 +53,7 @@ final class JobsCommand {
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true,
+  @Command(name = "cancel",
       description = "Cancel a job: a queued one at once, a running one at its next step.")
   void cancel(@Mixin TrainerOptions trainer, @Parameters(paramLabel = "JOB_ID") String jobId) {
     try (TrainerClient client = trainer.client()) {

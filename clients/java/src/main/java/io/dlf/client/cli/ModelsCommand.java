@@ -16,20 +16,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dlfctl models list|status|label}. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models",
     description = "The models a serving server holds: versions, their states, labels.")
 final class ModelsCommand {
   @Spec
   CommandSpec spec;
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every model with its versions and labels.")
+  @Command(name = "list", description = "Every model with its versions and labels.")
   void list(@Mixin ServingOptions serving) {
     try (PredictionClient client = serving.client()) {
       client.models().forEach(this::print);
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(name = "status",
       description = "One model's versions (state, load error) and labels.")
   void status(@Mixin ServingOptions serving, @Parameters(paramLabel = "MODEL") String model,
       @Option(names = "--version", defaultValue = "0", description = "Only this version.") long version) {
@@ -38,7 +38,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "label", mixinStandardHelpOptions = true,
+  @Command(name = "label",
       description = "Point a label at an available version, or remove it with --remove.")
   void label(@Mixin ServingOptions serving, @Parameters(index = "0", paramLabel = "MODEL") String model,
       @Parameters(index = "1", paramLabel = "LABEL") String label,

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dlfctl predict}: JSON lines of raw feature values in, one probability per line out. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict",
     description = {"Score examples given as JSON lines of raw feature values, e.g.",
         "  {\"user\": \"u123\", \"item\": \"i9\", \"price\": 3.5, \"history\": [\"i1\", \"i7\"]}",
         "and print one click probability per line, in input order.",

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dlfctl train}: submits a training job, and with {@code --watch} follows it to its end. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", sortOptions = false,
     description = {"Train a model spec (a JSON file or a preset) on a dataset (a registered name or files).",
         "Example: dlfctl train --preset dlf-paper --size 16,2,8,4,64 --dataset frappe \\",
         "           --features user,item,daytime,weekday,isweekend,homework,cost,weather,country,city --watch"})
