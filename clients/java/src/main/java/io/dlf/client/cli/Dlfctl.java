@@ -1,0 +1,82 @@
+package io.dlf.client.cli;
+
+import io.dlf.client.DlfException;
+import io.dlf.client.Target;
+import java.io.PrintWriter;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code dlfctl}: train models, follow jobs, manage served versions and predict, from a shell. */
+@Command(name = "dlfctl", version = "dlfctl 0.1.0",
+    description = "Train CTR models on a DLF trainer server and predict with them on a serving server.",
+    subcommands = {TrainCommand.class, JobsCommand.class, ModelsCommand.class, PredictCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:the server refused a call, or the job did not succeed",
+        "2:bad usage or bad input (options, spec file, input lines)",
+        "3:a server cannot be reached",
+        "130:interrupted (Ctrl-C); a watched job keeps running unless --cancel-on-exit"})
+public final class Dlfctl {
+  static final int FAILED = 1;
+  static final int BAD_INPUT = 2;
+  static final int UNREACHABLE = 3;
+  static final int INTERRUPTED = 130;
+
+  // Help on every subcommand; --version only here, since subcommands use it for model versions.
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+  boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print dlfctl's version.")
+  boolean version;
+
+  public static void main(String[] args) {
+    System.exit(commandLine(Interrupts.SHUTDOWN_HOOKS).execute(args));
+  }
+
+  /** The command line with its converters and error reporting; {@code interrupts} stands for Ctrl-C. */
+  static CommandLine commandLine(Interrupts interrupts) {
+    CommandLine cli = new CommandLine(new Dlfctl(), new Factory(interrupts));
+    cli.registerConverter(Target.class, Target::parse);
+    cli.registerConverter(Duration.class, Durations::parse);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(Dlfctl::report);
+    return cli;
+  }
+
+  /** One line (or one per broken field) a person can act on, instead of a stack trace. */
+  private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) throws Exception {
+    PrintWriter err = cli.getErr();
+    if (e instanceof DlfException d && d.unreachable()) {
+      err.println("dlfctl: cannot reach the " + d.server() + " at " + d.target() + " (is it running?)");
+      return UNREACHABLE;
+    }
+    if (e instanceof DlfException d) {
+      err.println("dlfctl: " + d.getMessage());
+      d.violations().forEach(v -> err.println("  " + v.field() + ": " + v.description()));
+      return FAILED;
+    }
+    if (e instanceof CliException c) {
+      err.println("dlfctl: " + c.getMessage());
+      return c.exitCode();
+    }
+    throw e;
+  }
+
+  /** Hands the interrupt source to the commands that watch jobs. */
+  private record Factory(Interrupts interrupts) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == TrainCommand.class) {
+        return type.cast(new TrainCommand(interrupts));
+      }
+      if (type == JobsCommand.class) {
+        return type.cast(new JobsCommand(interrupts));
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.dlf.client.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs dlfctl in this JVM and keeps what it printed. */
+record Cli(int exitCode, String out, String err) {
+
+  static Cli run(String... args) {
+    return run(Interrupts.SHUTDOWN_HOOKS, args);
+  }
+
+  static Cli run(Interrupts interrupts, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Dlfctl.commandLine(interrupts);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  @Override
+  public String toString() {
+    return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
+  }
+}
