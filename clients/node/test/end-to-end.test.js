@@ -68,6 +68,11 @@ describe('TrainerClient', () => {
   test('a running job is cancelled', async () => {
     const running = await trainer.submit(JSON.parse(SPEC_JSON),
       { training: TRAINING, modelName: 'frappe-node-cancelled' });
+    for await (const event of trainer.watch(running.id)) {
+      assert.equal(event.event, 'snapshot');
+      break; // leaving a watch early cancels its stream, not the job
+    }
+    assert.ok(['QUEUED', 'RUNNING'].includes((await trainer.get(running.id)).state));
     await trainer.cancel(running.id);
     for await (const event of trainer.watch(running.id)) assert.notEqual(event.event, 'result');
     assert.equal((await trainer.get(running.id)).state, 'CANCELLED');

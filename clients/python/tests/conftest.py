@@ -19,15 +19,15 @@ def spec_json():
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("servers")
-    trainer = start_trainer(workdir).wait_ready()
-    serving = None
+    started = []
     try:
-        serving = start_serving(workdir).wait_ready()
-        yield trainer, serving
+        for start in (start_trainer, start_serving):
+            started.append(start(workdir))
+            started[-1].wait_ready()  # a server that never gets ready is still stopped below
+        yield started
     finally:
-        for server in (serving, trainer):
-            if server:
-                server.stop()
+        for server in reversed(started):
+            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,10 @@ def test_jobs_are_listed_and_an_ended_job_cannot_be_cancelled(trainer, trained):
 
 def test_a_running_job_is_cancelled(trainer, trained, spec_json):
     job = trainer.submit(spec_json, "frappe", training=TRAINING, model_name="frappe-py-cancelled")
+    watch = trainer.watch(job.id)
+    assert next(watch).WhichOneof("event") == "snapshot"
+    watch.close()  # leaving a watch early cancels its stream, not the job
+    assert trainer.get(job.id).state in (trainer_pb2.QUEUED, trainer_pb2.RUNNING)
     trainer.cancel(job.id)
     final = [event for event in trainer.watch(job.id) if event.WhichOneof("event") == "state_changed"]
     assert trainer.get(job.id).state == trainer_pb2.CANCELLED, final
