@@ -1,0 +1,6 @@
+"""Python client for the DLF platform's trainer and serving servers."""
+from .errors import DlfError
+from .prediction import PredictionClient, Predictions
+from .trainer import TrainerClient
+
+__all__ = ["DlfError", "PredictionClient", "Predictions", "TrainerClient"]

@@ -1,0 +1,89 @@
+"""TrainerClient: submit training jobs, follow them, cancel them (dlf.trainer.v1.TrainerService)."""
+import json
+
+from google.protobuf import json_format
+
+from dlf.spec.v1 import model_spec_pb2
+from dlf.trainer.v1 import trainer_pb2, trainer_pb2_grpc
+
+from ._channel import Connection
+
+
+class TrainerClient:
+    """A trainer server at target ("host:port").
+
+    timeout: seconds every unary call may take; watch streams get stream_timeout (None: no limit).
+    credentials: grpc.ssl_channel_credentials(...) for TLS, None for plaintext.
+    """
+
+    def __init__(self, target, *, timeout=30.0, stream_timeout=None, credentials=None):
+        self._connection = Connection(target, timeout, credentials)
+        self._stream_timeout = stream_timeout
+        self._stub = trainer_pb2_grpc.TrainerServiceStub(self._connection.channel)
+
+    def submit(self, spec, dataset="frappe", *, training=None, model_name=None, request_id=None):
+        """Queues a job and returns it (a dlf.trainer.v1.Job).
+
+        spec: the model spec as JSON text, a dict of its JSON form (what the Java DSL's SpecJson
+        writes) or a ModelSpec message. dataset: a registered dataset's name, or a DatasetRef as a
+        dict or message (e.g. {"files": {"format": "CSV", ...}}). training: TrainingSettings as a
+        dict or message (e.g. {"max_epochs": 1, "device": "CPU"}). request_id: an idempotency key.
+        """
+        request = trainer_pb2.SubmitJobRequest(
+            model_spec=_message(spec, model_spec_pb2.ModelSpec),
+            dataset=(trainer_pb2.DatasetRef(name=dataset) if isinstance(dataset, str)
+                     else _message(dataset, trainer_pb2.DatasetRef)),
+            training=_message(training or {}, trainer_pb2.TrainingSettings),
+            request_id=request_id or "")
+        if model_name:
+            request.export.model_name = model_name
+        return self._connection.unary("SubmitJob", self._stub.SubmitJob, request)
+
+    def get(self, job_id):
+        return self._connection.unary("GetJob", self._stub.GetJob, trainer_pb2.GetJobRequest(job_id=job_id))
+
+    def list(self, states=(), page_size=100):
+        """Every job (newest first), or only those in states (JobState names or numbers)."""
+        request = trainer_pb2.ListJobsRequest(
+            states=[trainer_pb2.JobState.Value(s) if isinstance(s, str) else s for s in states],
+            page_size=page_size)
+        jobs = []
+        while True:
+            response = self._connection.unary("ListJobs", self._stub.ListJobs, request)
+            jobs += response.jobs
+            if not response.next_page_token:
+                return jobs
+            request.page_token = response.next_page_token
+
+    def cancel(self, job_id):
+        return self._connection.unary("CancelJob", self._stub.CancelJob,
+                                      trainer_pb2.CancelJobRequest(job_id=job_id))
+
+    def watch(self, job_id):
+        """The job's events (dlf.trainer.v1.JobEvent), a snapshot first; ends when the job ends.
+
+        event.WhichOneof("event") says which: snapshot, state_changed, progress, epoch_ended, result.
+        """
+        return self._connection.stream("WatchJob", self._stub.WatchJob,
+                                       trainer_pb2.WatchJobRequest(job_id=job_id), self._stream_timeout)
+
+    def close(self):
+        self._connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _message(value, message_type):
+    """A message from itself, its JSON text or its JSON form as a dict; unknown fields are refused."""
+    if isinstance(value, message_type):
+        return value
+    try:
+        if isinstance(value, (str, bytes)):
+            return json_format.Parse(value, message_type())
+        return json_format.ParseDict(value, message_type())
+    except (json_format.ParseError, json.JSONDecodeError) as error:
+        raise ValueError(f"not a valid {message_type.DESCRIPTOR.full_name}: {error}") from None
