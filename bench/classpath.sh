@@ -10,6 +10,7 @@ if [[ ! -f "$_cp_file" || -n "$_newest_source" ]]; then
   echo "Building the platform (first run, or sources changed)..." >&2
   (cd "$_root" && mvn -B -q -ntp package -DskipTests dependency:build-classpath -DincludeScope=runtime \
     -Dmdep.outputFile=target/classpath.txt) >&2
+  touch "$_cp_file"  # the plugin leaves an unchanged file alone: mark this build as the newest
 fi
 BENCH_CLASSPATH="$_root/bench/target/classes:$(cat "$_cp_file")"
 export BENCH_CLASSPATH

@@ -13,5 +13,6 @@ if [[ ! -f "$cp_file" || -n "$newest" ]]; then
   echo "Building dlfctl (first run, or sources changed)..." >&2
   (cd "$root" && mvn -B -q -ntp package -DskipTests -pl clients/java -am dependency:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt) >&2
+  touch "$cp_file"  # the plugin leaves an unchanged file alone: mark this build as the newest
 fi
 exec java -Ddlf.home="$root" -cp "$root/clients/java/target/classes:$(cat "$cp_file")" io.dlf.client.cli.Dlfctl "$@"

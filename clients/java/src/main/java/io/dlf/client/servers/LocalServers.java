@@ -60,37 +60,39 @@ public final class LocalServers implements AutoCloseable {
         "--metrics-port", String.valueOf(config.servingMetricsPort()),
         "--model-repository", config.modelsDir().toString(), "--poll-interval", "1s");
 
-    ServerProcess trainer = ServerProcess.launch(ServerKind.TRAINER, trainerTarget,
-        launcher.command(ServerKind.TRAINER, trainerArgs), config.logsDir().resolve("trainer.log"));
+    // One after the other: a launch script may build the platform first, and two builds in one
+    // checkout at once would trip over each other.
+    ServerProcess trainer = launch(ServerKind.TRAINER, trainerTarget, launcher.command(ServerKind.TRAINER, trainerArgs),
+        config.logsDir().resolve("trainer.log"), out);
     ServerProcess serving;
     try {
-      serving = ServerProcess.launch(ServerKind.SERVING, servingTarget,
-          launcher.command(ServerKind.SERVING, servingArgs), config.logsDir().resolve("serving.log"));
-    } catch (IOException e) {
+      serving = launch(ServerKind.SERVING, servingTarget, launcher.command(ServerKind.SERVING, servingArgs),
+          config.logsDir().resolve("serving.log"), out);
+    } catch (IOException | InterruptedException | RuntimeException e) {
       stopQuietly(trainer);
-      throw e;
-    }
-    LocalServers servers = new LocalServers(config, trainer, serving);
-    try {
-      for (ServerProcess server : List.of(trainer, serving)) {
-        out.println("starting " + server.kind().title() + " (pid " + server.pid() + ") on " + server.target()
-            + ", log " + server.log());
-      }
-      out.flush();
-      long started = System.nanoTime();
-      for (ServerProcess server : List.of(trainer, serving)) {
-        server.awaitHealthy(READY_TIMEOUT);
-        out.printf("%s ready on %s (%.1f s)%n", server.kind().title(), server.target(),
-            (System.nanoTime() - started) / 1e9);
-        out.flush();
-      }
-    } catch (InterruptedException | RuntimeException e) {
-      servers.close();
       throw e;
     }
     out.println("data roots: " + roots + "; jobs, models and generated datasets under " + config.dataDir());
     out.flush();
-    return servers;
+    return new LocalServers(config, trainer, serving);
+  }
+
+  /** Starts one server and waits until it answers; stops it if it does not. */
+  private static ServerProcess launch(ServerKind kind, Target target, List<String> command, Path log, PrintWriter out)
+      throws IOException, InterruptedException {
+    ServerProcess server = ServerProcess.launch(kind, target, command, log);
+    out.println("starting " + kind.title() + " (pid " + server.pid() + ") on " + target + ", log " + log);
+    out.flush();
+    long started = System.nanoTime();
+    try {
+      server.awaitHealthy(READY_TIMEOUT);
+    } catch (InterruptedException | RuntimeException e) {
+      stopQuietly(server);
+      throw e;
+    }
+    out.printf("%s ready on %s (%.1f s)%n", kind.title(), target, (System.nanoTime() - started) / 1e9);
+    out.flush();
+    return server;
   }
 
   public ServersConfig config() {

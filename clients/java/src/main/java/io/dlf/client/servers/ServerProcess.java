@@ -85,7 +85,6 @@ public final class ServerProcess {
               + " before it answered on " + target + "; the end of its log " + log + ":" + tail());
         }
         if (System.nanoTime() > deadline) {
-          stop(Duration.ofSeconds(10));
           throw new ServerStartException(kind.title() + " did not answer on " + target + " within " + timeout.toSeconds()
               + " s; see its log " + log);
         }
