@@ -7,8 +7,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cp_file="$root/clients/java/target/classpath.txt"
-newest="$(find "$root/proto" "$root/dsl/src/main" "$root/clients/java/src/main" "$root/pom.xml" \
-  "$root/clients/java/pom.xml" -newer "$cp_file" -print -quit 2>/dev/null || true)"
+newest="$(find "$root/proto/src" "$root/proto/pom.xml" "$root/dsl/src/main" "$root/dsl/pom.xml" \
+  "$root/clients/java/src/main" "$root/clients/java/pom.xml" "$root/pom.xml" -newer "$cp_file" -print -quit \
+  2>/dev/null || true)"
 if [[ ! -f "$cp_file" || -n "$newest" ]]; then
   echo "Building dlfctl (first run, or sources changed)..." >&2
   (cd "$root" && mvn -B -q -ntp package -DskipTests -pl clients/java -am dependency:build-classpath \
