@@ -6,5 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 source "$root/bench/classpath.sh"
-exec java -Xmx4g -Dorg.bytedeco.javacpp.cachedir="$root/.cache/javacpp" -cp "$BENCH_CLASSPATH" \
+exec java -Xmx4g -Dorg.bytedeco.javacpp.cachedir="$root/.cache/javacpp" \
+  -cp "$root/trainer-server/target/classes:$(cat "$root/trainer-server/target/classpath.txt")" \
   io.dlf.trainer.server.TrainerServerMain "$@"

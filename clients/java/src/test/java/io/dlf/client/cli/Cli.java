@@ -1,7 +1,9 @@
 package io.dlf.client.cli;
 
+import io.dlf.client.servers.Launcher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Runs dlfctl in this JVM and keeps what it printed. */
@@ -12,9 +14,14 @@ record Cli(int exitCode, String out, String err) {
   }
 
   static Cli run(Interrupts interrupts, String... args) {
+    return run(interrupts, Optional.empty(), args);
+  }
+
+  /** With {@code launcher} starting the servers of {@code servers start} and {@code quickstart}. */
+  static Cli run(Interrupts interrupts, Optional<Launcher> launcher, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Dlfctl.commandLine(interrupts);
+    CommandLine cli = Dlfctl.commandLine(interrupts, launcher);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
+import io.dlf.trainer.data.GeneratedDatasets;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.devices.DeviceSessionConfigs;
@@ -24,6 +25,13 @@ public final class JobsModule extends AbstractModule {
   @Singleton
   DataRoots dataRoots(TrainerServerConfig config) {
     return new DataRoots(config.dataRoots());
+  }
+
+  /** Generated datasets live beside the jobs, in the trainer's own folder. */
+  @Provides
+  @Singleton
+  GeneratedDatasets generatedDatasets(TrainerServerConfig config) {
+    return new GeneratedDatasets(config.dataDir().resolve("datasets"));
   }
 
   @Provides

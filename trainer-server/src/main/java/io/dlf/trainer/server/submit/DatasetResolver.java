@@ -12,10 +12,14 @@ import io.dlf.trainer.data.DataFormat;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
+import io.dlf.trainer.data.GeneratedDatasets;
 import io.dlf.trainer.data.HeaderMode;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Turns a request's dataset reference into files under the data roots, checks that the model's
@@ -23,10 +27,12 @@ import java.util.List;
  */
 public final class DatasetResolver {
   private final DataRoots roots;
+  private final GeneratedDatasets generated;
 
   @Inject
-  public DatasetResolver(DataRoots roots) {
+  public DatasetResolver(DataRoots roots, GeneratedDatasets generated) {
     this.roots = roots;
+    this.generated = generated;
   }
 
   /**
@@ -43,25 +49,42 @@ public final class DatasetResolver {
       case NAME -> named(ref.getName(), badRows);
       case FILES -> files(ref.getFiles(), badRows);
       case SOURCE_NOT_SET -> throw GrpcErrors.invalidArgument("dataset",
-          "required: a registered dataset name (" + String.join(", ", DatasetCatalog.names()) + ") or files");
+          "required: a registered dataset name (" + String.join(", ", names()) + ") or files");
     };
     checkColumns(dataset.schema(), spec);
     DataPreflight.check(dataset, spec.plan().fields());
     return dataset;
   }
 
+  private static List<String> names() {
+    return Stream.concat(DatasetCatalog.names().stream(), GeneratedDatasets.names().stream()).sorted().toList();
+  }
+
   private ResolvedDataset named(String name, BadRows badRows) {
+    if (GeneratedDatasets.has(name)) {
+      return generated(name, badRows);
+    }
     DatasetCatalog.Entry entry;
     try {
       entry = DatasetCatalog.get(name);
     } catch (IllegalArgumentException e) {
-      throw GrpcErrors.notFound("DATASET_NOT_FOUND", "dataset.name: " + e.getMessage());
+      throw GrpcErrors.notFound("DATASET_NOT_FOUND", "dataset.name: unknown dataset '" + name + "'; known datasets: "
+          + String.join(", ", names()));
     }
     List<String> files = List.of(entry.train(), entry.validation(), entry.test());
     Path root = roots.rootHolding(files).orElseThrow(() -> GrpcErrors.notFound("DATASET_NOT_FOUND",
         "dataset.name: '" + name + "' has no files under the data roots " + roots.roots()
             + " (looked for " + files + ")"));
     return new ResolvedDataset(entry.schema(), entry.splits(root), badRows);
+  }
+
+  private ResolvedDataset generated(String name, BadRows badRows) {
+    try {
+      return new ResolvedDataset(GeneratedDatasets.schema(name), generated.splits(name), badRows);
+    } catch (IOException e) {
+      throw GrpcErrors.unavailable("the trainer could not write the generated dataset '" + name + "' ("
+          + e.getMessage() + "); try again once its data folder is writable", Duration.ofSeconds(10));
+    }
   }
 
   private ResolvedDataset files(DatasetFiles files, BadRows badRows) {
