@@ -28,3 +28,19 @@ class Connection:
 
     def close(self):
         self.channel.close()
+
+
+class Client:
+    """A client owning one Connection: close() or a with-block releases its channel."""
+
+    def __init__(self, target, timeout, credentials):
+        self._connection = Connection(target, timeout, credentials)
+
+    def close(self):
+        self._connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -6,7 +6,7 @@ from typing import List
 
 from dlf.serving.v1 import serving_pb2, serving_pb2_grpc
 
-from ._channel import Connection
+from ._channel import Client
 
 
 @dataclass(frozen=True)
@@ -16,11 +16,11 @@ class Predictions:
     probabilities: List[float]  # one per example, in request order
 
 
-class PredictionClient:
+class PredictionClient(Client):
     """A serving server at target ("host:port"); timeout and credentials as for TrainerClient."""
 
     def __init__(self, target, *, timeout=30.0, credentials=None):
-        self._connection = Connection(target, timeout, credentials)
+        super().__init__(target, timeout, credentials)
         self._predictions = serving_pb2_grpc.PredictionServiceStub(self._connection.channel)
         self._models = serving_pb2_grpc.ModelServiceStub(self._connection.channel)
 
@@ -63,15 +63,6 @@ class PredictionClient:
         """Scans the repository now (one model, or all) and returns once the loads it started settled."""
         return list(self._connection.unary("Reload", self._models.Reload,
                                            serving_pb2.ReloadRequest(model=model)).models)
-
-    def close(self):
-        self._connection.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _model(name, version, label):

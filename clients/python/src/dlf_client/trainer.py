@@ -6,10 +6,10 @@ from google.protobuf import json_format
 from dlf.spec.v1 import model_spec_pb2
 from dlf.trainer.v1 import trainer_pb2, trainer_pb2_grpc
 
-from ._channel import Connection
+from ._channel import Client
 
 
-class TrainerClient:
+class TrainerClient(Client):
     """A trainer server at target ("host:port").
 
     timeout: seconds every unary call may take; watch streams get stream_timeout (None: no limit).
@@ -17,7 +17,7 @@ class TrainerClient:
     """
 
     def __init__(self, target, *, timeout=30.0, stream_timeout=None, credentials=None):
-        self._connection = Connection(target, timeout, credentials)
+        super().__init__(target, timeout, credentials)
         self._stream_timeout = stream_timeout
         self._stub = trainer_pb2_grpc.TrainerServiceStub(self._connection.channel)
 
@@ -66,15 +66,6 @@ class TrainerClient:
         """
         return self._connection.stream("WatchJob", self._stub.WatchJob,
                                        trainer_pb2.WatchJobRequest(job_id=job_id), self._stream_timeout)
-
-    def close(self):
-        self._connection.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _message(value, message_type):
