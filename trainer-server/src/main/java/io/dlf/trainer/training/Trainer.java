@@ -122,7 +122,7 @@ public final class Trainer {
       session.restore(store.absolute(state.getBestCheckpoint()));
       EvaluationMetrics validation = Metrics.evaluate(data.validation().labels(),
           predict(session, graph, data, data.validation(), options.evalBatchSize()));
-      EvaluationMetrics test = Metrics.evaluate(data.test().labels(),
+      EvaluationMetrics test = Metrics.evaluateWithRoc(data.test().labels(),
           predict(session, graph, data, data.test(), options.evalBatchSize()));
       TrainingMetrics metrics = TrainingMetrics.newBuilder()
           .setValidation(validation)

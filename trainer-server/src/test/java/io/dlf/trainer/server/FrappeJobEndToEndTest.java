@@ -84,6 +84,8 @@ class FrappeJobEndToEndTest {
       assertEquals(1, job.getAttempts());
       assertEquals(202_027, job.getData().getTrainRows());
       assertEquals(28_860, job.getMetrics().getTest().getExamples());
+      assertTrue(job.getMetrics().getTest().getRocCount() > 2, "the test ROC curve: " + job.getMetrics().getTest());
+      assertEquals(job.getMetrics(), result.getResult().getMetrics(), "the final event carries the record's metrics");
       assertEquals(List.of(JobState.QUEUED, JobState.RUNNING, JobState.RUNNING, JobState.RUNNING, JobState.SUCCEEDED),
           job.getTransitionsList().stream().map(StateTransition::getState).toList());
       assertEquals(List.of(RunPhase.PREPARING_DATA, RunPhase.TRAINING, RunPhase.EXPORTING),
@@ -94,7 +96,7 @@ class FrappeJobEndToEndTest {
       try (ExportedModel model = ExportedModel.load(repository.versionDir("frappe-e2e", 1),
           SessionConfigs.threads(1, 1))) {
         assertEquals(job.getId(), model.manifest().getExportKey());
-        assertEquals(job.getMetrics().getTest().getAuc(), model.metrics().getTest().getAuc());
+        assertEquals(job.getMetrics().getTest(), model.metrics().getTest(), "metrics.json keeps the ROC curve too");
       }
 
       List<JobEvent> late = trainer.watch(submitted.getId(), Duration.ofSeconds(10));

@@ -64,6 +64,9 @@ class TrainerTest {
     assertEquals(3, epochs.size());
     assertEquals(metrics.getEpochsRun(), epochs.size());
     assertEquals(4_000, metrics.getTest().getExamples());
+    assertTrue(metrics.getTest().getRocCount() > 2 && metrics.getTest().getRocCount() <= Metrics.ROC_POINTS,
+        "the test ROC curve: " + metrics.getTest().getRocCount() + " points");
+    assertEquals(0, metrics.getValidation().getRocCount(), "validation skips the ROC curve");
   }
 
   @Test

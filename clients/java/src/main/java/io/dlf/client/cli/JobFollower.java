@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Follows one job to its end for {@code train --watch} and {@code jobs watch}: prints its events,
  * leaves it running on Ctrl-C (or cancels it with {@code --cancel-on-exit}), and when it ends
- * writes its record and training curves into a results folder.
+ * writes its record, training curves and test ROC curve into a results folder.
  */
 final class JobFollower {
   private final TrainerClient trainer;
@@ -78,9 +78,15 @@ final class JobFollower {
     out.println("job record: " + dir.resolve("job.json"));
     if (job.getEpochsCount() == 0) {
       out.println("no epoch finished, so no training curves");
-      return;
+    } else {
+      out.println("training curves: " + TrainingCurves.write(job, dir));
     }
-    out.println("training curves: " + TrainingCurves.write(job, dir)
-        + " (no ROC curve: the trainer does not return test predictions)");
+    if (!job.hasMetrics()) {
+      out.println("no test metrics, so no ROC curve");
+    } else if (job.getMetrics().getTest().getRocCount() == 0) {
+      out.println("no ROC curve: the job's test metrics carry no ROC points");
+    } else {
+      out.println("ROC curve: " + RocCurve.write(job, dir));
+    }
   }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", sortOptions = false,
     description = {"Start both servers (everything under --data-dir), train a small DLF on Frappe (generated",
         "Frappe-like data when Frappe is absent), serve the exported version, predict test rows from raw",
-        "feature values, print the test AUC, logloss, version, predictions and training-curves plot,",
+        "feature values, print the test AUC, logloss, version, predictions and the plots' paths,",
         "and stop the servers."})
 final class QuickstartCommand implements Callable<Integer> {
   static final String MODEL = "dlf-quickstart";
@@ -205,6 +205,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  %.4f  (clicked: %d)  %s%n", probabilities.get(i), rows.get(i).label(), features);
     }
     out.println("training curves: " + watchResults(job.getId()).resolve(TrainingCurves.FILE));
+    out.println("ROC curve: " + watchResults(job.getId()).resolve(RocCurve.FILE));
     out.println("servers' data: " + dataDir + " (jobs/, models/, datasets/, logs/, results/)");
     out.flush();
   }

@@ -74,7 +74,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--request-id", description = "Idempotency key: submitting again with it returns the same job.")
   String requestId;
 
-  @Option(names = "--watch", description = "Follow the job to its end: progress, metrics, version, training curves.")
+  @Option(names = "--watch",
+      description = "Follow the job to its end: progress, metrics, version, training and ROC curves.")
   boolean watch;
 
   @Mixin

@@ -9,6 +9,7 @@ final class WatchOptions {
   boolean cancelOnExit;
 
   @Option(names = "--results", paramLabel = "DIR", defaultValue = "dlf-results",
-      description = "Where an ended job's record and training curves go, under DIR/<job id>/ (default: ${DEFAULT-VALUE}).")
+      description = "Where an ended job's record, training curves and ROC curve go, under DIR/<job id>/"
+          + " (default: ${DEFAULT-VALUE}).")
   Path results;
 }

@@ -2,6 +2,7 @@ package io.dlf.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,9 @@ class QuickstartEndToEndTest {
     Matcher curves = Pattern.compile("training curves: (\\S+)").matcher(out.substring(auc.end()));
     assertTrue(curves.find(), out);
     assertTrue(Files.size(Path.of(curves.group(1))) > 0, curves.group(1));
+    Matcher roc = Pattern.compile("ROC curve: (\\S+)").matcher(out.substring(curves.end()));
+    assertTrue(roc.find(), out);
+    assertNotNull(ImageIO.read(Path.of(roc.group(1)).toFile()), "a readable ROC PNG: " + roc.group(1));
     assertTrue(Files.isDirectory(dir.resolve("models/dlf-quickstart/1")), "the version lies under --data-dir");
     assertTrue(Files.size(dir.resolve("logs/trainer.log")) > 0 && Files.size(dir.resolve("logs/serving.log")) > 0);
 

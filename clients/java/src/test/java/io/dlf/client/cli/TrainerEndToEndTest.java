@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.client.TrainerClient;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecJson;
+import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
@@ -89,11 +90,18 @@ class TrainerEndToEndTest {
     assertTrue(out.contains("job " + jobId + " SUCCEEDED"), out);
 
     Path folder = dir.resolve("results").resolve(jobId);
-    assertTrue(out.contains("training curves: " + folder.resolve(TrainingCurves.FILE)
-        + " (no ROC curve: the trainer does not return test predictions)"), out);
+    assertTrue(out.contains("training curves: " + folder.resolve(TrainingCurves.FILE)), out);
     BufferedImage png = ImageIO.read(folder.resolve(TrainingCurves.FILE).toFile());
     assertNotNull(png, "a readable PNG");
     assertEquals(1120, png.getWidth());
+    assertTrue(out.contains("ROC curve: " + folder.resolve(RocCurve.FILE)), out);
+    BufferedImage roc = ImageIO.read(folder.resolve(RocCurve.FILE).toFile());
+    assertNotNull(roc, "a readable ROC PNG");
+    assertEquals(560, roc.getWidth());
+    EvaluationMetrics test = client.job(jobId).getMetrics().getTest();
+    assertTrue(test.getRocCount() > 2, "the final test metrics carry the ROC curve: " + test);
+    assertEquals(List.of(1.0, 1.0), List.of(test.getRoc(test.getRocCount() - 1).getFalsePositiveRate(),
+        test.getRoc(test.getRocCount() - 1).getTruePositiveRate()));
     assertTrue(Files.readString(folder.resolve("job.json")).contains("\"id\": \"" + jobId + "\""));
   }
 
