@@ -15,7 +15,7 @@ class JavaServer {
   static async start(module, mainClass, args, logPath) {
     const classpathFile = path.join(REPO, module, 'target', 'classpath.txt');
     if (!fs.existsSync(classpathFile)) {
-      throw new Error(`${classpathFile} is missing: run `source bench/classpath.sh` first`);
+      throw new Error(`${classpathFile} is missing: run "source bench/classpath.sh" first`);
     }
     const classpath = `${path.join(REPO, module, 'target', 'classes')}:${fs.readFileSync(classpathFile, 'utf8').trim()}`;
     const port = await freePort();
