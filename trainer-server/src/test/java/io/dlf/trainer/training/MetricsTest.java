@@ -10,16 +10,25 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
+  /** 300 labels (about 30% positive) and predictions rounded to tenths, so many tie. */
+  private record Scored(float[] labels, float[] predictions) {
+    static Scored withTies() {
+      Random random = new Random(4);
+      float[] labels = new float[300];
+      float[] predictions = new float[300];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = random.nextFloat() < 0.3f ? 1 : 0;
+        predictions[i] = Math.round((random.nextFloat() + labels[i] * 0.4f) * 10) / 10f;
+      }
+      return new Scored(labels, predictions);
+    }
+  }
 
   @Test
   void aucMatchesThePairwiseDefinitionWithTies() {
-    Random random = new Random(4);
-    float[] labels = new float[300];
-    float[] predictions = new float[300];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = random.nextFloat() < 0.3f ? 1 : 0;
-      predictions[i] = Math.round((random.nextFloat() + labels[i] * 0.4f) * 10) / 10f; // many ties
-    }
+    Scored sample = Scored.withTies();
+    float[] labels = sample.labels();
+    float[] predictions = sample.predictions();
     double pairs = 0;
     double wins = 0;
     for (int i = 0; i < labels.length; i++) {
@@ -42,13 +51,9 @@ class MetricsTest {
 
   @Test
   void rocWithTiesIsExactAndItsAreaIsTheAuc() {
-    Random random = new Random(4);
-    float[] labels = new float[300];
-    float[] predictions = new float[300];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = random.nextFloat() < 0.3f ? 1 : 0;
-      predictions[i] = Math.round((random.nextFloat() + labels[i] * 0.4f) * 10) / 10f; // many ties
-    }
+    Scored sample = Scored.withTies();
+    float[] labels = sample.labels();
+    float[] predictions = sample.predictions();
     List<RocPoint> roc = Metrics.roc(labels, predictions);
     assertCurve(roc);
     long distinct = IntStream.range(0, predictions.length).mapToDouble(i -> predictions[i]).distinct().count();
