@@ -1,6 +1,8 @@
 package io.dlf.bench;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
@@ -42,9 +44,17 @@ import picocli.CommandLine.Parameters;
 public final class FrappeQuality implements Callable<Integer> {
   static final double PAPER_AUC = 0.9812;
   static final double PAPER_LOGLOSS = 0.1679;
+  static final String PROTOCOL = "Frappe (NFM/AFN split; valid and test exact, train reconstructed), 10 categorical "
+      + "fields, vocabularies from train (min count 1). Adam, early stopping on the validation monitor with patience 2, "
+      + "learning rate x0.1 on every non-improving epoch, gradient norm clipped to 10; best-on-validation "
+      + "checkpoint evaluated on the test split (AUC, logloss with predictions clipped to [1e-7, 1-1e-7]).";
 
-  @Parameters(arity = "0..*", description = "presets (default: dlf-paper, dlf-reference and the four ablations)")
-  List<String> presets = new ArrayList<>(Presets.names());
+  @Parameters(arity = "0..*", description = "presets (default: the study's, else dlf-paper, dlf-reference and the "
+      + "four ablations; any of ${COMPLETION-CANDIDATES})", completionCandidates = PresetNames.class)
+  List<String> presets;
+  @Option(names = "--study", description = "${COMPLETION-CANDIDATES}: train the study's presets and write its "
+      + "table and chart (bench/results/<study>-frappe.md and .png)")
+  Study study;
   @Option(names = "--seeds", split = ",", defaultValue = "2019,2020,2021") List<Long> seeds;
   @Option(names = "--dim", defaultValue = "16") int dim;
   @Option(names = "--layers", defaultValue = "3") int layers;
@@ -66,10 +76,26 @@ public final class FrappeQuality implements Callable<Integer> {
 
   private String command;
 
+  /** The presets issue 2 reports: the paper preset, the reference preset and the four ablations. */
+  static List<String> defaultPresets() {
+    List<String> presets = new ArrayList<>(Presets.ablationStudy());
+    presets.add(1, Presets.DLF_REFERENCE);
+    return presets;
+  }
+
+  /** Every preset name, for the help text. */
+  static final class PresetNames extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    PresetNames() {
+      super(Presets.names());
+    }
+  }
+
   public static void main(String[] args) {
     FrappeQuality quality = new FrappeQuality();
     quality.command = "bench/frappe-quality.sh " + String.join(" ", args);
-    System.exit(new CommandLine(quality).execute(args));
+    System.exit(new CommandLine(quality).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
@@ -78,6 +104,9 @@ public final class FrappeQuality implements Callable<Integer> {
     Map<String, Object> config = config();
     Path json = results.resolve(name + ".json");
     List<Map<String, Object>> runs = loadRuns(json);
+    if (presets == null) {
+      presets = study != null ? study.presets : defaultPresets();
+    }
     for (String preset : presets) {
       ModelSpec spec = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
           .features(frappe.features())
@@ -154,6 +183,7 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("train_samples_per_s", metrics.getTrainSamplesPerSecond());
     run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
     run.put("date", Reports.today());
+    run.put("command", command);
     return run;
   }
 
@@ -167,7 +197,9 @@ public final class FrappeQuality implements Callable<Integer> {
       return new ArrayList<>();
     }
     Type type = new TypeToken<LinkedHashMap<String, Object>>() {}.getType();
-    Map<String, Object> report = new Gson().fromJson(Files.readString(json, StandardCharsets.UTF_8), type);
+    // Whole numbers read back as longs, so that rewriting the file keeps "layers": 3 rather than 3.0.
+    Map<String, Object> report = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create()
+        .fromJson(Files.readString(json, StandardCharsets.UTF_8), type);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> stored = (List<Map<String, Object>>) report.getOrDefault("runs", List.of());
     return new ArrayList<>(stored);
@@ -175,7 +207,8 @@ public final class FrappeQuality implements Callable<Integer> {
 
   private void write(Path json, List<Map<String, Object>> runs, Map<String, Object> config) throws Exception {
     String key = configKey(config);
-    QualitySummary summary = new QualitySummary(runs.stream().filter(r -> key.equals(r.get("config_key"))).toList());
+    List<Map<String, Object>> matching = runs.stream().filter(r -> key.equals(r.get("config_key"))).toList();
+    QualitySummary summary = new QualitySummary(matching);
     Map<String, Object> report = new LinkedHashMap<>();
     Map<String, Object> paper = summary.byPreset().getOrDefault(Presets.DLF_PAPER, Map.of());
     report.putAll(paper);
@@ -184,12 +217,14 @@ public final class FrappeQuality implements Callable<Integer> {
     report.put("machine", MachineInfo.describe());
     report.put("date", Reports.today());
     report.put("command", command);
-    report.put("protocol", "Frappe (NFM/AFN split; valid and test exact, train reconstructed), 10 categorical fields, "
-        + "vocabularies from train (min count 1). Adam, early stopping on the validation monitor with patience 2, "
-        + "learning rate x0.1 on every non-improving epoch, gradient norm clipped to 10; best-on-validation "
-        + "checkpoint evaluated on the test split (AUC, logloss with predictions clipped to [1e-7, 1-1e-7]).");
+    report.put("protocol", PROTOCOL);
     report.put("runs", runs);
     Reports.writeJson(json, report);
     Reports.write(json.resolveSibling(name + ".md"), summary.markdown(command, PAPER_AUC, PAPER_LOGLOSS));
+    if (study != null) {
+      QualitySummary studyRuns = new QualitySummary(matching.stream().filter(r -> study.presets.contains(r.get("preset")))
+          .toList());
+      new StudyReport(study, studyRuns.byPreset()).write(json.getParent(), studyRuns.commands(command), PROTOCOL);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.dlf.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -45,22 +46,49 @@ final class QualitySummary {
     StringBuilder md = new StringBuilder("# DLF on Frappe: test quality\n\n");
     md.append("- Date: ").append(Reports.today()).append("\n");
     md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
-    md.append("- Command: `").append(command).append("`\n");
+    md.append("- Commands (each run is appended as it finishes): ").append(commands(command)).append("\n");
     Map<String, Map<String, Object>> presets = byPreset();
     if (!presets.isEmpty()) {
-      md.append("- Configuration (every preset): `").append(presets.values().iterator().next().get("config"))
-          .append("`\n");
+      md.append("- Configuration (every preset): ").append(describe(presets.values().iterator().next().get("config")))
+          .append("\n");
     }
     md.append(String.format("- The paper reports DLF at test AUC %.4f and logloss %.4f (D = 64, batch 10,000, 5-run mean).%n%n",
         paperAuc, paperLogloss));
     md.append("| preset | params (non-emb.) | seeds | test AUC mean ± std | test logloss mean ± std | per-seed AUC | epochs (best) |\n");
     md.append("|---|---|---|---|---|---|---|\n");
-    presets.forEach((preset, s) -> md.append(String.format("| %s | %,d | %s | %.4f ± %.4f | %.4f ± %.4f | %s | %s (%s) |%n",
+    presets.forEach((preset, s) -> md.append(String.format("| %s | %,d | %s | %s | %s | %s | %s (%s) |%n",
         preset, ((Number) s.get("non_embedding_parameters")).longValue(), join(s.get("seeds")),
-        (double) s.get("test_auc"), (double) s.get("test_auc_std"),
-        (double) s.get("test_logloss"), (double) s.get("test_logloss_std"),
+        meanStd(s, "test_auc"), meanStd(s, "test_logloss"),
         join4((double[]) s.get("test_auc_per_seed")), join(s.get("epochs")), join(s.get("best_epochs")))));
     return md.toString();
+  }
+
+  /** The distinct commands that made these runs, in order (runs from before commands were recorded: {@code fallback}). */
+  String commands(String fallback) {
+    return runsByPreset.values().stream().flatMap(List::stream)
+        .map(r -> (String) r.getOrDefault("command", fallback))
+        .distinct().map(c -> "`" + c + "`").collect(Collectors.joining("; "));
+  }
+
+  /** A configuration map as {@code key value, ...}, whole numbers without a fraction (JSON reads them back as doubles). */
+  static String describe(Object config) {
+    return ((Map<?, ?>) config).entrySet().stream()
+        .map(e -> e.getKey() + " " + (e.getValue() instanceof Number n ? number(n) : e.getValue()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String number(Number n) {
+    double value = n.doubleValue();
+    return value == Math.rint(value) ? Long.toString((long) value) : Float.toString((float) value);
+  }
+
+  /** {@code mean ± std} of a summary's metric; a single seed has no spread to show. */
+  static String meanStd(Map<String, Object> summary, String metric) {
+    double mean = (double) summary.get(metric);
+    if (((List<?>) summary.get("seeds")).size() < 2) {
+      return String.format(Locale.ROOT, "%.4f (1 seed)", mean);
+    }
+    return String.format(Locale.ROOT, "%.4f ± %.4f", mean, (double) summary.get(metric + "_std"));
   }
 
   private static double[] numbers(List<Map<String, Object>> runs, String key) {
@@ -71,7 +99,7 @@ final class QualitySummary {
     return runs.stream().map(r -> ((Number) r.get(key)).longValue()).toList();
   }
 
-  private static String join(Object list) {
+  static String join(Object list) {
     return ((List<?>) list).stream().map(String::valueOf).collect(Collectors.joining(", "));
   }
 

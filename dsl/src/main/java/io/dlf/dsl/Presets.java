@@ -2,13 +2,16 @@ package io.dlf.dsl;
 
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.DlfLayer;
+import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Named starting points. Each returns a builder without features: declare them, adjust, build.
@@ -19,11 +22,13 @@ import java.util.Locale;
  *       {@link DlfLayer#reference()}) with a 512-unit MLP head with batch norm.
  *   <li>{@code dlf-paper-no-gate}, {@code -no-rli}, {@code -no-naf}, {@code -no-rli-no-naf}: the
  *       paper preset with one {@link Ablation}.
+ *   <li>{@code dlf-paper-fusion-concat}, {@code -mlp}, {@code -gate-pool}, {@code -attn-pool}: the
+ *       paper preset with another fusion method in place of NAF at every layer (the fusion study).
  * </ul>
  *
  * <p>Both DLF presets use the released code's effective sizes: D = 64, three layers, 32 tokens per
- * block, rank 24, block MLPs with one 512-unit hidden layer; NAF uses 2 heads, d_a = D and 2
- * attention sub-layers.
+ * block, rank 24, block MLPs (and MLP fusion) with one 512-unit hidden layer; NAF uses 2 heads,
+ * d_a = D and 2 attention sub-layers.
  */
 public final class Presets {
   public static final String DLF_PAPER = "dlf-paper";
@@ -47,7 +52,7 @@ public final class Presets {
           .lowRank(layer.lowRank().tokens(tokens).rank(rank).mlp(layer.lowRank().mlp().hidden(hidden)))
           .highRank(layer.highRank().tokens(tokens).rank(rank).mlp(layer.highRank().mlp().hidden(hidden)))
           .implicit(layer.implicit().tokens(tokens))
-          .fusion(layer.fusion().attentionDim(dim));
+          .fusion(layer.fusion().attentionDim(dim).mlp(layer.fusion().mlp().hidden(hidden)));
     }
   }
 
@@ -75,11 +80,35 @@ public final class Presets {
 
   /** Every preset name {@link #named} accepts. */
   public static List<String> names() {
-    List<String> names = new ArrayList<>(List.of(DLF_PAPER, DLF_REFERENCE));
+    Set<String> names = new LinkedHashSet<>(List.of(DLF_PAPER, DLF_REFERENCE));
+    names.addAll(ablationStudy());
+    names.addAll(fusionStudy());
+    return List.copyOf(names);
+  }
+
+  /** The paper's ablation table: {@code dlf-paper}, then one preset per {@link Ablation}. */
+  public static List<String> ablationStudy() {
+    List<String> names = new ArrayList<>(List.of(DLF_PAPER));
     for (Ablation ablation : Ablation.values()) {
       names.add(DLF_PAPER + "-" + ablation.suffix());
     }
     return names;
+  }
+
+  /** The paper's fusion study: one preset per fusion method, {@code dlf-paper} (NAF) last. */
+  public static List<String> fusionStudy() {
+    List<String> names = new ArrayList<>();
+    for (FusionKind kind : FusionKind.values()) {
+      if (kind != FusionKind.NAF) {
+        names.add(fusionPreset(kind));
+      }
+    }
+    names.add(DLF_PAPER);
+    return names;
+  }
+
+  private static String fusionPreset(FusionKind kind) {
+    return DLF_PAPER + "-fusion-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The preset of that name, e.g. {@code dlf-paper-no-rli}, at the reference sizes. */
@@ -99,6 +128,11 @@ public final class Presets {
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {
         return dlfPaper(size).name(key).dlf(ablation::apply);
+      }
+    }
+    for (FusionKind kind : FusionKind.values()) {
+      if (key.equals(fusionPreset(kind))) {
+        return dlfPaper(size).name(key).dlf(dlf -> dlf.eachLayer(l -> l.fusion(l.fusion().kind(kind))));
       }
     }
     throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: " + String.join(", ", names()));

@@ -1,0 +1,48 @@
+package io.dlf.bench;
+
+import io.dlf.dsl.Presets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A comparison the paper makes, as the presets it trains, how each row is labelled, and what the
+ * paper reports for it (the paper has no Frappe figures for either study).
+ */
+enum Study {
+  ABLATION("ablation-frappe", "DLF ablations on Frappe", Presets.ablationStudy(),
+      Map.of("dlf-paper", "DLF", "dlf-paper-no-gate", "w/o gate", "dlf-paper-no-rli", "w/o RLI",
+          "dlf-paper-no-naf", "w/o NAF", "dlf-paper-no-rli-no-naf", "w/o RLI+NAF"),
+      Map.of("dlf-paper", "0.8106 / 0.7601", "dlf-paper-no-gate", "0.8095 / 0.7591",
+          "dlf-paper-no-rli", "0.8091 / 0.7590", "dlf-paper-no-naf", "0.8083 / 0.7575",
+          "dlf-paper-no-rli-no-naf", "0.8084 / 0.7563"),
+      "paper AUC, Criteo / Avazu (Table 3)",
+      "w/o RLI also drops the gate; w/o NAF fuses the three block streams once, before the head "
+          + "(the paper's wording; per-layer concatenation is the fusion study's concat row)."),
+  FUSION("fusion-frappe", "DLF fusion methods on Frappe", Presets.fusionStudy(),
+      Map.of("dlf-paper-fusion-concat", "concat", "dlf-paper-fusion-mlp", "MLP fusion",
+          "dlf-paper-fusion-gate-pool", "gate pooling", "dlf-paper-fusion-attn-pool", "attention pooling",
+          "dlf-paper", "NAF (DLF)"),
+      Map.of("dlf-paper-fusion-concat", "5th (worst)", "dlf-paper-fusion-mlp", "2nd",
+          "dlf-paper-fusion-gate-pool", "4th", "dlf-paper-fusion-attn-pool", "3rd", "dlf-paper", "1st"),
+      "paper's rank (Figure 3; its values are not given)",
+      "Every row is dlf-paper with the named fusion at every layer; gate and residual as in DLF.");
+
+  final String file;
+  final String title;
+  final List<String> presets;
+  final Map<String, String> labels;
+  final Map<String, String> paper;
+  final String paperColumn;
+  final String note;
+
+  Study(String file, String title, List<String> presets, Map<String, String> labels, Map<String, String> paper,
+      String paperColumn, String note) {
+    this.file = file;
+    this.title = title;
+    this.presets = presets;
+    this.labels = labels;
+    this.paper = paper;
+    this.paperColumn = paperColumn;
+    this.note = note;
+  }
+}
