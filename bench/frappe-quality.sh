@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2
 source bench/classpath.sh
-exec java -Xmx6g -Dorg.bytedeco.javacpp.cachedir="$PWD/.cache/javacpp" -cp "$BENCH_CLASSPATH" \
+exec java -Xmx6g -Djava.awt.headless=true -Dorg.bytedeco.javacpp.cachedir="$PWD/.cache/javacpp" -cp "$BENCH_CLASSPATH" \
   io.dlf.bench.FrappeQuality --data-root "${DLF_DATA:-../shared/data}" "$@"
