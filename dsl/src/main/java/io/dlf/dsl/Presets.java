@@ -1,12 +1,16 @@
 package io.dlf.dsl;
 
+import io.dlf.dsl.spec.DcnV2Backbone;
+import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.DlfLayer;
+import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
+import io.dlf.dsl.spec.Regularization;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +28,9 @@ import java.util.Set;
  *       paper preset with one {@link Ablation}.
  *   <li>{@code dlf-paper-fusion-concat}, {@code -mlp}, {@code -gate-pool}, {@code -attn-pool}: the
  *       paper preset with another fusion method in place of NAF at every layer (the fusion study).
+ *   <li>{@code fm}, {@code deepfm}, {@code dcnv2}: the classic baselines with BARS's winning Frappe
+ *       settings (dlf-model-reference §12.2, BARS tuner configs): D = 10, their DNN, dropout and
+ *       embedding L2. {@link Size} describes a DLF model, so these presets ignore it.
  * </ul>
  *
  * <p>Both DLF presets use the released code's effective sizes: D = 64, three layers, 32 tokens per
@@ -33,6 +40,12 @@ import java.util.Set;
 public final class Presets {
   public static final String DLF_PAPER = "dlf-paper";
   public static final String DLF_REFERENCE = "dlf-reference";
+  public static final String FM = "fm";
+  public static final String DEEPFM = "deepfm";
+  public static final String DCNV2 = "dcnv2";
+
+  /** BARS's embedding dim for every model on Frappe and MovieLens. */
+  private static final int BARS_DIM = 10;
 
   private Presets() {}
 
@@ -78,12 +91,50 @@ public final class Presets {
         .head(Head.mlp(Mlp.of(size.hidden())));
   }
 
+  /** FM (BARS Frappe winner: embedding L2 5e-6). */
+  public static ModelSpecBuilder fm() {
+    return ModelSpec.builder(FM)
+        .embeddingDim(BARS_DIM)
+        .backbone(FmBackbone.of())
+        .head(Head.linear())
+        .regularization(Regularization.none().embeddingL2(5e-6f));
+  }
+
+  /** DeepFM (BARS Frappe winner: DNN [400, 400, 400] with batch norm, dropout 0.2, embedding L2 0.05). */
+  public static ModelSpecBuilder deepFm() {
+    return ModelSpec.builder(DEEPFM)
+        .embeddingDim(BARS_DIM)
+        .backbone(DeepFmBackbone.bars())
+        .head(Head.linear())
+        .dropout(0.2f)
+        .regularization(Regularization.none().embeddingL2(0.05f));
+  }
+
+  /**
+   * DCNv2 (BARS Frappe winner: parallel, 4 cross layers, DNN [400, 400, 400] with batch norm,
+   * dropout 0.4, embedding L2 0.05, no low-rank mixture).
+   */
+  public static ModelSpecBuilder dcnV2() {
+    return ModelSpec.builder(DCNV2)
+        .embeddingDim(BARS_DIM)
+        .backbone(DcnV2Backbone.bars())
+        .head(Head.linear())
+        .dropout(0.4f)
+        .regularization(Regularization.none().embeddingL2(0.05f));
+  }
+
   /** Every preset name {@link #named} accepts. */
   public static List<String> names() {
     Set<String> names = new LinkedHashSet<>(List.of(DLF_PAPER, DLF_REFERENCE));
     names.addAll(ablationStudy());
     names.addAll(fusionStudy());
+    names.addAll(baselines());
     return List.copyOf(names);
+  }
+
+  /** The classic baselines, in BARS's leaderboard order from weakest. */
+  public static List<String> baselines() {
+    return List.of(FM, DEEPFM, DCNV2);
   }
 
   /** The paper's ablation table: {@code dlf-paper}, then one preset per {@link Ablation}. */
@@ -124,6 +175,15 @@ public final class Presets {
     }
     if (key.equals(DLF_PAPER)) {
       return dlfPaper(size);
+    }
+    if (key.equals(FM)) {
+      return fm();
+    }
+    if (key.equals(DEEPFM)) {
+      return deepFm();
+    }
+    if (key.equals(DCNV2)) {
+      return dcnV2();
     }
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {

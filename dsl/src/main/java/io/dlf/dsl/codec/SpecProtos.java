@@ -4,11 +4,15 @@ import com.google.protobuf.ProtocolMessageEnum;
 import io.dlf.dsl.spec.Activation;
 import io.dlf.dsl.spec.Backbone;
 import io.dlf.dsl.spec.BackboneVisitor;
+import io.dlf.dsl.spec.CrossStructure;
+import io.dlf.dsl.spec.DcnV2Backbone;
+import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.DlfLayer;
 import io.dlf.dsl.spec.Embedding;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FmBlock;
 import io.dlf.dsl.spec.Fusion;
 import io.dlf.dsl.spec.FusionKind;
@@ -33,8 +37,9 @@ import java.util.stream.Collectors;
 /**
  * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
  * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
- * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts) and validates present
- * ones. A present {@code mlp} message is taken whole: its hidden list may be empty.
+ * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()}
+ * and {@link DcnV2Backbone#bars()} for the baselines) and validates present ones. A present
+ * {@code mlp} message is taken whole: its hidden list may be empty.
  */
 public final class SpecProtos {
   private final List<Violation> violations = new ArrayList<>();
@@ -73,6 +78,30 @@ public final class SpecProtos {
       @Override
       public Void visitDlf(DlfBackbone dlf) {
         out.setDlf(toProto(dlf));
+        return null;
+      }
+
+      @Override
+      public Void visitFm(FmBackbone fm) {
+        out.setFm(io.dlf.proto.spec.v1.FmBackbone.newBuilder().addAllInputs(fm.inputs()));
+        return null;
+      }
+
+      @Override
+      public Void visitDeepFm(DeepFmBackbone deepFm) {
+        out.setDeepfm(io.dlf.proto.spec.v1.DeepFmBackbone.newBuilder()
+            .addAllInputs(deepFm.inputs())
+            .setDnn(toProto(deepFm.dnn())));
+        return null;
+      }
+
+      @Override
+      public Void visitDcnV2(DcnV2Backbone dcn) {
+        out.setDcnv2(io.dlf.proto.spec.v1.DcnV2Backbone.newBuilder()
+            .addAllInputs(dcn.inputs())
+            .setCrossLayers(dcn.crossLayers())
+            .setDnn(toProto(dcn.dnn()))
+            .setStructure(io.dlf.proto.spec.v1.DcnV2Backbone.Structure.valueOf(dcn.structure().name())));
         return null;
       }
     });
@@ -156,8 +185,11 @@ public final class SpecProtos {
     Regularization regularization = new Regularization(r.getEmbeddingL2(), r.getNetL2());
     Backbone backbone = switch (proto.getBackboneCase()) {
       case DLF -> reader.dlf(proto.getDlf());
+      case FM -> new FmBackbone(proto.getFm().getInputsList());
+      case DEEPFM -> reader.deepFm(proto.getDeepfm());
+      case DCNV2 -> reader.dcnV2(proto.getDcnv2());
       case BACKBONE_NOT_SET -> {
-        reader.violations.add(new Violation("backbone", "no backbone is set (expected one of: dlf)"));
+        reader.violations.add(new Violation("backbone", "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2)"));
         yield null;
       }
     };
@@ -205,6 +237,22 @@ public final class SpecProtos {
         ? enumValue("dlf.fusion_site", p.getFusionSite(), FusionSite.class, "", FusionSite.EVERY_LAYER)
         : FusionSite.EVERY_LAYER;
     return new DlfBackbone(layers, p.getInputsList(), site);
+  }
+
+  private DeepFmBackbone deepFm(io.dlf.proto.spec.v1.DeepFmBackbone p) {
+    DeepFmBackbone d = DeepFmBackbone.bars();
+    return new DeepFmBackbone(p.getInputsList(), p.hasDnn() ? mlp("deepfm.dnn", p.getDnn(), d.dnn()) : d.dnn());
+  }
+
+  private DcnV2Backbone dcnV2(io.dlf.proto.spec.v1.DcnV2Backbone p) {
+    DcnV2Backbone d = DcnV2Backbone.bars();
+    return new DcnV2Backbone(
+        p.getInputsList(),
+        p.hasCrossLayers() ? p.getCrossLayers() : d.crossLayers(),
+        p.hasDnn() ? mlp("dcnv2.dnn", p.getDnn(), d.dnn()) : d.dnn(),
+        p.hasStructure()
+            ? enumValue("dcnv2.structure", p.getStructure(), CrossStructure.class, "", d.structure())
+            : d.structure());
   }
 
   private FmBlock fmBlock(String path, io.dlf.proto.spec.v1.FmBlock p, FmBlock d) {

@@ -16,7 +16,8 @@ import org.tensorflow.types.TInt32;
 /**
  * E(1) {@code [B, F, D]}: one token per field, in field order. Categorical fields look up their
  * row; numeric fields scale a learned vector by the (transformed) value; sequence fields take the
- * masked mean or sum of their tokens' rows.
+ * masked mean or sum of their tokens' rows. FM's first-order weights are the same lookup into
+ * tables of width 1.
  */
 final class EmbeddingLayer {
   static final String PATH = "embedding";
@@ -24,13 +25,21 @@ final class EmbeddingLayer {
   private EmbeddingLayer() {}
 
   static Operand<TFloat32> build(Layers tower, FieldLayout layout, Embedding spec, EncodedInputs inputs) {
-    Layers at = tower.at(PATH);
+    return lookup(tower.at(PATH), layout, spec.dim(), spec.initStddev(), inputs);
+  }
+
+  /** {@code [B, F, 1]}: a learned scalar per feature value (per numeric field: times its value), at {@code at}. */
+  static Operand<TFloat32> firstOrder(Layers at, FieldLayout layout, Embedding spec, EncodedInputs inputs) {
+    return lookup(at, layout, 1, spec.initStddev(), inputs);
+  }
+
+  private static Operand<TFloat32> lookup(Layers at, FieldLayout layout, int dim, float initStddev,
+      EncodedInputs inputs) {
     Ops tf = at.tf();
-    int dim = spec.dim();
     List<Operand<TFloat32>> groups = new ArrayList<>();
     Variable<TFloat32> table = null;
     if (layout.tableRows() > 0) {
-      table = at.embeddingTable("table", Shape.of(layout.tableRows(), dim), paddedNormal(layout, spec));
+      table = at.embeddingTable("table", Shape.of(layout.tableRows(), dim), paddedNormal(layout, initStddev));
     }
     if (!layout.categorical().isEmpty()) {
       int[] offsets = layout.categorical().stream().mapToInt(layout::offsetOf).toArray();
@@ -52,9 +61,9 @@ final class EmbeddingLayer {
   }
 
   /** N(0, stddev^2) rows, with every table's row 0 (padding) set to zero. */
-  private static Initializer paddedNormal(FieldLayout layout, Embedding spec) {
+  private static Initializer paddedNormal(FieldLayout layout, float stddev) {
     return (init, shape, seed, seed2) -> {
-      Operand<TFloat32> values = Initializer.normal(spec.initStddev()).create(init, shape, seed, seed2);
+      Operand<TFloat32> values = Initializer.normal(stddev).create(init, shape, seed, seed2);
       int[][] padRows = layout.tableOffsets().values().stream().map(o -> new int[] {o}).toArray(int[][]::new);
       Operand<TFloat32> zeros = init.fill(init.constant(new int[] {padRows.length, (int) shape.get(1)}), init.constant(0f));
       return init.tensorScatterNdUpdate(values, init.constant(padRows), zeros);

@@ -1,8 +1,8 @@
 package io.dlf.dsl.compile;
 
+import io.dlf.dsl.plan.ParameterCounts;
 import io.dlf.dsl.spec.Activation;
 import io.dlf.dsl.spec.Mlp;
-import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -70,8 +70,12 @@ final class Layers {
   /** {@code x [B, in] -> [B, out]} with a Xavier-normal kernel and a zero bias. */
   Operand<TFloat32> dense(String local, Operand<TFloat32> x, long in, long out) {
     Variable<TFloat32> kernel = weight(local + ".w", Shape.of(in, out), Initializer.xavierNormal());
-    Variable<TFloat32> bias = weight(local + ".b", Shape.of(out), Initializer.zeros());
-    return tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias);
+    return tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias(local, out));
+  }
+
+  /** The zero-initialised bias {@code [out]} of the dense layer {@code local}: all that is left of it without inputs. */
+  Variable<TFloat32> bias(String local, long out) {
+    return weight(local + ".b", Shape.of(out), Initializer.zeros());
   }
 
   /** The same dense layer on every token: {@code x [B, n, in] -> [B, n, out]}. */
@@ -89,7 +93,7 @@ final class Layers {
 
   /**
    * The hidden layers of {@code mlp} on {@code x [B, in]}: dense, optional batch norm, activation,
-   * dropout. Returns the last hidden activation; its width is {@link #width(long, Mlp)}.
+   * dropout. Returns the last hidden activation; its width is {@link ParameterCounts#width(long, Mlp)}.
    */
   Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp) {
     Operand<TFloat32> h = x;
@@ -106,16 +110,10 @@ final class Layers {
     return h;
   }
 
-  /** The width after the hidden layers of {@code mlp} over {@code in} inputs. */
-  static long width(long in, Mlp mlp) {
-    List<Integer> hidden = mlp.hidden();
-    return hidden.isEmpty() ? in : hidden.get(hidden.size() - 1);
-  }
-
   /** Hidden layers then a dense output layer without activation. */
   Operand<TFloat32> mlp(String local, Operand<TFloat32> x, long in, Mlp mlp, long out) {
     Operand<TFloat32> h = mlpHidden(local, x, in, mlp);
-    return dense(local + ".out", h, width(in, mlp), out);
+    return dense(local + ".out", h, ParameterCounts.width(in, mlp), out);
   }
 
   Operand<TFloat32> activation(Activation activation, Operand<TFloat32> x) {

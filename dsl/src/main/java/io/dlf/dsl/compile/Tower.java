@@ -1,7 +1,5 @@
 package io.dlf.dsl.compile;
 
-import io.dlf.dsl.plan.BackbonePlanVisitor;
-import io.dlf.dsl.plan.DlfPlan;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.HeadKind;
 import java.util.List;
@@ -28,19 +26,25 @@ public record Tower(Operand<TFloat32> logit, List<Op> stateUpdates) {
     TowerState state = new TowerState(training, plan.spec().dropout(), params.seed());
     Layers layers = Layers.tower(towerOps, params, state);
     Operand<TFloat32> e1 = EmbeddingLayer.build(layers, layout, plan.spec().embedding(), inputs);
-    Operand<TFloat32> tokens = plan.backbone().accept(new BackbonePlanVisitor<Operand<TFloat32>>() {
-      @Override
-      public Operand<TFloat32> visitDlf(DlfPlan dlf) {
-        return DlfNetwork.build(layers, dlf, e1);
-      }
-    });
+    BackboneOutput out = plan.backbone().accept(new Backbones(layers, layout, plan.spec().embedding(), inputs, e1));
     Ops tf = towerOps;
+    Operand<TFloat32> logit = tf.reshape(head(layers.at("head"), plan, out), tf.constant(new long[] {-1}));
+    if (out.logitTerm().isPresent()) {
+      logit = tf.math.add(logit, out.logitTerm().get());
+    }
+    return new Tower(logit, state.stateUpdates());
+  }
+
+  /** {@code [B, 1]}, or the bias {@code [1]} alone when the backbone gives the head nothing to read. */
+  private static Operand<TFloat32> head(Layers head, ModelPlan plan, BackboneOutput out) {
     long width = plan.headInputWidth();
-    Operand<TFloat32> flat = tf.reshape(tokens, tf.constant(new long[] {-1, width}));
-    Layers head = layers.at("head");
-    Operand<TFloat32> logit = plan.spec().head().kind() == HeadKind.LINEAR
+    if (out.features().isEmpty()) {
+      return head.bias("out", 1);
+    }
+    Ops tf = head.tf();
+    Operand<TFloat32> flat = tf.reshape(out.features().get(), tf.constant(new long[] {-1, width}));
+    return plan.spec().head().kind() == HeadKind.LINEAR
         ? head.dense("out", flat, width, 1)
         : head.mlp("mlp", flat, width, plan.spec().head().mlp(), 1);
-    return new Tower(tf.reshape(logit, tf.constant(new long[] {-1})), state.stateUpdates());
   }
 }

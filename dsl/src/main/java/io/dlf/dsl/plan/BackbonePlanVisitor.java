@@ -4,4 +4,10 @@ package io.dlf.dsl.plan;
 public interface BackbonePlanVisitor<R> {
 
   R visitDlf(DlfPlan dlf);
+
+  R visitFm(FmPlan fm);
+
+  R visitDeepFm(DeepFmPlan deepFm);
+
+  R visitDcnV2(DcnV2Plan dcnV2);
 }

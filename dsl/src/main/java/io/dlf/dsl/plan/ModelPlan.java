@@ -1,9 +1,12 @@
 package io.dlf.dsl.plan;
 
 import io.dlf.dsl.spec.BackboneVisitor;
+import io.dlf.dsl.spec.DcnV2Backbone;
+import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.HeadKind;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
@@ -33,6 +36,21 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
       @Override
       public BackbonePlan visitDlf(DlfBackbone dlf) {
         return DlfPlanner.plan(dlf, fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitFm(FmBackbone fm) {
+        return new FmPlan(fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitDeepFm(DeepFmBackbone deepFm) {
+        return new DeepFmPlan(deepFm, fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitDcnV2(DcnV2Backbone dcnV2) {
+        return new DcnV2Plan(dcnV2, fields.size(), dim);
       }
     });
     return new ModelPlan(spec, fields, backbone);
@@ -79,14 +97,23 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
    */
   public ModelSummary summary(Map<String, Integer> vocabularySizes) {
     int dim = dim();
-    OptionalLong embedding = OptionalLong.empty();
+    // one embedding row per vocabulary entry and per numeric field, of width D (and of width 1 for FM's first order)
+    OptionalLong tableRows = OptionalLong.empty();
     if (embeddingTables().stream().allMatch(vocabularySizes::containsKey)) {
       long rows = embeddingTables().stream().mapToLong(vocabularySizes::get).sum();
       long numeric = fields.stream().filter(f -> f.kind() == FeatureKind.NUMERIC).count();
-      embedding = OptionalLong.of((rows + numeric) * dim);
+      tableRows = OptionalLong.of(rows + numeric);
     }
+    long unknown = -1;
     List<SummaryRow> rows = new ArrayList<>();
-    rows.add(new SummaryRow("embedding", "embedding", List.of(fields.size(), dim), embedding.orElse(-1)));
+    rows.add(new SummaryRow("embedding", "embedding", List.of(fields.size(), dim),
+        tableRows.isPresent() ? tableRows.getAsLong() * dim : unknown, true));
+    if (backbone.firstOrder()) {
+      rows.add(new SummaryRow(spec.backbone().pathName() + ".first_order", "first-order weights", List.of(1),
+          tableRows.orElse(unknown), true));
+    }
+    int width = dim + (backbone.firstOrder() ? 1 : 0);
+    OptionalLong embedding = tableRows.isPresent() ? OptionalLong.of(tableRows.getAsLong() * width) : OptionalLong.empty();
     rows.addAll(backbone.rows());
     rows.add(new SummaryRow("head", "head " + spec.head().kind().name().toLowerCase(java.util.Locale.ROOT),
         List.of(1), headParameters()));

@@ -15,9 +15,9 @@ public record ModelSummary(String model, List<SummaryRow> rows, OptionalLong emb
     rows = List.copyOf(rows);
   }
 
-  /** Parameters outside the embedding layer: every block, the residual norms and the head. */
+  /** Parameters outside the embedding tables: every block, the residual norms and the head. */
   public long nonEmbeddingParameters() {
-    return rows.stream().filter(r -> !r.path().equals("embedding")).mapToLong(SummaryRow::parameters).sum();
+    return rows.stream().filter(r -> !r.embedding()).mapToLong(SummaryRow::parameters).sum();
   }
 
   /** A fixed-width table, one row per block, with totals. */

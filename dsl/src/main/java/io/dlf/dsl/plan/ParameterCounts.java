@@ -24,13 +24,28 @@ public final class ParameterCounts {
 
   /** Hidden layers of {@code mlp} over {@code in} inputs, then a dense output of {@code out}. */
   public static long mlp(long in, Mlp mlp, long out) {
+    return hidden(in, mlp) + dense(width(in, mlp), out);
+  }
+
+  /** The hidden layers of {@code mlp} over {@code in} inputs, without an output layer. */
+  public static long hidden(long in, Mlp mlp) {
     long total = 0;
     long width = in;
     for (int hidden : mlp.hidden()) {
       total += dense(width, hidden) + (mlp.batchNorm() ? norm(hidden) : 0);
       width = hidden;
     }
-    return total + dense(width, out);
+    return total;
+  }
+
+  /** The width after the hidden layers of {@code mlp} over {@code in} inputs. */
+  public static long width(long in, Mlp mlp) {
+    return mlp.hidden().isEmpty() ? in : mlp.hidden().get(mlp.hidden().size() - 1);
+  }
+
+  /** A DCNv2 cross network: per layer a full {@code width x width} kernel and a bias. */
+  public static long crossNetwork(long width, int layers) {
+    return layers * dense(width, width);
   }
 
   /** FM block: rank projection, LayerNorm over the n x R matrix, MLP to outTokens x dim, optional x0 alignment. */

@@ -4,4 +4,10 @@ package io.dlf.dsl.spec;
 public interface BackboneVisitor<R> {
 
   R visitDlf(DlfBackbone dlf);
+
+  R visitFm(FmBackbone fm);
+
+  R visitDeepFm(DeepFmBackbone deepFm);
+
+  R visitDcnV2(DcnV2Backbone dcnV2);
 }

@@ -27,8 +27,11 @@ public record ModelSpec(
     Regularization regularization,
     float dropout) {
 
-  /** The newest format this code reads and writes. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The newest format this code reads and writes. Format 2 added the FM, DeepFM and DCNv2 backbones;
+   * a spec is written in the oldest format that can express it (see {@link Backbone#formatVersion()}).
+   */
+  public static final int FORMAT_VERSION = 2;
 
   public ModelSpec {
     requireNonNull(name, "name is null");

@@ -89,10 +89,24 @@ public final class ModelSpecBuilder {
 
   /** Changes the DLF backbone, e.g. {@code dlf(d -> d.eachLayer(l -> l.fusion(Fusion.concat())))}. */
   public ModelSpecBuilder dlf(UnaryOperator<DlfBackbone> change) {
-    if (!(backbone instanceof DlfBackbone dlf)) {
-      throw new IllegalStateException("the backbone is not DLF: " + backbone);
+    return change(DlfBackbone.class, change);
+  }
+
+  /** Changes the DeepFM backbone, e.g. {@code deepFm(d -> d.dnn(Mlp.of(200, 200)))}. */
+  public ModelSpecBuilder deepFm(UnaryOperator<DeepFmBackbone> change) {
+    return change(DeepFmBackbone.class, change);
+  }
+
+  /** Changes the DCNv2 backbone, e.g. {@code dcnV2(d -> d.crossLayers(5))}. */
+  public ModelSpecBuilder dcnV2(UnaryOperator<DcnV2Backbone> change) {
+    return change(DcnV2Backbone.class, change);
+  }
+
+  private <B extends Backbone> ModelSpecBuilder change(Class<B> kind, UnaryOperator<B> change) {
+    if (!kind.isInstance(backbone)) {
+      throw new IllegalStateException("the backbone is not " + kind.getSimpleName() + ": " + backbone);
     }
-    return backbone(change.apply(dlf));
+    return backbone(change.apply(kind.cast(backbone)));
   }
 
   public ModelSpecBuilder head(Head value) {
@@ -110,12 +124,15 @@ public final class ModelSpecBuilder {
     return this;
   }
 
-  /** Validates every rule and returns the spec; throws {@link SpecException} naming each violation. */
+  /**
+   * Validates every rule and returns the spec, in the oldest format that expresses it; throws
+   * {@link SpecException} naming each violation.
+   */
   public ModelSpec build() {
     if (backbone == null) {
       throw new SpecException(name, List.of(new Violation("backbone", "no backbone was set")));
     }
-    return new ModelSpec(ModelSpec.FORMAT_VERSION, name, features, embedding, backbone, head, regularization,
+    return new ModelSpec(backbone.formatVersion(), name, features, embedding, backbone, head, regularization,
         dropout);
   }
 }

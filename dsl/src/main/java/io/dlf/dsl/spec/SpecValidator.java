@@ -30,6 +30,9 @@ final class SpecValidator {
     if (formatVersion < 1 || formatVersion > ModelSpec.FORMAT_VERSION) {
       v.fail("format_version", formatVersion + " is not a known format (this reader knows 1.."
           + ModelSpec.FORMAT_VERSION + ")");
+    } else {
+      v.check(formatVersion >= backbone.formatVersion(), "format_version", "the " + backbone.pathName()
+          + " backbone needs format " + backbone.formatVersion() + " or newer, found " + formatVersion);
     }
     if (!MODEL_NAME.matcher(name).matches()) {
       v.fail("name", "'" + name + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -44,10 +47,34 @@ final class SpecValidator {
           "an MLP head needs at least one hidden layer (use a linear head for none)");
     }
     v.checkMlp("head.mlp", head.mlp());
+    v.checkInputs(backbone, declared);
     backbone.accept(new BackboneVisitor<Void>() {
       @Override
       public Void visitDlf(DlfBackbone dlf) {
-        v.checkDlf(dlf, declared);
+        v.checkDlf(dlf);
+        return null;
+      }
+
+      @Override
+      public Void visitFm(FmBackbone fm) {
+        v.checkPairwise(fm, declared);
+        v.check(head.kind() == HeadKind.LINEAR, "head.kind", "the fm backbone puts its terms straight into the "
+            + "logit, so the head is only the global bias and must be LINEAR, not " + head.kind());
+        return null;
+      }
+
+      @Override
+      public Void visitDeepFm(DeepFmBackbone deepFm) {
+        v.checkPairwise(deepFm, declared);
+        v.check(!deepFm.dnn().hidden().isEmpty(), "deepfm.dnn.hidden", "the DNN needs at least one hidden layer");
+        v.checkMlp("deepfm.dnn", deepFm.dnn());
+        return null;
+      }
+
+      @Override
+      public Void visitDcnV2(DcnV2Backbone dcn) {
+        v.check(dcn.crossLayers() >= 1, "dcnv2.cross_layers", dcn.crossLayers() + " must be at least 1");
+        v.checkMlp("dcnv2.dnn", dcn.dnn());
         return null;
       }
     });
@@ -109,17 +136,27 @@ final class SpecValidator {
         embedding.initStddev() + " must be a positive number");
   }
 
-  private void checkDlf(DlfBackbone dlf, Map<String, Feature> declared) {
+  private void checkInputs(Backbone backbone, Map<String, Feature> declared) {
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < dlf.inputs().size(); i++) {
-      String input = dlf.inputs().get(i);
-      String path = "dlf.inputs[" + i + "]";
+    for (int i = 0; i < backbone.inputs().size(); i++) {
+      String input = backbone.inputs().get(i);
+      String path = backbone.pathName() + ".inputs[" + i + "]";
       if (!declared.containsKey(input)) {
         fail(path, "feature '" + input + "' is used but not declared in features (declared: "
             + String.join(", ", declared.keySet().stream().sorted().toList()) + ")");
       }
       check(seen.add(input), path, "feature '" + input + "' is listed twice");
     }
+  }
+
+  /** FM's pairwise term needs at least two fields. */
+  private void checkPairwise(Backbone backbone, Map<String, Feature> declared) {
+    int fields = backbone.inputs().isEmpty() ? declared.size() : backbone.inputs().size();
+    check(fields >= 2, backbone.pathName() + ".inputs", "pairwise interactions need at least 2 fields, found "
+        + fields);
+  }
+
+  private void checkDlf(DlfBackbone dlf) {
     if (dlf.layers().isEmpty()) {
       fail("dlf.layers", "at least one layer is required");
       return;

@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.spec.Activation;
+import io.dlf.dsl.spec.CrossStructure;
+import io.dlf.dsl.spec.DcnV2Backbone;
+import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FusionKind;
+import io.dlf.dsl.spec.Head;
+import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.dsl.spec.Pooling;
@@ -40,6 +45,14 @@ class SpecRoundTripTest {
         .dropout(0.25f)
         .regularization(new Regularization(0.05f, 1e-4f))
         .build());
+    specs.add(Frappe.declare(Presets.dcnV2()).name("dcnv2-stacked")
+        .dcnV2(d -> d.structure(CrossStructure.STACKED).crossLayers(2).inputs(List.of("item", "user", "city")))
+        .build());
+    specs.add(Frappe.declare(Presets.dcnV2()).name("dcnv2-cross-only").dcnV2(d -> d.dnn(Mlp.of())).build());
+    specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-custom")
+        .deepFm(d -> d.dnn(Mlp.of(64, 32).batchNorm(false).activation(Activation.GELU)).inputs(List.of("user", "item")))
+        .head(Head.mlp(Mlp.of(16)))
+        .build());
     specs.add(Frappe.declare(Presets.dlfPaper()).name("custom")
         .dlf(d -> d.inputs(List.of("item", "user")).eachLayer(l -> l.highRank(l.highRank().outputActivation(Activation.GELU))))
         .build());
@@ -57,7 +70,7 @@ class SpecRoundTripTest {
   void jsonRoundTripIsLossless(ModelSpec spec) {
     String json = SpecJson.toJson(spec);
     assertEquals(spec, SpecJson.fromJson(json));
-    assertTrue(json.contains("\"format_version\": 1"), json);
+    assertTrue(json.contains("\"format_version\": " + spec.formatVersion()), json);
   }
 
   @Test
@@ -98,8 +111,41 @@ class SpecRoundTripTest {
     SpecException missing = assertThrows(SpecException.class, () -> SpecJson.fromJson("{" + body + "}"));
     assertEquals("format_version", missing.violations().get(0).path());
     SpecException newer = assertThrows(SpecException.class,
-        () -> SpecJson.fromJson("{\"format_version\": 2, " + body + "}"));
+        () -> SpecJson.fromJson("{\"format_version\": " + (ModelSpec.FORMAT_VERSION + 1) + ", " + body + "}"));
     assertEquals("format_version", newer.violations().get(0).path());
+  }
+
+  @Test
+  void baselineBackboneInAFormatOneSpecIsRejectedByVersion() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson("""
+        {"format_version": 1, "name": "m", "features": [{"name": "a", "kind": "CATEGORICAL"},
+         {"name": "b", "kind": "CATEGORICAL"}], "fm": {}}
+        """));
+    assertEquals(List.of("format_version"), e.violations().stream().map(v -> v.path()).toList());
+  }
+
+  @Test
+  void absentBaselineFieldsTakeTheBarsDefaults() {
+    String features = "\"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}, "
+        + "{\"name\": \"b\", \"kind\": \"CATEGORICAL\"}]";
+    ModelSpec dcn = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
+        + ", \"dcnv2\": {\"cross_layers\": 2}}");
+    assertEquals(DcnV2Backbone.bars().crossLayers(2), dcn.backbone());
+    ModelSpec deepFm = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
+        + ", \"deepfm\": {}}");
+    assertEquals(DeepFmBackbone.bars(), deepFm.backbone());
+  }
+
+  @Test
+  void presentZeroCrossLayersAndUnspecifiedStructureAreNamed() {
+    String head = "{\"format_version\": 2, \"name\": \"m\", \"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}], ";
+    SpecException zero = assertThrows(SpecException.class,
+        () -> SpecJson.fromJson(head + "\"dcnv2\": {\"cross_layers\": 0}}"));
+    assertEquals(List.of("dcnv2.cross_layers"), zero.violations().stream().map(v -> v.path()).toList());
+    SpecException unspecified = assertThrows(SpecException.class,
+        () -> SpecJson.fromJson(head + "\"dcnv2\": {\"structure\": \"STRUCTURE_UNSPECIFIED\"}}"));
+    assertEquals("dcnv2.structure", unspecified.violations().get(0).path());
+    assertTrue(unspecified.getMessage().contains("expected one of PARALLEL, STACKED"), unspecified.getMessage());
   }
 
   @Test

@@ -24,6 +24,12 @@ class CompilerTest {
     for (String preset : Presets.names()) {
       specs.add(Frappe.declare(Presets.named(preset, tiny)).build());
     }
+    specs.add(Frappe.declare(Presets.dcnV2()).name("dcnv2-stacked")
+        .dcnV2(d -> d.structure(io.dlf.dsl.spec.CrossStructure.STACKED).dnn(io.dlf.dsl.spec.Mlp.of(16, 8))).build());
+    specs.add(Frappe.declare(Presets.dcnV2()).name("dcnv2-cross-only").dcnV2(d -> d.dnn(io.dlf.dsl.spec.Mlp.of()))
+        .build());
+    specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-mlp-head").head(io.dlf.dsl.spec.Head.mlp(
+        io.dlf.dsl.spec.Mlp.of(8))).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-one-head-one-sublayer")
         .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().heads(1).sublayers(1)))).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-unequal-blocks")

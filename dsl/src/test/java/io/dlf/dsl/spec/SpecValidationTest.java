@@ -99,6 +99,36 @@ class SpecValidationTest {
   }
 
   @Test
+  void baselineRulesNameTheirBlock() {
+    assertViolation(Frappe.declare(Presets.dcnV2()).dcnV2(d -> d.crossLayers(0)), "dcnv2.cross_layers",
+        "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.dcnV2()).dcnV2(d -> d.dnn(Mlp.of(400, -2))), "dcnv2.dnn.hidden[1]",
+        "-2 must be at least 1");
+    assertViolation(Frappe.declare(Presets.dcnV2()).dcnV2(d -> d.inputs(List.of("user", "price"))),
+        "dcnv2.inputs[1]", "feature 'price' is used but not declared");
+    assertViolation(Frappe.declare(Presets.deepFm()).deepFm(d -> d.dnn(Mlp.of())), "deepfm.dnn.hidden",
+        "at least one hidden layer");
+    assertViolation(Frappe.declare(Presets.deepFm()).deepFm(d -> d.dnn(Mlp.of(0))), "deepfm.dnn.hidden[0]",
+        "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.deepFm()).deepFm(d -> d.inputs(List.of("user"))), "deepfm.inputs",
+        "pairwise interactions need at least 2 fields, found 1");
+    assertViolation(Presets.fm().categorical("user"), "fm.inputs", "at least 2 fields");
+    assertViolation(Frappe.declare(Presets.fm()).head(Head.mlp(Mlp.of(16))), "head.kind", "must be LINEAR");
+  }
+
+  @Test
+  void baselinesNeedFormatTwo() {
+    ModelSpec dcn = Frappe.declare(Presets.dcnV2()).build();
+    assertEquals(2, dcn.formatVersion());
+    assertEquals(1, Frappe.declare(Presets.dlfPaper()).build().formatVersion(), "DLF specs stay readable by format 1");
+    SpecException e = assertThrows(SpecException.class, () -> new ModelSpec(1, dcn.name(), dcn.features(),
+        dcn.embedding(), dcn.backbone(), dcn.head(), dcn.regularization(), dcn.dropout()));
+    assertEquals("format_version", e.violations().get(0).path());
+    assertTrue(e.violations().get(0).message().contains("the dcnv2 backbone needs format 2 or newer, found 1"),
+        e.getMessage());
+  }
+
+  @Test
   void everyViolationIsReportedAtOnce() {
     SpecException e = assertThrows(SpecException.class,
         () -> layer(0, l -> l.highRank(l.highRank().tokens(0).rank(0))).dropout(2f).build());

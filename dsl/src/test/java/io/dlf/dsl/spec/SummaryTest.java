@@ -57,6 +57,41 @@ class SummaryTest {
     assertEquals(true, table.contains("non-embedding parameters: 14,463,905"), table);
   }
 
+  @Test
+  void deepFmOnFrappeMatchesTheBarsRun() {
+    ModelSummary summary = Frappe.declare(Presets.deepFm()).build().summary(Frappe.VOCABULARY_SIZES);
+    // DNN 100 -> 400 -> 400 -> 400 with batch norm, then the head's 400 -> 1
+    assertEquals(363_600L, row(summary, "deepfm.dnn").parameters());
+    assertEquals(364_001L, summary.nonEmbeddingParameters());
+    // 5,399 rows of D = 10 plus a first-order weight each. BARS logs 423,280 parameters in all: its
+    // FuxiCTR 1.1 vocabulary has no OOV row, 10 rows (x 11 weights) fewer than ours.
+    assertEquals(5_399L * 11, summary.embeddingParameters().orElseThrow());
+    assertEquals(423_280L + 10 * 11, summary.nonEmbeddingParameters() + summary.embeddingParameters().orElseThrow());
+    assertEquals(5_399L, row(summary, "deepfm.first_order").parameters());
+    assertEquals(List.of(400), row(summary, "deepfm.dnn").outputShape());
+  }
+
+  @Test
+  void fmHeadIsOnlyTheGlobalBias() {
+    ModelSummary summary = Frappe.declare(Presets.fm()).build().summary(Frappe.VOCABULARY_SIZES);
+    assertEquals(1L, summary.nonEmbeddingParameters());
+    assertEquals(List.of(1), row(summary, "fm.pairwise").outputShape());
+  }
+
+  @Test
+  void dcnV2ShapesFollowItsStructure() {
+    ModelSummary parallel = Frappe.declare(Presets.dcnV2()).build().summary();
+    // 4 full-rank cross layers over F x D = 100 values, then the head over cross (100) and DNN (400) outputs
+    assertEquals(4L * (100 * 100 + 100), row(parallel, "dcnv2.cross").parameters());
+    assertEquals(List.of(400), row(parallel, "dcnv2.dnn").outputShape());
+    assertEquals(501L, row(parallel, "head").parameters());
+    ModelSummary stacked = Frappe.declare(Presets.dcnV2())
+        .dcnV2(d -> d.structure(CrossStructure.STACKED)).build().summary();
+    assertEquals(401L, row(stacked, "head").parameters());
+    ModelSummary crossOnly = Frappe.declare(Presets.dcnV2()).dcnV2(d -> d.dnn(Mlp.of())).build().summary();
+    assertEquals(101L, row(crossOnly, "head").parameters());
+  }
+
   private static SummaryRow row(ModelSummary summary, String path) {
     return summary.rows().stream().filter(r -> r.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no row " + path + " in\n" + summary.table()));
