@@ -16,6 +16,7 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
 import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.proto.model.v1.TrainingMetrics;
@@ -23,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -80,13 +84,22 @@ class ExportRoundTripTest {
     return checkpoint;
   }
 
-  @Test
-  void exportedVersionPredictsLikeTheTrainingGraph(@TempDir Path dir) throws Exception {
-    FieldLayout layout = FieldLayout.of(SPEC.plan(), VOCABULARIES.sizes());
+  /** DLF, and the baselines whose FM terms bypass the head (FM's head reads nothing at all). */
+  static Stream<ModelSpec> exportedSpecs() {
+    return Stream.of(SPEC,
+        Presets.fm().name("export-fm").features(SPEC.features()).build(),
+        Presets.deepFm().name("export-deepfm").features(SPEC.features()).deepFm(d -> d.dnn(Mlp.of(8))).build(),
+        Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build());
+  }
+
+  @ParameterizedTest
+  @MethodSource("exportedSpecs")
+  void exportedVersionPredictsLikeTheTrainingGraph(ModelSpec spec, @TempDir Path dir) throws Exception {
+    FieldLayout layout = FieldLayout.of(spec.plan(), VOCABULARIES.sizes());
     EncodedBatch encoded = encode(RAW);
     float[] expected;
     String checkpoint = dir.resolve("ckpt/model").toString();
-    try (TrainingGraph graph = TrainingGraph.build(SPEC.plan(), layout, 5L, OptimizerSettings.defaults());
+    try (TrainingGraph graph = TrainingGraph.build(spec.plan(), layout, 5L, OptimizerSettings.defaults());
         Session session = new Session(graph.graph(), CONFIG)) {
       session.initialize();
       // a few steps so batch-norm statistics and weights move away from their initial values
@@ -110,13 +123,13 @@ class ExportRoundTripTest {
 
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
     ModelExporter exporter = new ModelExporter(repository, CONFIG);
-    long version = exporter.export(new ModelExporter.Request("ctr", SPEC, VOCABULARIES, checkpoint,
+    long version = exporter.export(new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint,
         TrainingMetrics.getDefaultInstance(), "job-1", 5L));
     assertEquals(1, version);
     assertEquals(List.of(1L), repository.versions("ctr"));
 
     try (ExportedModel model = ExportedModel.load(repository.versionDir("ctr", 1), CONFIG)) {
-      assertEquals(SPEC, model.spec());
+      assertEquals(spec, model.spec());
       assertArrayEquals(expected, model.predictEncoded(encoded), 1e-6f);
       assertArrayEquals(expected, model.predict(RAW), 1e-6f);
     }
