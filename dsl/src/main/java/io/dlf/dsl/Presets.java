@@ -31,6 +31,9 @@ import java.util.Set;
  *   <li>{@code fm}, {@code deepfm}, {@code dcnv2}: the classic baselines with BARS's winning Frappe
  *       settings (dlf-model-reference §12.2, BARS tuner configs): D = 10, their DNN, dropout and
  *       embedding L2. {@link Size} describes a DLF model, so these presets ignore it.
+ *   <li>{@code wukong}: DLF's ancestor (dlf-model-reference §1), the reference preset without the
+ *       low-rank block: FM block and implicit (linear compression) block, concatenated, then the
+ *       token-projection residual and LayerNorm; sized by {@link Size} like the DLF presets.
  * </ul>
  *
  * <p>Both DLF presets use the released code's effective sizes: D = 64, three layers, 32 tokens per
@@ -43,6 +46,7 @@ public final class Presets {
   public static final String FM = "fm";
   public static final String DEEPFM = "deepfm";
   public static final String DCNV2 = "dcnv2";
+  public static final String WUKONG = "wukong";
 
   /** BARS's embedding dim for every model on Frappe and MovieLens. */
   private static final int BARS_DIM = 10;
@@ -123,6 +127,11 @@ public final class Presets {
         .regularization(Regularization.none().embeddingL2(0.05f));
   }
 
+  /** Wukong: {@link #dlfReference(Size)} with every layer's low-rank block disabled. */
+  public static ModelSpecBuilder wukong(Size size) {
+    return dlfReference(size).name(WUKONG).dlf(d -> d.eachLayer(l -> l.lowRank(l.lowRank().enabled(false))));
+  }
+
   /** Every preset name {@link #named} accepts. */
   public static List<String> names() {
     Set<String> names = new LinkedHashSet<>(List.of(DLF_PAPER, DLF_REFERENCE));
@@ -132,9 +141,9 @@ public final class Presets {
     return List.copyOf(names);
   }
 
-  /** The classic baselines, in BARS's leaderboard order from weakest. */
+  /** The baselines: BARS's classics from weakest, then Wukong. */
   public static List<String> baselines() {
-    return List.of(FM, DEEPFM, DCNV2);
+    return List.of(FM, DEEPFM, DCNV2, WUKONG);
   }
 
   /** The paper's ablation table: {@code dlf-paper}, then one preset per {@link Ablation}. */
@@ -184,6 +193,9 @@ public final class Presets {
     }
     if (key.equals(DCNV2)) {
       return dcnV2();
+    }
+    if (key.equals(WUKONG)) {
+      return wukong(size);
     }
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {

@@ -1,6 +1,7 @@
 package io.dlf.dsl.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
@@ -90,6 +91,15 @@ class SummaryTest {
     assertEquals(401L, row(stacked, "head").parameters());
     ModelSummary crossOnly = Frappe.declare(Presets.dcnV2()).dcnV2(d -> d.dnn(Mlp.of())).build().summary();
     assertEquals(101L, row(crossOnly, "head").parameters());
+  }
+
+  @Test
+  void wukongIsTheReferenceWithoutTheLowRankBlock() {
+    ModelSummary summary = Frappe.declare(Presets.named("wukong")).build().summary();
+    // 32 FM-block tokens and 32 implicit tokens per layer
+    assertEquals(List.of(64, 64), row(summary, "dlf.layers[2].residual").outputShape());
+    assertEquals(List.of(32, 64), row(summary, "dlf.layers[0].high_rank").outputShape());
+    assertTrue(summary.rows().stream().noneMatch(r -> r.path().endsWith("low_rank")), summary.table());
   }
 
   private static SummaryRow row(ModelSummary summary, String path) {
