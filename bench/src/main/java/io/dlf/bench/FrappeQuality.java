@@ -7,6 +7,7 @@ import com.google.gson.reflect.TypeToken;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.ModelSpecBuilder;
 import io.dlf.dsl.spec.Regularization;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
@@ -108,11 +109,12 @@ public final class FrappeQuality implements Callable<Integer> {
       presets = study != null ? study.presets : defaultPresets();
     }
     for (String preset : presets) {
-      ModelSpec spec = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
-          .features(frappe.features())
-          .dropout(dropout)
-          .regularization(new Regularization(embL2, netL2))
-          .build();
+      ModelSpecBuilder builder = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
+          .features(frappe.features());
+      if (!Presets.tuned().contains(preset)) {
+        builder.dropout(dropout).regularization(new Regularization(embL2, netL2));
+      }
+      ModelSpec spec = builder.build();
       PreparedData data = null;
       for (long seed : seeds) {
         if (runs.stream().anyMatch(r -> r.get("preset").equals(preset) && ((Number) r.get("seed")).longValue() == seed
@@ -173,6 +175,7 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("seed", seed);
     run.put("config", config);
     run.put("config_key", configKey(config));
+    run.put("model", modelSettings(spec));
     run.put("non_embedding_parameters", spec.summary().nonEmbeddingParameters());
     run.put("test_auc", metrics.getTest().getAuc());
     run.put("test_logloss", metrics.getTest().getLogloss());
@@ -185,6 +188,16 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("date", Reports.today());
     run.put("command", command);
     return run;
+  }
+
+  /** The settings the model trained with; tuned presets keep their own, so they can differ from the config. */
+  private static Map<String, Object> modelSettings(ModelSpec spec) {
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("embedding_dim", spec.embedding().dim());
+    model.put("dropout", (double) spec.dropout());
+    model.put("embedding_l2", (double) spec.regularization().embeddingL2());
+    model.put("net_l2", (double) spec.regularization().netL2());
+    return model;
   }
 
   /** A canonical string of a configuration, to find the runs made with it. */

@@ -26,6 +26,8 @@ final class QualitySummary {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("preset", preset);
       summary.put("config", runs.get(0).get("config"));
+      // runs from before the model's own settings were recorded trained with the config's
+      summary.put("model", runs.get(0).getOrDefault("model", runs.get(0).get("config")));
       summary.put("non_embedding_parameters", runs.get(0).get("non_embedding_parameters"));
       summary.put("seeds", values(runs, "seed"));
       summary.put("test_auc", Stats.mean(auc));
@@ -77,7 +79,7 @@ final class QualitySummary {
         .collect(Collectors.joining(", "));
   }
 
-  private static String number(Number n) {
+  static String number(Number n) {
     double value = n.doubleValue();
     return value == Math.rint(value) ? Long.toString((long) value) : Float.toString((float) value);
   }

@@ -41,25 +41,26 @@ final class StudyReport {
     md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
     md.append("- Commands: ").append(commands).append("\n");
     byPreset.values().stream().findFirst().ifPresent(s ->
-        md.append("- Configuration (every row): ").append(QualitySummary.describe(s.get("config"))).append("\n"));
+        md.append("- Configuration: ").append(QualitySummary.describe(s.get("config"))).append("\n"));
     md.append("- Protocol: ").append(protocol).append("\n");
     md.append("- ").append(study.note).append("\n\n");
-    md.append("| variant | preset | params (non-emb.) | seeds | test AUC mean ± std | test logloss mean ± std | "
-        + "Δ AUC vs DLF | ").append(study.paperColumn).append(" |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+    md.append("| variant | preset | D / dropout / emb. L2 | params (non-emb.) | seeds | test AUC mean ± std | "
+        + "test logloss mean ± std | Δ AUC vs DLF | ").append(study.paperColumn).append(" |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
     Map<String, Object> dlf = byPreset.get(Presets.DLF_PAPER);
     for (String preset : study.presets) {
       Map<String, Object> s = byPreset.get(preset);
       String label = study.labels.get(preset);
       String paper = study.paper.get(preset);
       if (s == null) {
-        md.append(String.format("| %s | %s | | not run yet | | | | %s |%n", label, preset, paper));
+        md.append(String.format("| %s | %s | | | not run yet | | | | %s |%n", label, preset, paper));
         continue;
       }
       String delta = dlf == null || preset.equals(Presets.DLF_PAPER) ? "" : String.format(Locale.ROOT, "%+.4f",
           mean(s, AUC) - mean(dlf, AUC));
-      md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n",
-          label, preset, ((Number) s.get("non_embedding_parameters")).longValue(), QualitySummary.join(s.get("seeds")),
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %s | %s | %s | %s | %s |%n",
+          label, preset, settings(s.get("model")), ((Number) s.get("non_embedding_parameters")).longValue(),
+          QualitySummary.join(s.get("seeds")),
           QualitySummary.meanStd(s, AUC), QualitySummary.meanStd(s, LOGLOSS), delta, paper));
     }
     md.append("\n![").append(study.title).append("](").append(png).append(")\n");
@@ -84,6 +85,13 @@ final class StudyReport {
     chart.addSeries(axis, done.stream().map(study.labels::get).toList(),
         Arrays.stream(mean).boxed().toList(), Arrays.stream(std).boxed().toList());
     return chart;
+  }
+
+  /** {@code D / dropout / embedding L2} of a row's model settings. */
+  private static String settings(Object model) {
+    Map<?, ?> m = (Map<?, ?>) model;
+    return String.join(" / ", QualitySummary.number((Number) m.get("embedding_dim")),
+        QualitySummary.number((Number) m.get("dropout")), QualitySummary.number((Number) m.get("embedding_l2")));
   }
 
   private static double mean(Map<String, Object> summary, String metric) {

@@ -146,6 +146,14 @@ public final class Presets {
     return List.of(FM, DEEPFM, DCNV2, WUKONG);
   }
 
+  /**
+   * The presets that carry their own tuned embedding size, dropout and regularization (BARS's
+   * winning settings): callers comparing models should keep them rather than impose their own.
+   */
+  public static List<String> tuned() {
+    return List.of(FM, DEEPFM, DCNV2);
+  }
+
   /** The paper's ablation table: {@code dlf-paper}, then one preset per {@link Ablation}. */
   public static List<String> ablationStudy() {
     List<String> names = new ArrayList<>(List.of(DLF_PAPER));
