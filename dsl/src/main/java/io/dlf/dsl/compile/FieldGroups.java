@@ -28,11 +28,11 @@ record FieldGroups(int granularity, List<Integer> order, List<Integer> ranking) 
   }
 
   /** log |V| of the field's table (PAD and OOV included); 0 for a numeric field. */
-  static double information(FieldLayout layout, Feature field) {
+  private static double information(FieldLayout layout, Feature field) {
     return field.hasVocabulary() ? Math.log(layout.tableSizes().get(field.vocabularyOwner())) : 0;
   }
 
-  static FieldGroups of(double[] information, FieldOrdering ordering, int granularity) {
+  private static FieldGroups of(double[] information, FieldOrdering ordering, int granularity) {
     List<Integer> order = IntStream.range(0, information.length).boxed().toList();
     if (ordering == FieldOrdering.INFORMATION) {
       order = order.stream().sorted(Comparator.comparingDouble(f -> -information[f])).toList();
