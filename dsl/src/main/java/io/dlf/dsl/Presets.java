@@ -7,6 +7,7 @@ import io.dlf.dsl.spec.DlfLayer;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
+import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
@@ -34,6 +35,8 @@ import java.util.Set;
  *   <li>{@code wukong}: DLF's ancestor (dlf-model-reference §1), the reference preset without the
  *       low-rank block: FM block and implicit (linear compression) block, concatenated, then the
  *       token-projection residual and LayerNorm; sized by {@link Size} like the DLF presets.
+ *   <li>{@code mgdin}: MGDIN ("Deferred is Better", dlf-model-reference §13.3) with the public
+ *       re-implementation's defaults ({@link MgdinBackbone#hint()}); it ignores {@link Size} too.
  * </ul>
  *
  * <p>Both DLF presets use the released code's effective sizes: D = 64, three layers, 32 tokens per
@@ -47,6 +50,7 @@ public final class Presets {
   public static final String DEEPFM = "deepfm";
   public static final String DCNV2 = "dcnv2";
   public static final String WUKONG = "wukong";
+  public static final String MGDIN = "mgdin";
 
   /** BARS's embedding dim for every model on Frappe and MovieLens. */
   private static final int BARS_DIM = 10;
@@ -132,12 +136,25 @@ public final class Presets {
     return dlfReference(size).name(WUKONG).dlf(d -> d.eachLayer(l -> l.lowRank(l.lowRank().enabled(false))));
   }
 
+  /**
+   * MGDIN: granularities 1, 2 and 5, three post-norm layers of width 64 with one head and a 4x GELU
+   * FFN, information ordering and group-level deferral, then an MLP head (256, 128) with ReLU and
+   * without batch norm, dropout 0 ([HINT]). The re-implementation does not fix D; 16 is our choice.
+   */
+  public static ModelSpecBuilder mgdin() {
+    return ModelSpec.builder(MGDIN)
+        .embeddingDim(16)
+        .backbone(MgdinBackbone.hint())
+        .head(Head.mlp(Mlp.of(256, 128).batchNorm(false)));
+  }
+
   /** Every preset name {@link #named} accepts. */
   public static List<String> names() {
     Set<String> names = new LinkedHashSet<>(List.of(DLF_PAPER, DLF_REFERENCE));
     names.addAll(ablationStudy());
     names.addAll(fusionStudy());
     names.addAll(baselines());
+    names.add(MGDIN);
     return List.copyOf(names);
   }
 
@@ -204,6 +221,9 @@ public final class Presets {
     }
     if (key.equals(WUKONG)) {
       return wukong(size);
+    }
+    if (key.equals(MGDIN)) {
+      return mgdin();
     }
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {

@@ -12,6 +12,7 @@ import io.dlf.dsl.spec.DlfLayer;
 import io.dlf.dsl.spec.Embedding;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.FieldOrdering;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FmBlock;
 import io.dlf.dsl.spec.Fusion;
@@ -20,6 +21,8 @@ import io.dlf.dsl.spec.FusionSite;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.HeadKind;
 import io.dlf.dsl.spec.ImplicitBlock;
+import io.dlf.dsl.spec.MaskSchedule;
+import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
@@ -38,7 +41,7 @@ import java.util.stream.Collectors;
  * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
  * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
  * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()}
- * and {@link DcnV2Backbone#bars()} for the baselines) and validates present ones. A present
+ * and {@link DcnV2Backbone#bars()} for the baselines, {@link MgdinBackbone#hint()} for MGDIN) and validates present ones. A present
  * {@code mlp} message is taken whole: its hidden list may be empty.
  */
 public final class SpecProtos {
@@ -102,6 +105,20 @@ public final class SpecProtos {
             .setCrossLayers(dcn.crossLayers())
             .setDnn(toProto(dcn.dnn()))
             .setStructure(io.dlf.proto.spec.v1.DcnV2Backbone.Structure.valueOf(dcn.structure().name())));
+        return null;
+      }
+
+      @Override
+      public Void visitMgdin(MgdinBackbone mgdin) {
+        out.setMgdin(io.dlf.proto.spec.v1.MgdinBackbone.newBuilder()
+            .addAllInputs(mgdin.inputs())
+            .addAllGranularities(mgdin.granularities())
+            .setLayers(mgdin.layers())
+            .setWidth(mgdin.width())
+            .setHeads(mgdin.heads())
+            .setFfnMultiplier(mgdin.ffnMultiplier())
+            .setOrdering(io.dlf.proto.spec.v1.MgdinBackbone.FieldOrdering.valueOf(mgdin.ordering().name()))
+            .setSchedule(io.dlf.proto.spec.v1.MgdinBackbone.MaskSchedule.valueOf(mgdin.schedule().name())));
         return null;
       }
     });
@@ -188,8 +205,10 @@ public final class SpecProtos {
       case FM -> new FmBackbone(proto.getFm().getInputsList());
       case DEEPFM -> reader.deepFm(proto.getDeepfm());
       case DCNV2 -> reader.dcnV2(proto.getDcnv2());
+      case MGDIN -> reader.mgdin(proto.getMgdin());
       case BACKBONE_NOT_SET -> {
-        reader.violations.add(new Violation("backbone", "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2)"));
+        reader.violations.add(new Violation("backbone",
+            "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2, mgdin)"));
         yield null;
       }
     };
@@ -253,6 +272,21 @@ public final class SpecProtos {
         p.hasStructure()
             ? enumValue("dcnv2.structure", p.getStructure(), CrossStructure.class, "", d.structure())
             : d.structure());
+  }
+
+  private MgdinBackbone mgdin(io.dlf.proto.spec.v1.MgdinBackbone p) {
+    MgdinBackbone d = MgdinBackbone.hint();
+    return new MgdinBackbone(
+        p.getInputsList(),
+        p.getGranularitiesCount() > 0 ? p.getGranularitiesList() : d.granularities(),
+        p.hasLayers() ? p.getLayers() : d.layers(),
+        p.hasWidth() ? p.getWidth() : d.width(),
+        p.hasHeads() ? p.getHeads() : d.heads(),
+        p.hasFfnMultiplier() ? p.getFfnMultiplier() : d.ffnMultiplier(),
+        p.hasOrdering() ? enumValue("mgdin.ordering", p.getOrdering(), FieldOrdering.class, "", d.ordering())
+            : d.ordering(),
+        p.hasSchedule() ? enumValue("mgdin.schedule", p.getSchedule(), MaskSchedule.class, "", d.schedule())
+            : d.schedule());
   }
 
   private FmBlock fmBlock(String path, io.dlf.proto.spec.v1.FmBlock p, FmBlock d) {

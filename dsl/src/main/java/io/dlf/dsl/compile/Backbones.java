@@ -5,6 +5,7 @@ import io.dlf.dsl.plan.DcnV2Plan;
 import io.dlf.dsl.plan.DeepFmPlan;
 import io.dlf.dsl.plan.DlfPlan;
 import io.dlf.dsl.plan.FmPlan;
+import io.dlf.dsl.plan.MgdinPlan;
 import io.dlf.dsl.spec.CrossStructure;
 import io.dlf.dsl.spec.Embedding;
 import java.util.List;
@@ -57,6 +58,11 @@ final class Backbones implements BackbonePlanVisitor<BackboneOutput> {
     Operand<TFloat32> dnn = tower.at("dcnv2").mlpHidden("dnn", stacked ? cross : x0, width, dcn.spec().dnn());
     Ops tf = tower.tf();
     return BackboneOutput.features(stacked ? dnn : tf.concat(List.of(cross, dnn), tf.constant(1)));
+  }
+
+  @Override
+  public BackboneOutput visitMgdin(MgdinPlan mgdin) {
+    return BackboneOutput.features(MgdinNetwork.build(tower, mgdin, layout, e1));
   }
 
   /** E(1) flattened to {@code [B, F * D]}. */

@@ -97,9 +97,9 @@ final class Fusions {
       for (int i = 0; i < k; i++) {
         String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
         int n = stream.blocks().get(i).outputTokens();
-        queries.add(splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
-        keys.add(splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
-        values.add(splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
+        queries.add(Attention.splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
+        keys.add(Attention.splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
+        values.add(Attention.splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
       }
       List<Operand<TFloat32>> next = new ArrayList<>();
       for (int i = 0; i < k; i++) {
@@ -108,11 +108,12 @@ final class Fusions {
         List<Operand<TFloat32>> cross = new ArrayList<>();
         for (int j = 0; j < k; j++) {
           if (j != i) {
-            cross.add(attend(at, queries.get(i), keys.get(j), values.get(j), scale));
+            cross.add(Attention.attend(at, queries.get(i), keys.get(j), values.get(j), scale));
           }
         }
-        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", concatFeatures(tf, cross), n, (long) (k - 1) * da, dim);
-        Operand<TFloat32> self = attend(at, queries.get(i), keys.get(i), values.get(i), scale);
+        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", Attention.concatFeatures(tf, cross), n,
+            (long) (k - 1) * da, dim);
+        Operand<TFloat32> self = Attention.attend(at, queries.get(i), keys.get(i), values.get(i), scale);
         Operand<TFloat32> joined = tf.concat(List.of(crossMerged, self), tf.constant(-1));
         next.add(at.dropout(at.tokenDense(name + ".fuse", joined, n, (long) dim + da, dim)));
       }
@@ -123,31 +124,5 @@ final class Fusions {
       out.addAll(original);
     }
     return Tokens.dimMajor(tf, tf.concat(out, tf.constant(1)));
-  }
-
-  /** Multi-head {@code softmax(Q K^T * scale) V} over token-major heads; heads merged on the last axis. */
-  private static Operand<TFloat32> attend(Layers at, List<Operand<TFloat32>> q, List<Operand<TFloat32>> k,
-      List<Operand<TFloat32>> v, float scale) {
-    Ops tf = at.tf();
-    List<Operand<TFloat32>> heads = new ArrayList<>();
-    for (int h = 0; h < q.size(); h++) {
-      Operand<TFloat32> scores = tf.math.mul(
-          tf.train.batchMatMul(q.get(h), k.get(h), TFloat32.class, BatchMatMul.adjY(true)), tf.constant(scale));
-      Operand<TFloat32> weights = at.dropout(tf.nn.softmax(scores));
-      heads.add(tf.train.batchMatMul(weights, v.get(h), TFloat32.class));
-    }
-    return concatFeatures(tf, heads);
-  }
-
-  /** {@code [B, n, da]} to {@code heads} slices {@code [B, n, da/heads]}. */
-  private static List<Operand<TFloat32>> splitHeads(Ops tf, Operand<TFloat32> x, int heads) {
-    if (heads == 1) {
-      return List.of(x);
-    }
-    return new ArrayList<>(tf.split(tf.constant(-1), x, (long) heads).output());
-  }
-
-  private static Operand<TFloat32> concatFeatures(Ops tf, List<Operand<TFloat32>> parts) {
-    return parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(-1));
   }
 }

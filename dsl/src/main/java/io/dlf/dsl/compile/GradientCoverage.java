@@ -21,7 +21,8 @@ public final class GradientCoverage {
 
   /**
    * The ops on a floating-point path from any of {@code variables} to {@code loss} without a
-   * gradient, as {@code name (type)}; empty when the graph can be differentiated.
+   * gradient, as {@code name (type)}; empty when the graph can be differentiated. A path ends at a
+   * StopGradient: nothing past it is differentiated (e.g. a mask ranked by TopK from learned scores).
    */
   public static Set<String> missingGradients(Operand<?> loss, List<? extends Operand<?>> variables) {
     Set<GraphOperation> upstreamOfLoss = upstream((GraphOperation) loss.op());
@@ -66,7 +67,7 @@ public final class GradientCoverage {
     Deque<GraphOperation> todo = new ArrayDeque<>(from);
     while (!todo.isEmpty()) {
       GraphOperation op = todo.pop();
-      if (!seen.add(op)) {
+      if (op.type().equals("StopGradient") || !seen.add(op)) {
         continue;
       }
       for (int i = 0; i < op.numOutputs(); i++) {

@@ -10,4 +10,6 @@ public interface BackbonePlanVisitor<R> {
   R visitDeepFm(DeepFmPlan deepFm);
 
   R visitDcnV2(DcnV2Plan dcnV2);
+
+  R visitMgdin(MgdinPlan mgdin);
 }

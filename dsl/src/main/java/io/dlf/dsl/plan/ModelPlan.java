@@ -8,6 +8,7 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.HeadKind;
+import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -51,6 +52,11 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
       @Override
       public BackbonePlan visitDcnV2(DcnV2Backbone dcnV2) {
         return new DcnV2Plan(dcnV2, fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitMgdin(MgdinBackbone mgdin) {
+        return new MgdinPlan(mgdin, fields.size(), dim);
       }
     });
     return new ModelPlan(spec, fields, backbone);

@@ -48,6 +48,19 @@ public final class ParameterCounts {
     return layers * dense(width, width);
   }
 
+  /**
+   * Multi-head self-attention of {@code width}: bias-free query, key and value projections and an
+   * output projection with bias (the heads split the width, so their count does not matter).
+   */
+  public static long attention(long width) {
+    return 3 * width * width + dense(width, width);
+  }
+
+  /** Post-norm transformer layer: attention, LayerNorm, FFN {@code width -> hidden -> width}, LayerNorm. */
+  public static long transformerLayer(long width, long hidden) {
+    return attention(width) + norm(width) + dense(width, hidden) + dense(hidden, width) + norm(width);
+  }
+
   /** FM block: rank projection, LayerNorm over the n x R matrix, MLP to outTokens x dim, optional x0 alignment. */
   public static long fmBlock(BlockPlan block, int rank, Mlp mlp, int fields, int dim) {
     long interaction = (long) block.inputTokens() * rank;

@@ -3,7 +3,8 @@ package io.dlf.dsl.spec;
 import java.util.List;
 
 /** The interaction network between the embedding layer and the head. */
-public sealed interface Backbone permits DlfBackbone, FmBackbone, DeepFmBackbone, DcnV2Backbone {
+public sealed interface Backbone permits DlfBackbone, FmBackbone, DeepFmBackbone, DcnV2Backbone,
+    MgdinBackbone {
 
   /** The path prefix of this backbone's blocks in error messages and summaries. */
   String pathName();

@@ -10,4 +10,6 @@ public interface BackboneVisitor<R> {
   R visitDeepFm(DeepFmBackbone deepFm);
 
   R visitDcnV2(DcnV2Backbone dcnV2);
+
+  R visitMgdin(MgdinBackbone mgdin);
 }

@@ -102,6 +102,11 @@ public final class ModelSpecBuilder {
     return change(DcnV2Backbone.class, change);
   }
 
+  /** Changes the MGDIN backbone, e.g. {@code mgdin(m -> m.schedule(MaskSchedule.PAIR))}. */
+  public ModelSpecBuilder mgdin(UnaryOperator<MgdinBackbone> change) {
+    return change(MgdinBackbone.class, change);
+  }
+
   private <B extends Backbone> ModelSpecBuilder change(Class<B> kind, UnaryOperator<B> change) {
     if (!kind.isInstance(backbone)) {
       throw new IllegalStateException("the backbone is not " + kind.getSimpleName() + ": " + backbone);

@@ -77,6 +77,12 @@ final class SpecValidator {
         v.checkMlp("dcnv2.dnn", dcn.dnn());
         return null;
       }
+
+      @Override
+      public Void visitMgdin(MgdinBackbone mgdin) {
+        v.checkMgdin(mgdin, mgdin.inputs().isEmpty() ? declared.size() : mgdin.inputs().size());
+        return null;
+      }
     });
     if (!v.violations.isEmpty()) {
       throw new SpecException(name, v.violations);
@@ -183,6 +189,31 @@ final class SpecValidator {
         check(blocks.equals(firstBlocks), path, "with fusion_site FINAL_ONLY every layer must enable the same blocks "
             + "as layers[0] " + firstBlocks + ", found " + blocks);
       }
+    }
+  }
+
+  private void checkMgdin(MgdinBackbone mgdin, int fields) {
+    check(!mgdin.granularities().isEmpty(), "mgdin.granularities", "at least one granularity (one branch) is required");
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < mgdin.granularities().size(); i++) {
+      int g = mgdin.granularities().get(i);
+      String path = "mgdin.granularities[" + i + "]";
+      if (g < 1) {
+        fail(path, g + " fields per group must be positive");
+      } else {
+        check(g <= fields, path, "groups of " + g + " fields need at least " + g + " fields, the backbone reads "
+            + fields);
+      }
+      check(seen.add(g), path, "granularity " + g + " is listed twice (each granularity is one branch)");
+    }
+    check(mgdin.layers() >= 1, "mgdin.layers", mgdin.layers() + " must be at least 1");
+    check(mgdin.width() >= 1, "mgdin.width", mgdin.width() + " must be at least 1");
+    check(mgdin.ffnMultiplier() >= 1, "mgdin.ffn_multiplier", mgdin.ffnMultiplier() + " must be at least 1");
+    if (mgdin.heads() < 1) {
+      fail("mgdin.heads", mgdin.heads() + " must be at least 1");
+    } else if (mgdin.width() >= 1) {
+      check(mgdin.width() % mgdin.heads() == 0, "mgdin.heads", mgdin.heads() + " heads do not divide width "
+          + mgdin.width() + " (heads must divide the branch width)");
     }
   }
 

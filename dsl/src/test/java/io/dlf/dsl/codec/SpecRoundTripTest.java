@@ -11,8 +11,11 @@ import io.dlf.dsl.spec.CrossStructure;
 import io.dlf.dsl.spec.DcnV2Backbone;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.FieldOrdering;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
+import io.dlf.dsl.spec.MaskSchedule;
+import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
@@ -52,6 +55,12 @@ class SpecRoundTripTest {
     specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-custom")
         .deepFm(d -> d.dnn(Mlp.of(64, 32).batchNorm(false).activation(Activation.GELU)).inputs(List.of("user", "item")))
         .head(Head.mlp(Mlp.of(16)))
+        .build());
+    specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native")
+        .mgdin(m -> m.schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE).granularities(3, 1).layers(2)
+            .width(32).heads(4).ffnMultiplier(2).inputs(List.of("city", "item", "user")))
+        .build());
+    specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-no-deferral").mgdin(m -> m.schedule(MaskSchedule.NONE))
         .build());
     specs.add(Frappe.declare(Presets.dlfPaper()).name("custom")
         .dlf(d -> d.inputs(List.of("item", "user")).eachLayer(l -> l.highRank(l.highRank().outputActivation(Activation.GELU))))
@@ -134,6 +143,32 @@ class SpecRoundTripTest {
     ModelSpec deepFm = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
         + ", \"deepfm\": {}}");
     assertEquals(DeepFmBackbone.bars(), deepFm.backbone());
+  }
+
+  @Test
+  void absentMgdinFieldsTakeTheHintDefaults() {
+    String features = "\"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}, "
+        + "{\"name\": \"b\", \"kind\": \"CATEGORICAL\"}, {\"name\": \"c\", \"kind\": \"CATEGORICAL\"}, "
+        + "{\"name\": \"d\", \"kind\": \"CATEGORICAL\"}, {\"name\": \"e\", \"kind\": \"CATEGORICAL\"}]";
+    ModelSpec pair = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
+        + ", \"mgdin\": {\"granularities\": [1, 2], \"schedule\": \"PAIR\"}}");
+    assertEquals(MgdinBackbone.hint().granularities(1, 2).schedule(MaskSchedule.PAIR), pair.backbone());
+    ModelSpec empty = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features + ", \"mgdin\": {}}");
+    assertEquals(MgdinBackbone.hint(), empty.backbone());
+  }
+
+  @Test
+  void mgdinNeedsFormatTwoAndNamesItsUnspecifiedEnums() {
+    String head = "\"name\": \"m\", \"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}], ";
+    SpecException old = assertThrows(SpecException.class, () -> SpecJson.fromJson("{\"format_version\": 1, " + head
+        + "\"mgdin\": {\"granularities\": [1]}}"));
+    assertEquals(List.of("format_version"), old.violations().stream().map(v -> v.path()).toList());
+    SpecException unspecified = assertThrows(SpecException.class, () -> SpecJson.fromJson("{\"format_version\": 2, "
+        + head + "\"mgdin\": {\"granularities\": [1], \"ordering\": \"ORDERING_UNSPECIFIED\", "
+        + "\"schedule\": \"SCHEDULE_UNSPECIFIED\"}}"));
+    assertEquals(List.of("mgdin.ordering", "mgdin.schedule"),
+        unspecified.violations().stream().map(v -> v.path()).toList());
+    assertTrue(unspecified.getMessage().contains("expected one of GROUP, PAIR, NONE"), unspecified.getMessage());
   }
 
   @Test

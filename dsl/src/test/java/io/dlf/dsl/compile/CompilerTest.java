@@ -30,6 +30,11 @@ class CompilerTest {
         .build());
     specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-mlp-head").head(io.dlf.dsl.spec.Head.mlp(
         io.dlf.dsl.spec.Mlp.of(8))).build());
+    specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native-heads")
+        .mgdin(m -> m.schedule(io.dlf.dsl.spec.MaskSchedule.PAIR).ordering(io.dlf.dsl.spec.FieldOrdering.NATIVE)
+            .granularities(3, 1, 10).heads(4).width(16).ffnMultiplier(2)).build());
+    specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-no-deferral")
+        .mgdin(m -> m.schedule(io.dlf.dsl.spec.MaskSchedule.NONE).layers(1).width(8)).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-one-head-one-sublayer")
         .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().heads(1).sublayers(1)))).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-unequal-blocks")

@@ -42,4 +42,20 @@ class GradientCoverageTest {
       assertEquals(Set.of(), GradientCoverage.missingGradients(loss, List.of(w)));
     }
   }
+
+  @Test
+  void opsPastAStopGradientAreNotDifferentiated() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Variable<TFloat32> w = tf.withName("w").variable(tf.withInitScope().constant(new float[] {3f, 1f, 2f}));
+      // a mask ranked by TopK from the variable itself, as MGDIN's pair schedule ranks its scores
+      Operand<TFloat32> top = tf.nn.topK(tf.stopGradient(w), tf.constant(2), TInt32.class).values();
+      Operand<TFloat32> visible = tf.select(tf.math.greaterEqual(w, tf.min(top, tf.constant(0))), tf.constant(0f),
+          tf.constant(-1e9f));
+      Operand<TFloat32> loss = tf.sum(tf.nn.softmax(tf.reshape(tf.math.add(w, visible), tf.constant(new int[] {1, 3}))),
+          tf.constant(new int[] {0, 1}));
+      assertEquals(Set.of(), GradientCoverage.missingGradients(loss, List.of(w)));
+      assertEquals(1, g.addGradients(loss.asOutput(), new org.tensorflow.Output<?>[] {w.asOutput()}).length);
+    }
+  }
 }

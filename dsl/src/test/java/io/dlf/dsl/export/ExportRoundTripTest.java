@@ -16,6 +16,8 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
 import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.FieldOrdering;
+import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
@@ -84,12 +86,19 @@ class ExportRoundTripTest {
     return checkpoint;
   }
 
-  /** DLF, and the baselines whose FM terms bypass the head (FM's head reads nothing at all). */
+  /**
+   * DLF, the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
+   * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph.
+   */
   static Stream<ModelSpec> exportedSpecs() {
     return Stream.of(SPEC,
         Presets.fm().name("export-fm").features(SPEC.features()).build(),
         Presets.deepFm().name("export-deepfm").features(SPEC.features()).deepFm(d -> d.dnn(Mlp.of(8))).build(),
-        Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build());
+        Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build(),
+        Presets.mgdin().name("export-mgdin").features(SPEC.features()).mgdin(m -> m.granularities(1, 3).width(8).heads(2))
+            .build(),
+        Presets.mgdin().name("export-mgdin-pair").features(SPEC.features())
+            .mgdin(m -> m.granularities(2).width(8).schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE)).build());
   }
 
   @ParameterizedTest

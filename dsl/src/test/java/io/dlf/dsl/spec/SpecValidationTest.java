@@ -117,6 +117,28 @@ class SpecValidationTest {
   }
 
   @Test
+  void mgdinRulesNameTheirBlock() {
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.granularities(1, 0)), "mgdin.granularities[1]",
+        "0 fields per group must be positive");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.granularities(1, 11)), "mgdin.granularities[1]",
+        "groups of 11 fields need at least 11 fields, the backbone reads 10");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.granularities(2, 2)), "mgdin.granularities[1]",
+        "granularity 2 is listed twice");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.granularities(new int[0])), "mgdin.granularities",
+        "at least one granularity");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.heads(3)), "mgdin.heads",
+        "3 heads do not divide width 64 (heads must divide the branch width)");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.heads(0)), "mgdin.heads", "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.layers(0)), "mgdin.layers", "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.width(0)), "mgdin.width", "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.ffnMultiplier(0)), "mgdin.ffn_multiplier",
+        "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.inputs(List.of("user", "item", "city", "cost", "price"))),
+        "mgdin.inputs[4]", "feature 'price' is used but not declared");
+    assertEquals(2, Frappe.declare(Presets.mgdin()).build().formatVersion());
+  }
+
+  @Test
   void baselinesNeedFormatTwo() {
     ModelSpec dcn = Frappe.declare(Presets.dcnV2()).build();
     assertEquals(2, dcn.formatVersion());

@@ -102,6 +102,22 @@ class SummaryTest {
     assertTrue(summary.rows().stream().noneMatch(r -> r.path().endsWith("low_rank")), summary.table());
   }
 
+  @Test
+  void mgdinPresetOnFrappe() {
+    ModelSummary summary = Frappe.declare(Presets.mgdin()).build().summary(Frappe.VOCABULARY_SIZES);
+    // per layer: Q, K, V 3 x 64 x 64, output 64 x 64 + 64, FFN 64 -> 256 -> 64 with biases, two LayerNorms
+    long layer = 3 * 64 * 64 + (64 * 64 + 64) + (64 * 256 + 256) + (256 * 64 + 64) + 2 * 2 * 64;
+    assertEquals(layer, row(summary, "mgdin.g2.layers[1]").parameters());
+    assertEquals(List.of(5, 64), row(summary, "mgdin.g2.layers[1]").outputShape());
+    assertEquals(List.of(2, 64), row(summary, "mgdin.g5.projection").outputShape());
+    assertEquals(5L * 16 * 64 + 64, row(summary, "mgdin.g5.projection").parameters());
+    assertEquals(List.of(192), row(summary, "mgdin.pool").outputShape());
+    long projections = (16 * 64 + 64) + (32 * 64 + 64) + (80 * 64 + 64);
+    long head = (192 * 256 + 256) + (256 * 128 + 128) + (128 + 1);
+    assertEquals(projections + 9 * layer + head, summary.nonEmbeddingParameters());
+    assertEquals(5_399L * 16, summary.embeddingParameters().orElseThrow());
+  }
+
   private static SummaryRow row(ModelSummary summary, String path) {
     return summary.rows().stream().filter(r -> r.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no row " + path + " in\n" + summary.table()));
