@@ -1,5 +1,6 @@
 package io.dlf.dsl;
 
+import io.dlf.dsl.spec.Activation;
 import io.dlf.dsl.spec.DcnV2Backbone;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
@@ -7,6 +8,7 @@ import io.dlf.dsl.spec.DlfLayer;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
+import io.dlf.dsl.spec.InterFormerBackbone;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
@@ -37,6 +39,9 @@ import java.util.Set;
  *       token-projection residual and LayerNorm; sized by {@link Size} like the DLF presets.
  *   <li>{@code mgdin}: MGDIN ("Deferred is Better", dlf-model-reference §13.3) with the public
  *       re-implementation's defaults ({@link MgdinBackbone#hint()}); it ignores {@link Size} too.
+ *   <li>{@code interformer}: InterFormer (dlf-model-reference §14) in its compact form
+ *       ({@link InterFormerBackbone#paper()}) without a sequence; name one with
+ *       {@code interFormer(i -> i.sequence("history"))}. It ignores {@link Size} too.
  * </ul>
  *
  * <p>Both DLF presets use the released code's effective sizes: D = 64, three layers, 32 tokens per
@@ -51,6 +56,7 @@ public final class Presets {
   public static final String DCNV2 = "dcnv2";
   public static final String WUKONG = "wukong";
   public static final String MGDIN = "mgdin";
+  public static final String INTERFORMER = "interformer";
 
   /** BARS's embedding dim for every model on Frappe and MovieLens. */
   private static final int BARS_DIM = 10;
@@ -148,6 +154,17 @@ public final class Presets {
         .head(Head.mlp(Mlp.of(256, 128).batchNorm(false)));
   }
 
+  /**
+   * InterFormer: the paper's summary sizes in two layers with two heads, D = 16, then an MLP head
+   * (256, 128) with SiLU, the paper's activation, and without batch norm.
+   */
+  public static ModelSpecBuilder interFormer() {
+    return ModelSpec.builder(INTERFORMER)
+        .embeddingDim(16)
+        .backbone(InterFormerBackbone.paper())
+        .head(Head.mlp(Mlp.of(256, 128).batchNorm(false).activation(Activation.SILU)));
+  }
+
   /** Every preset name {@link #named} accepts. */
   public static List<String> names() {
     Set<String> names = new LinkedHashSet<>(List.of(DLF_PAPER, DLF_REFERENCE));
@@ -155,6 +172,7 @@ public final class Presets {
     names.addAll(fusionStudy());
     names.addAll(baselines());
     names.add(MGDIN);
+    names.add(INTERFORMER);
     return List.copyOf(names);
   }
 
@@ -224,6 +242,9 @@ public final class Presets {
     }
     if (key.equals(MGDIN)) {
       return mgdin();
+    }
+    if (key.equals(INTERFORMER)) {
+      return interFormer();
     }
     for (Ablation ablation : Ablation.values()) {
       if (key.equals(DLF_PAPER + "-" + ablation.suffix())) {

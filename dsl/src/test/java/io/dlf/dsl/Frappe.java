@@ -1,5 +1,6 @@
 package io.dlf.dsl;
 
+import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpecBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +11,21 @@ public final class Frappe {
   public static final List<String> FIELDS = List.of(
       "user", "item", "daytime", "weekday", "isweekend", "homework", "cost", "weather", "country", "city");
   public static final Map<String, Integer> VOCABULARY_SIZES = vocabularySizes();
+  public static final String HISTORY = "history";
 
   private Frappe() {}
 
   public static ModelSpecBuilder declare(ModelSpecBuilder builder) {
     return builder.categorical(FIELDS.toArray(String[]::new));
+  }
+
+  /**
+   * Frappe with a history sequence of {@code length} items (sharing the item vocabulary) read by an
+   * InterFormer backbone as its sequence.
+   */
+  public static ModelSpecBuilder withHistory(ModelSpecBuilder interFormer, int length) {
+    return declare(interFormer).feature(Feature.sequence(HISTORY, length).vocabularyFrom("item"))
+        .interFormer(i -> i.sequence(HISTORY));
   }
 
   private static Map<String, Integer> vocabularySizes() {

@@ -21,6 +21,8 @@ import io.dlf.dsl.spec.FusionSite;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.HeadKind;
 import io.dlf.dsl.spec.ImplicitBlock;
+import io.dlf.dsl.spec.InterFormerBackbone;
+import io.dlf.dsl.spec.InteractionArch;
 import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.Mlp;
@@ -31,6 +33,7 @@ import io.dlf.dsl.spec.Regularization;
 import io.dlf.dsl.spec.Residual;
 import io.dlf.dsl.spec.ResidualKind;
 import io.dlf.dsl.spec.SpecException;
+import io.dlf.dsl.spec.SummaryGate;
 import io.dlf.dsl.spec.Violation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +44,8 @@ import java.util.stream.Collectors;
  * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
  * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
  * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()}
- * and {@link DcnV2Backbone#bars()} for the baselines, {@link MgdinBackbone#hint()} for MGDIN) and validates present ones. A present
+ * and {@link DcnV2Backbone#bars()} for the baselines, {@link MgdinBackbone#hint()} for MGDIN,
+ * {@link InterFormerBackbone#paper()} for InterFormer) and validates present ones. A present
  * {@code mlp} message is taken whole: its hidden list may be empty.
  */
 public final class SpecProtos {
@@ -119,6 +123,22 @@ public final class SpecProtos {
             .setFfnMultiplier(mgdin.ffnMultiplier())
             .setOrdering(io.dlf.proto.spec.v1.MgdinBackbone.FieldOrdering.valueOf(mgdin.ordering().name()))
             .setSchedule(io.dlf.proto.spec.v1.MgdinBackbone.MaskSchedule.valueOf(mgdin.schedule().name())));
+        return null;
+      }
+
+      @Override
+      public Void visitInterFormer(InterFormerBackbone i) {
+        out.setInterformer(io.dlf.proto.spec.v1.InterFormerBackbone.newBuilder()
+            .addAllInputs(i.inputs())
+            .setSequence(i.sequence())
+            .setLayers(i.layers())
+            .setHeads(i.heads())
+            .setSummaryTokens(i.summaryTokens())
+            .setPmaTokens(i.pmaTokens())
+            .setRecentTokens(i.recentTokens())
+            .setFfnMultiplier(i.ffnMultiplier())
+            .setInteraction(io.dlf.proto.spec.v1.InterFormerBackbone.InteractionArch.valueOf(i.interaction().name()))
+            .setGate(io.dlf.proto.spec.v1.InterFormerBackbone.SummaryGate.valueOf(i.gate().name())));
         return null;
       }
     });
@@ -206,9 +226,10 @@ public final class SpecProtos {
       case DEEPFM -> reader.deepFm(proto.getDeepfm());
       case DCNV2 -> reader.dcnV2(proto.getDcnv2());
       case MGDIN -> reader.mgdin(proto.getMgdin());
+      case INTERFORMER -> reader.interFormer(proto.getInterformer());
       case BACKBONE_NOT_SET -> {
         reader.violations.add(new Violation("backbone",
-            "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2, mgdin)"));
+            "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2, mgdin, interformer)"));
         yield null;
       }
     };
@@ -287,6 +308,23 @@ public final class SpecProtos {
             : d.ordering(),
         p.hasSchedule() ? enumValue("mgdin.schedule", p.getSchedule(), MaskSchedule.class, "", d.schedule())
             : d.schedule());
+  }
+
+  private InterFormerBackbone interFormer(io.dlf.proto.spec.v1.InterFormerBackbone p) {
+    InterFormerBackbone d = InterFormerBackbone.paper();
+    return new InterFormerBackbone(
+        p.getInputsList(),
+        p.getSequence(),
+        p.hasLayers() ? p.getLayers() : d.layers(),
+        p.hasHeads() ? p.getHeads() : d.heads(),
+        p.hasSummaryTokens() ? p.getSummaryTokens() : d.summaryTokens(),
+        p.hasPmaTokens() ? p.getPmaTokens() : d.pmaTokens(),
+        p.hasRecentTokens() ? p.getRecentTokens() : d.recentTokens(),
+        p.hasFfnMultiplier() ? p.getFfnMultiplier() : d.ffnMultiplier(),
+        p.hasInteraction()
+            ? enumValue("interformer.interaction", p.getInteraction(), InteractionArch.class, "", d.interaction())
+            : d.interaction(),
+        p.hasGate() ? enumValue("interformer.gate", p.getGate(), SummaryGate.class, "", d.gate()) : d.gate());
   }
 
   private FmBlock fmBlock(String path, io.dlf.proto.spec.v1.FmBlock p, FmBlock d) {

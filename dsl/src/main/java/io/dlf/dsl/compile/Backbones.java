@@ -5,10 +5,12 @@ import io.dlf.dsl.plan.DcnV2Plan;
 import io.dlf.dsl.plan.DeepFmPlan;
 import io.dlf.dsl.plan.DlfPlan;
 import io.dlf.dsl.plan.FmPlan;
+import io.dlf.dsl.plan.InterFormerPlan;
 import io.dlf.dsl.plan.MgdinPlan;
 import io.dlf.dsl.spec.CrossStructure;
 import io.dlf.dsl.spec.Embedding;
 import java.util.List;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -63,6 +65,15 @@ final class Backbones implements BackbonePlanVisitor<BackboneOutput> {
   @Override
   public BackboneOutput visitMgdin(MgdinPlan mgdin) {
     return BackboneOutput.features(MgdinNetwork.build(tower, mgdin, layout, e1));
+  }
+
+  @Override
+  public BackboneOutput visitInterFormer(InterFormerPlan interFormer) {
+    Optional<SequenceTokens> history = interFormer.hasSequence()
+        ? Optional.of(EmbeddingLayer.sequenceTokens(tower, layout, embedding, inputs,
+            layout.fields().get(interFormer.sequenceField())))
+        : Optional.empty();
+    return BackboneOutput.features(InterFormerNetwork.build(tower, interFormer, e1, history));
   }
 
   /** E(1) flattened to {@code [B, F * D]}. */

@@ -37,10 +37,7 @@ final class EmbeddingLayer {
       EncodedInputs inputs) {
     Ops tf = at.tf();
     List<Operand<TFloat32>> groups = new ArrayList<>();
-    Variable<TFloat32> table = null;
-    if (layout.tableRows() > 0) {
-      table = at.embeddingTable("table", Shape.of(layout.tableRows(), dim), paddedNormal(layout, initStddev));
-    }
+    Variable<TFloat32> table = layout.tableRows() > 0 ? table(at, layout, dim, initStddev) : null;
     if (!layout.categorical().isEmpty()) {
       int[] offsets = layout.categorical().stream().mapToInt(layout::offsetOf).toArray();
       Operand<TInt32> rows = tf.math.add(inputs.categorical(), tf.constant(offsets));
@@ -58,6 +55,26 @@ final class EmbeddingLayer {
     }
     int[] order = layout.fieldOrder().stream().mapToInt(Integer::intValue).toArray();
     return tf.gather(stacked, tf.constant(order), tf.constant(1));
+  }
+
+  /**
+   * A sequence field's token embeddings from the shared table, unpooled, with its padding mask (for
+   * backbones that attend over the sequence).
+   */
+  static SequenceTokens sequenceTokens(Layers tower, FieldLayout layout, Embedding spec, EncodedInputs inputs,
+      Feature sequence) {
+    Layers at = tower.at(PATH);
+    Ops tf = at.tf();
+    Operand<TInt32> ids = inputs.sequences().get(sequence.name());
+    Operand<TFloat32> rows = tf.gather(table(at, layout, spec.dim(), spec.initStddev()),
+        tf.math.add(ids, tf.constant(layout.offsetOf(sequence))), tf.constant(0));
+    Operand<TFloat32> mask = tf.dtypes.cast(tf.math.greater(ids, tf.constant(0)), TFloat32.class);
+    return new SequenceTokens(tf.math.mul(rows, tf.expandDims(mask, tf.constant(-1))), mask);
+  }
+
+  /** The one table of every vocabulary (created by the first caller, shared after). */
+  private static Variable<TFloat32> table(Layers at, FieldLayout layout, int dim, float initStddev) {
+    return at.embeddingTable("table", Shape.of(layout.tableRows(), dim), paddedNormal(layout, initStddev));
   }
 
   /** N(0, stddev^2) rows, with every table's row 0 (padding) set to zero. */

@@ -12,4 +12,6 @@ public interface BackbonePlanVisitor<R> {
   R visitDcnV2(DcnV2Plan dcnV2);
 
   R visitMgdin(MgdinPlan mgdin);
+
+  R visitInterFormer(InterFormerPlan interFormer);
 }

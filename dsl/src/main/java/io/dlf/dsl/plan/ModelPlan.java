@@ -8,6 +8,7 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.HeadKind;
+import io.dlf.dsl.spec.InterFormerBackbone;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
@@ -57,6 +58,11 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
       @Override
       public BackbonePlan visitMgdin(MgdinBackbone mgdin) {
         return new MgdinPlan(mgdin, fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitInterFormer(InterFormerBackbone interFormer) {
+        return InterFormerPlan.of(interFormer, fields, dim);
       }
     });
     return new ModelPlan(spec, fields, backbone);

@@ -12,4 +12,6 @@ public interface BackboneVisitor<R> {
   R visitDcnV2(DcnV2Backbone dcnV2);
 
   R visitMgdin(MgdinBackbone mgdin);
+
+  R visitInterFormer(InterFormerBackbone interFormer);
 }

@@ -28,8 +28,8 @@ public record ModelSpec(
     float dropout) {
 
   /**
-   * The newest format this code reads and writes. Format 2 added the FM, DeepFM, DCNv2 and MGDIN
-   * backbones; a spec is written in the oldest format that can express it (see {@link Backbone#formatVersion()}).
+   * The newest format this code reads and writes. Format 2 added the FM, DeepFM, DCNv2, MGDIN and
+   * InterFormer backbones; a spec is written in the oldest format that can express it (see {@link Backbone#formatVersion()}).
    */
   public static final int FORMAT_VERSION = 2;
 

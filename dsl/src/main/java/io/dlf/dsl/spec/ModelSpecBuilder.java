@@ -107,6 +107,11 @@ public final class ModelSpecBuilder {
     return change(MgdinBackbone.class, change);
   }
 
+  /** Changes the InterFormer backbone, e.g. {@code interFormer(i -> i.sequence("history"))}. */
+  public ModelSpecBuilder interFormer(UnaryOperator<InterFormerBackbone> change) {
+    return change(InterFormerBackbone.class, change);
+  }
+
   private <B extends Backbone> ModelSpecBuilder change(Class<B> kind, UnaryOperator<B> change) {
     if (!kind.isInstance(backbone)) {
       throw new IllegalStateException("the backbone is not " + kind.getSimpleName() + ": " + backbone);

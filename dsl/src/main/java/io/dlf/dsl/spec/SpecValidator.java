@@ -83,6 +83,14 @@ final class SpecValidator {
         v.checkMgdin(mgdin, mgdin.inputs().isEmpty() ? declared.size() : mgdin.inputs().size());
         return null;
       }
+
+      @Override
+      public Void visitInterFormer(InterFormerBackbone interFormer) {
+        List<String> inputs = interFormer.inputs().isEmpty()
+            ? features.stream().map(Feature::name).toList() : interFormer.inputs();
+        v.checkInterFormer(interFormer, inputs, declared, embedding.dim());
+        return null;
+      }
     });
     if (!v.violations.isEmpty()) {
       throw new SpecException(name, v.violations);
@@ -214,6 +222,36 @@ final class SpecValidator {
     } else if (mgdin.width() >= 1) {
       check(mgdin.width() % mgdin.heads() == 0, "mgdin.heads", mgdin.heads() + " heads do not divide width "
           + mgdin.width() + " (heads must divide the branch width)");
+    }
+  }
+
+  private void checkInterFormer(InterFormerBackbone spec, List<String> inputs, Map<String, Feature> declared,
+      int dim) {
+    if (spec.hasSequence()) {
+      Feature sequence = declared.get(spec.sequence());
+      if (sequence == null || !inputs.contains(spec.sequence())) {
+        fail("interformer.sequence", "'" + spec.sequence() + "' must be one of the backbone's inputs ("
+            + String.join(", ", inputs) + ")");
+      } else if (sequence.kind() != FeatureKind.SEQUENCE) {
+        fail("interformer.sequence", "'" + spec.sequence() + "' is " + sequence.kind()
+            + "; the sequence arch reads a SEQUENCE feature's tokens");
+      } else {
+        check(spec.recentTokens() <= sequence.maxLength(), "interformer.recent_tokens", spec.recentTokens()
+            + " recent tokens exceed the sequence's max_length " + sequence.maxLength());
+      }
+    }
+    long nonSequence = inputs.stream().filter(name -> !name.equals(spec.sequence())).count();
+    check(nonSequence >= 1, "interformer.inputs", "at least one non-sequence feature is required besides the sequence");
+    check(spec.layers() >= 1, "interformer.layers", spec.layers() + " must be at least 1");
+    check(spec.summaryTokens() >= 1, "interformer.summary_tokens", spec.summaryTokens() + " must be at least 1");
+    check(spec.pmaTokens() >= 0, "interformer.pma_tokens", spec.pmaTokens() + " must not be negative");
+    check(spec.recentTokens() >= 0, "interformer.recent_tokens", spec.recentTokens() + " must not be negative");
+    check(spec.ffnMultiplier() >= 1, "interformer.ffn_multiplier", spec.ffnMultiplier() + " must be at least 1");
+    if (spec.heads() < 1) {
+      fail("interformer.heads", spec.heads() + " must be at least 1");
+    } else {
+      check(dim % spec.heads() == 0, "interformer.heads", spec.heads() + " heads do not divide the embedding dim "
+          + dim + " (every attention runs at the embedding width)");
     }
   }
 

@@ -12,6 +12,8 @@ import io.dlf.dsl.spec.DcnV2Backbone;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FieldOrdering;
+import io.dlf.dsl.spec.InterFormerBackbone;
+import io.dlf.dsl.spec.InteractionArch;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.MaskSchedule;
@@ -22,6 +24,7 @@ import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.dsl.spec.Pooling;
 import io.dlf.dsl.spec.Regularization;
 import io.dlf.dsl.spec.SpecException;
+import io.dlf.dsl.spec.SummaryGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -59,6 +62,12 @@ class SpecRoundTripTest {
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native")
         .mgdin(m -> m.schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE).granularities(3, 1).layers(2)
             .width(32).heads(4).ffnMultiplier(2).inputs(List.of("city", "item", "user")))
+        .build());
+    specs.add(Frappe.declare(Presets.interFormer()).build());
+    specs.add(Frappe.withHistory(Presets.interFormer(), 5).name("interformer-dot")
+        .interFormer(i -> i.interaction(InteractionArch.DOT).gate(SummaryGate.PRINTED).layers(3).heads(4)
+            .summaryTokens(3).pmaTokens(1).recentTokens(4).ffnMultiplier(4)
+            .inputs(List.of("user", "item", Frappe.HISTORY)))
         .build());
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-no-deferral").mgdin(m -> m.schedule(MaskSchedule.NONE))
         .build());
@@ -155,6 +164,18 @@ class SpecRoundTripTest {
     assertEquals(MgdinBackbone.hint().granularities(1, 2).schedule(MaskSchedule.PAIR), pair.backbone());
     ModelSpec empty = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features + ", \"mgdin\": {}}");
     assertEquals(MgdinBackbone.hint(), empty.backbone());
+  }
+
+  @Test
+  void absentInterFormerFieldsTakeThePaperDefaults() {
+    String features = "\"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}, "
+        + "{\"name\": \"h\", \"kind\": \"SEQUENCE\", \"max_length\": 4}]";
+    ModelSpec dot = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
+        + ", \"interformer\": {\"sequence\": \"h\", \"interaction\": \"DOT\"}}");
+    assertEquals(InterFormerBackbone.paper().sequence("h").interaction(InteractionArch.DOT), dot.backbone());
+    SpecException unspecified = assertThrows(SpecException.class, () -> SpecJson.fromJson("{\"format_version\": 2, "
+        + "\"name\": \"m\", " + features + ", \"interformer\": {\"gate\": \"GATE_UNSPECIFIED\"}}"));
+    assertEquals(List.of("interformer.gate"), unspecified.violations().stream().map(v -> v.path()).toList());
   }
 
   @Test

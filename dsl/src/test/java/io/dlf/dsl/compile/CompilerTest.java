@@ -35,6 +35,10 @@ class CompilerTest {
             .granularities(3, 1, 10).heads(4).width(16).ffnMultiplier(2)).build());
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-no-deferral")
         .mgdin(m -> m.schedule(io.dlf.dsl.spec.MaskSchedule.NONE).layers(1).width(8)).build());
+    specs.add(Frappe.withHistory(Presets.interFormer(), 6).name("interformer-history").build());
+    specs.add(Frappe.withHistory(Presets.interFormer(), 3).name("interformer-dot-printed-no-pma")
+        .interFormer(i -> i.interaction(io.dlf.dsl.spec.InteractionArch.DOT).gate(io.dlf.dsl.spec.SummaryGate.PRINTED)
+            .pmaTokens(0).recentTokens(3).layers(1).heads(4).summaryTokens(2)).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-one-head-one-sublayer")
         .dlf(d -> d.eachLayer(l -> l.fusion(l.fusion().heads(1).sublayers(1)))).build());
     specs.add(Frappe.declare(Presets.dlfPaper(tiny)).name("naf-unequal-blocks")

@@ -117,6 +117,35 @@ class SpecValidationTest {
   }
 
   @Test
+  void interFormerRulesNameTheirBlock() {
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.sequence("user")), "interformer.sequence",
+        "'user' is CATEGORICAL; the sequence arch reads a SEQUENCE feature's tokens");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.sequence("clicks")),
+        "interformer.sequence", "'clicks' must be one of the backbone's inputs");
+    assertViolation(Frappe.withHistory(Presets.interFormer(), 4).interFormer(i -> i.inputs(List.of("user", "item"))),
+        "interformer.sequence", "'history' must be one of the backbone's inputs (user, item)");
+    assertViolation(Frappe.withHistory(Presets.interFormer(), 4).interFormer(i -> i.recentTokens(5)),
+        "interformer.recent_tokens", "5 recent tokens exceed the sequence's max_length 4");
+    assertViolation(Frappe.withHistory(Presets.interFormer(), 4).interFormer(i -> i.inputs(List.of(Frappe.HISTORY))),
+        "interformer.inputs", "at least one non-sequence feature is required besides the sequence");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.heads(3)), "interformer.heads",
+        "3 heads do not divide the embedding dim 16");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.heads(0)), "interformer.heads",
+        "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.layers(0)), "interformer.layers",
+        "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.summaryTokens(0)),
+        "interformer.summary_tokens", "0 must be at least 1");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.pmaTokens(-1)), "interformer.pma_tokens",
+        "-1 must not be negative");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.recentTokens(-1)),
+        "interformer.recent_tokens", "-1 must not be negative");
+    assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.ffnMultiplier(0)),
+        "interformer.ffn_multiplier", "0 must be at least 1");
+    assertEquals(2, Frappe.withHistory(Presets.interFormer(), 4).build().formatVersion());
+  }
+
+  @Test
   void mgdinRulesNameTheirBlock() {
     assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.granularities(1, 0)), "mgdin.granularities[1]",
         "0 fields per group must be positive");

@@ -103,6 +103,27 @@ class SummaryTest {
   }
 
   @Test
+  void interFormerWithHistoryOnFrappe() {
+    ModelSummary summary = Frappe.withHistory(Presets.interFormer(), 6).build().summary(Frappe.VOCABULARY_SIZES);
+    long d = 16;
+    long gate = d * d + d;
+    // X summary: 10 fields compressed to 4 tokens, gated; S summary: 2 seeds, K/V/O projections, gate
+    long cross = 10 * 4 + gate + gate + 2 * d + 2 * d * d + (d * d + d);
+    long attention = 3 * d * d + (d * d + d);
+    long interaction = attention + 2 * d + (d * 32 + 32) + (32 * d + d) + 2 * d;
+    long sequence = 4 * d + 2 * d + attention + 2 * d;
+    assertEquals(cross, row(summary, "interformer.layers[0].cross").parameters());
+    assertEquals(List.of(10, 16), row(summary, "interformer.layers[1].interaction").outputShape());
+    assertEquals(List.of(10, 16), row(summary, "interformer.layers[1].sequence").outputShape());
+    assertEquals(sequence, row(summary, "interformer.layers[1].sequence").parameters());
+    // head: 4 X-summary tokens and 4 CLS + 2 PMA + 2 recent
+    assertEquals(List.of(12, 16), row(summary, "interformer.summary").outputShape());
+    long head = (12 * d * 256 + 256) + (256 * 128 + 128) + (128 + 1);
+    assertEquals(3 * cross + 2 * (interaction + sequence) + head, summary.nonEmbeddingParameters());
+    assertEquals(5_399L * 16, summary.embeddingParameters().orElseThrow());
+  }
+
+  @Test
   void mgdinPresetOnFrappe() {
     ModelSummary summary = Frappe.declare(Presets.mgdin()).build().summary(Frappe.VOCABULARY_SIZES);
     // per layer: Q, K, V 3 x 64 x 64, output 64 x 64 + 64, FFN 64 -> 256 -> 64 with biases, two LayerNorms
