@@ -13,20 +13,26 @@ import java.util.stream.Stream;
 
 /**
  * Datasets the trainer generates itself, so a first run works on a machine without any data:
- * {@code synthetic-frappe} has Frappe's ten categorical fields with a known signal. Each is written
+ * {@code synthetic-frappe} has Frappe's ten categorical fields with a known signal, and
+ * {@code synthetic-history} a behaviour sequence that decides the label ({@link HistorySignalDataset}).
+ * Each is written
  * once under {@code <dir>/<name>/} (through a temporary folder and a rename, so a crash never leaves
  * half a dataset) and reused afterwards.
  */
 public final class GeneratedDatasets {
   public static final String SYNTHETIC_FRAPPE = "synthetic-frappe";
+  public static final String SYNTHETIC_HISTORY = "synthetic-history";
 
   /** A generator and the sizes of its splits. */
-  private record Recipe(SyntheticDataset dataset, int trainRows, int validationRows, int testRows) {}
+  private record Recipe(DatasetGenerator dataset, int trainRows, int validationRows, int testRows) {}
 
   // Frappe's own sizes, roughly (202,027 / 57,722 / 28,860 rows), scaled down for a quick first run.
-  private static final Map<String, Recipe> RECIPES = Map.of(SYNTHETIC_FRAPPE, new Recipe(
-      new SyntheticDataset(DatasetCatalog.FRAPPE_FIELDS.stream().map(Feature::categorical).toList(), 2019),
-      100_000, 20_000, 20_000));
+  private static final Map<String, Recipe> RECIPES = Map.of(
+      SYNTHETIC_FRAPPE, new Recipe(
+          new SyntheticDataset(DatasetCatalog.FRAPPE_FIELDS.stream().map(Feature::categorical).toList(), 2019),
+          100_000, 20_000, 20_000),
+      SYNTHETIC_HISTORY, new Recipe(new HistorySignalDataset(HistorySignalDataset.MAX_LENGTH, 2024),
+          100_000, 20_000, 20_000));
 
   private final Path dir;
 

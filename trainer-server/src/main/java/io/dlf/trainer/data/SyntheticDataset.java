@@ -19,7 +19,7 @@ import java.util.Random;
  * numeric feature and one pairwise interaction between the first two categorical features (when
  * there are two), so a model that learns interactions beats one that does not.
  */
-public final class SyntheticDataset {
+public final class SyntheticDataset implements DatasetGenerator {
   private static final int VOCABULARY = 100;
   private static final double ZIPF = 1.1;
 
@@ -49,14 +49,15 @@ public final class SyntheticDataset {
     }
   }
 
-  /** The schema of the files {@link #write} produces: a label column, then one column per feature. */
+  /** A label column, then one column per feature. */
+  @Override
   public DatasetSchema schema() {
     List<String> columns = new ArrayList<>(List.of("label"));
     features.forEach(f -> columns.add(f.name()));
     return DatasetSchema.delimited(DataFormat.TSV, columns, "label", HeaderMode.PRESENT);
   }
 
-  /** Writes train, validation and test files of the given sizes into {@code dir}. */
+  @Override
   public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
     Files.createDirectories(dir);
     DatasetSplits splits = new DatasetSplits(dir.resolve("train.tsv"), dir.resolve("validation.tsv"), dir.resolve("test.tsv"));
