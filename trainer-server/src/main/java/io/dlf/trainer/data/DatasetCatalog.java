@@ -2,25 +2,45 @@ package io.dlf.trainer.data;
 
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.NumericTransform;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
  * Datasets known by name, with their schema, default features and split files relative to a data
- * root (the shared data folder's layout).
+ * root (the shared data folder's layout). A derived dataset names its source files and how its own
+ * files are made from them ({@link Derivation}); the trainer writes them once and caches them.
  */
 public final class DatasetCatalog {
 
-  /** A named dataset. */
+  /** Makes a derived dataset's splits from its source splits, into {@code dir}. */
+  @FunctionalInterface
+  public interface Derivation {
+    DatasetSplits write(DatasetSplits source, Path dir) throws IOException;
+  }
+
+  /**
+   * A named dataset.
+   *
+   * @param schema the schema of the dataset's own files (a derived dataset's, not its source's)
+   * @param derivation present for a derived dataset, whose train, validation and test are source files
+   */
   public record Entry(String name, DatasetSchema schema, List<Feature> features, String train, String validation,
-      String test, String description) {
+      String test, String description, Optional<Derivation> derivation) {
 
     public Entry {
       features = List.copyOf(features);
+    }
+
+    /** A dataset whose files are read as they are. */
+    public Entry(String name, DatasetSchema schema, List<Feature> features, String train, String validation,
+        String test, String description) {
+      this(name, schema, features, train, validation, test, description, Optional.empty());
     }
 
     public DatasetSplits splits(Path root) {
@@ -29,6 +49,7 @@ public final class DatasetCatalog {
   }
 
   public static final String FRAPPE = "frappe";
+  public static final String FRAPPE_HISTORY = "frappe-history";
   public static final String CRITEO_SAMPLE = "criteo-sample";
   public static final String AVAZU_SAMPLE = "avazu-sample";
 
@@ -36,7 +57,7 @@ public final class DatasetCatalog {
       "user", "item", "daytime", "weekday", "isweekend", "homework", "cost", "weather", "country", "city");
 
   private static final Map<String, Entry> ENTRIES = Map.of(
-      FRAPPE, frappe(), CRITEO_SAMPLE, criteo(), AVAZU_SAMPLE, avazu());
+      FRAPPE, frappe(), FRAPPE_HISTORY, frappeHistory(), CRITEO_SAMPLE, criteo(), AVAZU_SAMPLE, avazu());
 
   private DatasetCatalog() {}
 
@@ -58,6 +79,15 @@ public final class DatasetCatalog {
         FRAPPE_FIELDS.stream().map(Feature::categorical).toList(),
         "frappe/frappe.train.reconstructed.libfm.gz", "frappe/frappe.validation.libfm.gz", "frappe/frappe.test.libfm.gz",
         "Frappe app usage (NFM/AFN split): 10 categorical fields; exact valid/test, reconstructed train");
+  }
+
+  private static Entry frappeHistory() {
+    Entry frappe = frappe();
+    return new Entry(FRAPPE_HISTORY, FrappeHistory.schema(), FrappeHistory.features(FrappeHistory.MAX_LENGTH),
+        frappe.train(), frappe.validation(), frappe.test(),
+        "Frappe with each user's last " + FrappeHistory.MAX_LENGTH + " distinct positive items from the training "
+            + "split as a history sequence (see FrappeHistory)",
+        Optional.of((source, dir) -> FrappeHistory.write(source, dir, FrappeHistory.MAX_LENGTH)));
   }
 
   private static Entry criteo() {

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Datasets the trainer generates itself, so a first run works on a machine without any data:
+ * Datasets the trainer writes itself, so a first run works on a machine without any data:
  * {@code synthetic-frappe} has Frappe's ten categorical fields with a known signal, and
  * {@code synthetic-history} a behaviour sequence that decides the label ({@link HistorySignalDataset}).
- * Each is written
- * once under {@code <dir>/<name>/} (through a temporary folder and a rename, so a crash never leaves
- * half a dataset) and reused afterwards.
+ * Each, like each derived catalog dataset ({@link DatasetCatalog.Derivation}), is written once under
+ * {@code <dir>/<name>/} (through a temporary folder and a rename, so a crash never leaves half a
+ * dataset) and reused afterwards.
  */
 public final class GeneratedDatasets {
   public static final String SYNTHETIC_FRAPPE = "synthetic-frappe";
@@ -56,11 +56,27 @@ public final class GeneratedDatasets {
   /** The dataset's split files, generating them the first time. */
   public synchronized DatasetSplits splits(String name) throws IOException {
     Recipe recipe = recipe(name);
+    return cached(name, dir -> recipe.dataset().write(dir, recipe.trainRows(), recipe.validationRows(),
+        recipe.testRows()));
+  }
+
+  /** A derived catalog dataset's split files, written from its source splits the first time. */
+  public synchronized DatasetSplits derived(String name, DatasetSplits source, DatasetCatalog.Derivation derivation)
+      throws IOException {
+    return cached(name, dir -> derivation.write(source, dir));
+  }
+
+  /** Writes train.tsv, validation.tsv and test.tsv into a folder. */
+  private interface SplitWriter {
+    void write(Path dir) throws IOException;
+  }
+
+  private DatasetSplits cached(String name, SplitWriter writer) throws IOException {
     Path target = dir.resolve(name.toLowerCase(Locale.ROOT));
     if (!Files.isDirectory(target)) {
       Path temporary = dir.resolve(target.getFileName() + ".tmp");
       deleteRecursively(temporary);
-      recipe.dataset().write(temporary, recipe.trainRows(), recipe.validationRows(), recipe.testRows());
+      writer.write(temporary);
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     }
     return new DatasetSplits(target.resolve("train.tsv"), target.resolve("validation.tsv"), target.resolve("test.tsv"));

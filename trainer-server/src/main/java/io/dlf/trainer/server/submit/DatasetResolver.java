@@ -14,6 +14,7 @@ import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
 import io.dlf.trainer.data.GeneratedDatasets;
 import io.dlf.trainer.data.HeaderMode;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,16 +76,28 @@ public final class DatasetResolver {
     Path root = roots.rootHolding(files).orElseThrow(() -> GrpcErrors.notFound("DATASET_NOT_FOUND",
         "dataset.name: '" + name + "' has no files under the data roots " + roots.roots()
             + " (looked for " + files + ")"));
-    return new ResolvedDataset(entry.schema(), entry.splits(root), badRows);
+    if (entry.derivation().isEmpty()) {
+      return new ResolvedDataset(entry.schema(), entry.splits(root), badRows);
+    }
+    try {
+      return new ResolvedDataset(entry.schema(), generated.derived(name, entry.splits(root), entry.derivation().get()),
+          badRows);
+    } catch (IOException e) {
+      throw unwritable(name, e);
+    }
   }
 
   private ResolvedDataset generated(String name, BadRows badRows) {
     try {
       return new ResolvedDataset(GeneratedDatasets.schema(name), generated.splits(name), badRows);
     } catch (IOException e) {
-      throw GrpcErrors.unavailable("the trainer could not write the generated dataset '" + name + "' ("
-          + e.getMessage() + "); try again once its data folder is writable", Duration.ofSeconds(10));
+      throw unwritable(name, e);
     }
+  }
+
+  private static StatusRuntimeException unwritable(String name, IOException e) {
+    return GrpcErrors.unavailable("the trainer could not write the dataset '" + name + "' ("
+        + e.getMessage() + "); try again once its data folder is writable", Duration.ofSeconds(10));
   }
 
   private ResolvedDataset files(DatasetFiles files, BadRows badRows) {
