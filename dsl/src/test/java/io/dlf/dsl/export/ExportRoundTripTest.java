@@ -17,6 +17,7 @@ import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FieldOrdering;
+import io.dlf.dsl.spec.InteractionArch;
 import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
@@ -88,7 +89,8 @@ class ExportRoundTripTest {
 
   /**
    * DLF, the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
-   * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph.
+   * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph;
+   * InterFormer reading the history as tokens (empty, short, truncated), with either interaction.
    */
   static Stream<ModelSpec> exportedSpecs() {
     return Stream.of(SPEC,
@@ -98,7 +100,11 @@ class ExportRoundTripTest {
         Presets.mgdin().name("export-mgdin").features(SPEC.features()).mgdin(m -> m.granularities(1, 3).width(8).heads(2))
             .build(),
         Presets.mgdin().name("export-mgdin-pair").features(SPEC.features())
-            .mgdin(m -> m.granularities(2).width(8).schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE)).build());
+            .mgdin(m -> m.granularities(2).width(8).schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE)).build(),
+        Presets.interFormer().name("export-interformer").features(SPEC.features()).embeddingDim(8)
+            .interFormer(i -> i.sequence("history").recentTokens(3)).build(),
+        Presets.interFormer().name("export-interformer-dot").features(SPEC.features()).embeddingDim(8)
+            .interFormer(i -> i.sequence("history").interaction(InteractionArch.DOT).layers(1)).build());
   }
 
   @ParameterizedTest
