@@ -13,7 +13,6 @@ import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DataPreparation;
-import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.PreparedData;
 import io.dlf.trainer.training.Monitor;
 import io.dlf.trainer.training.StopSignal;
@@ -101,7 +100,6 @@ public final class FrappeQuality implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
     Map<String, Object> config = config();
     Path json = results.resolve(name + ".json");
     List<Map<String, Object>> runs = loadRuns(json);
@@ -109,8 +107,9 @@ public final class FrappeQuality implements Callable<Integer> {
       presets = study != null ? study.presets : defaultPresets();
     }
     for (String preset : presets) {
-      ModelSpecBuilder builder = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
-          .features(frappe.features());
+      QualityDataset dataset = QualityDataset.of(preset);
+      ModelSpecBuilder builder = dataset.declare(Presets.named(preset, new Presets.Size(dim, layers, tokens, rank,
+          hidden)));
       if (!Presets.tuned().contains(preset)) {
         builder.dropout(dropout).regularization(new Regularization(embL2, netL2));
       }
@@ -123,9 +122,12 @@ public final class FrappeQuality implements Callable<Integer> {
           continue;
         }
         if (data == null) {
-          data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(dataRoot), BadRows.FAIL);
+          data = DataPreparation.prepare(spec, dataset.entry().schema(), dataset.splits(dataRoot, workDir),
+              BadRows.FAIL);
         }
-        runs.add(train(preset, spec, data, seed, config));
+        Map<String, Object> run = train(preset, spec, data, seed, config);
+        run.put("dataset", dataset.entry().name());
+        runs.add(run);
         write(json, runs, config);
       }
     }
