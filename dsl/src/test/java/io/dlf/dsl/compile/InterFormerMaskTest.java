@@ -8,11 +8,9 @@ import io.dlf.dsl.Presets;
 import io.dlf.dsl.plan.InterFormerPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -49,10 +47,11 @@ class InterFormerMaskTest {
         TInt32 h = TInt32.tensorOf(Shape.of(batch, LENGTH), DataBuffers.of(history, true, false))) {
       List<String> softmaxes = new ArrayList<>();
       for (int l = 0; l < 2; l++) {
-        softmaxes.addAll(softmaxes(graph, "infer/" + Layers.variableName(InterFormerPlan.layerPath(l)) + ".sequence/"));
-        softmaxes.addAll(softmaxes(graph, "infer/" + Layers.variableName(InterFormerPlan.layerPath(l)) + ".cross/"));
+        String layer = "infer/" + Layers.variableName(InterFormerPlan.layerPath(l));
+        softmaxes.addAll(GraphOps.softmaxes(graph, layer + ".sequence/"));
+        softmaxes.addAll(GraphOps.softmaxes(graph, layer + ".cross/"));
       }
-      softmaxes.addAll(softmaxes(graph, "infer/" + Layers.variableName(InterFormerPlan.SUMMARY) + "/"));
+      softmaxes.addAll(GraphOps.softmaxes(graph, "infer/" + Layers.variableName(InterFormerPlan.SUMMARY) + "/"));
       // two heads each: self-attention of two layers, PMA of two layers and of the final summary
       assertEquals(10, softmaxes.size(), softmaxes.toString());
       for (String softmax : softmaxes) {
@@ -79,16 +78,5 @@ class InterFormerMaskTest {
         }
       }
     }
-  }
-
-  private static List<String> softmaxes(TrainingGraph graph, String scope) {
-    List<String> names = new ArrayList<>();
-    for (Iterator<GraphOperation> it = graph.graph().operations(); it.hasNext(); ) {
-      GraphOperation op = it.next();
-      if (op.type().equals("Softmax") && op.name().startsWith(scope)) {
-        names.add(op.name());
-      }
-    }
-    return names.stream().sorted().toList();
   }
 }

@@ -11,11 +11,9 @@ import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -99,7 +97,7 @@ class MgdinDeferralTest {
       List<float[]> out = new ArrayList<>();
       for (int l = 0; l < ((MgdinBackbone) spec.backbone()).layers(); l++) {
         String scope = "infer/" + Layers.variableName(MgdinPlan.layerPath(granularity, l)) + "/";
-        for (String softmax : softmaxes(graph, scope)) {
+        for (String softmax : GraphOps.softmaxes(graph, scope)) {
           try (Result r = session.runner().feed(graph.inputs().categorical(), x).fetch(softmax).run()) {
             TFloat32 t = (TFloat32) r.get(0);
             float[] values = new float[(int) t.shape().size()];
@@ -110,16 +108,5 @@ class MgdinDeferralTest {
       }
       return out;
     }
-  }
-
-  private static List<String> softmaxes(TrainingGraph graph, String scope) {
-    List<String> names = new ArrayList<>();
-    for (Iterator<GraphOperation> it = graph.graph().operations(); it.hasNext(); ) {
-      GraphOperation op = it.next();
-      if (op.type().equals("Softmax") && op.name().startsWith(scope)) {
-        names.add(op.name());
-      }
-    }
-    return names.stream().sorted().toList();
   }
 }

@@ -59,12 +59,7 @@ public final class SyntheticDataset implements DatasetGenerator {
 
   @Override
   public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
-    Files.createDirectories(dir);
-    DatasetSplits splits = new DatasetSplits(dir.resolve("train.tsv"), dir.resolve("validation.tsv"), dir.resolve("test.tsv"));
-    writeFile(splits.train(), trainRows, seed + 1);
-    writeFile(splits.validation(), validationRows, seed + 2);
-    writeFile(splits.test(), testRows, seed + 3);
-    return splits;
+    return DatasetGenerator.writeTsvSplits(dir, trainRows, validationRows, testRows, seed, this::writeFile);
   }
 
   private void writeFile(Path file, int rows, long fileSeed) throws IOException {
