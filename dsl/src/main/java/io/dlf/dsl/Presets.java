@@ -5,6 +5,7 @@ import io.dlf.dsl.spec.DcnV2Backbone;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.DlfLayer;
+import io.dlf.dsl.spec.FinalMlpBackbone;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FusionKind;
 import io.dlf.dsl.spec.Head;
@@ -34,6 +35,10 @@ import java.util.Set;
  *   <li>{@code fm}, {@code deepfm}, {@code dcnv2}: the classic baselines with BARS's winning Frappe
  *       settings (dlf-model-reference §12.2, BARS tuner configs): D = 10, their DNN, dropout and
  *       embedding L2. {@link Size} describes a DLF model, so these presets ignore it.
+ *   <li>{@code finalmlp}: FinalMLP with BARS's winning Frappe settings: D = 10, streams [400] and [100]
+ *       with dropout 0.4, gates from Frappe's {@code user} and {@code item}, 5 fusion heads,
+ *       embedding L2 0.05. On another dataset name its context features (or none) with
+ *       {@code finalMlp(...)}. It ignores {@link Size} too.
  *   <li>{@code wukong}: DLF's ancestor (dlf-model-reference §1), the reference preset without the
  *       low-rank block: FM block and implicit (linear compression) block, concatenated, then the
  *       token-projection residual and LayerNorm; sized by {@link Size} like the DLF presets.
@@ -54,6 +59,7 @@ public final class Presets {
   public static final String FM = "fm";
   public static final String DEEPFM = "deepfm";
   public static final String DCNV2 = "dcnv2";
+  public static final String FINALMLP = "finalmlp";
   public static final String WUKONG = "wukong";
   public static final String MGDIN = "mgdin";
   public static final String INTERFORMER = "interformer";
@@ -137,6 +143,20 @@ public final class Presets {
         .regularization(Regularization.none().embeddingL2(0.05f));
   }
 
+  /**
+   * FinalMLP (BARS Frappe winner: mlp1 [400], mlp2 [100], both with batch norm and dropout 0.4, fs_hidden
+   * [400], fs1_context [user], fs2_context [item], 5 heads, embedding L2 0.05).
+   */
+  public static ModelSpecBuilder finalMlp() {
+    FinalMlpBackbone bars = FinalMlpBackbone.bars();
+    return ModelSpec.builder(FINALMLP)
+        .embeddingDim(BARS_DIM)
+        .backbone(bars.stream1(bars.stream1().fsContext(List.of("user")))
+            .stream2(bars.stream2().fsContext(List.of("item"))))
+        .head(Head.linear())
+        .regularization(Regularization.none().embeddingL2(0.05f));
+  }
+
   /** Wukong: {@link #dlfReference(Size)} with every layer's low-rank block disabled. */
   public static ModelSpecBuilder wukong(Size size) {
     return dlfReference(size).name(WUKONG).dlf(d -> d.eachLayer(l -> l.lowRank(l.lowRank().enabled(false))));
@@ -178,7 +198,7 @@ public final class Presets {
 
   /** The baselines: BARS's classics from weakest, then Wukong. */
   public static List<String> baselines() {
-    return List.of(FM, DEEPFM, DCNV2, WUKONG);
+    return List.of(FM, DEEPFM, DCNV2, FINALMLP, WUKONG);
   }
 
   /**
@@ -186,7 +206,7 @@ public final class Presets {
    * winning settings): callers comparing models should keep them rather than impose their own.
    */
   public static List<String> tuned() {
-    return List.of(FM, DEEPFM, DCNV2);
+    return List.of(FM, DEEPFM, DCNV2, FINALMLP);
   }
 
   /** The paper's ablation table: {@code dlf-paper}, then one preset per {@link Ablation}. */
@@ -236,6 +256,9 @@ public final class Presets {
     }
     if (key.equals(DCNV2)) {
       return dcnV2();
+    }
+    if (key.equals(FINALMLP)) {
+      return finalMlp();
     }
     if (key.equals(WUKONG)) {
       return wukong(size);

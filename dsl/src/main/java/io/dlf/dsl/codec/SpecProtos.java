@@ -13,6 +13,8 @@ import io.dlf.dsl.spec.Embedding;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
 import io.dlf.dsl.spec.FieldOrdering;
+import io.dlf.dsl.spec.FinalMlpBackbone;
+import io.dlf.dsl.spec.FinalMlpStream;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.FmBlock;
 import io.dlf.dsl.spec.Fusion;
@@ -43,8 +45,9 @@ import java.util.stream.Collectors;
 /**
  * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
  * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
- * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()}
- * and {@link DcnV2Backbone#bars()} for the baselines, {@link MgdinBackbone#hint()} for MGDIN,
+ * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()},
+ * {@link DcnV2Backbone#bars()} and {@link FinalMlpBackbone#bars()} for the baselines,
+ * {@link MgdinBackbone#hint()} for MGDIN,
  * {@link InterFormerBackbone#paper()} for InterFormer) and validates present ones. A present
  * {@code mlp} message is taken whole: its hidden list may be empty.
  */
@@ -109,6 +112,17 @@ public final class SpecProtos {
             .setCrossLayers(dcn.crossLayers())
             .setDnn(toProto(dcn.dnn()))
             .setStructure(io.dlf.proto.spec.v1.DcnV2Backbone.Structure.valueOf(dcn.structure().name())));
+        return null;
+      }
+
+      @Override
+      public Void visitFinalMlp(FinalMlpBackbone finalMlp) {
+        out.setFinalmlp(io.dlf.proto.spec.v1.FinalMlpBackbone.newBuilder()
+            .addAllInputs(finalMlp.inputs())
+            .setStream1(toProto(finalMlp.stream1()))
+            .setStream2(toProto(finalMlp.stream2()))
+            .setFeatureSelection(toProto(finalMlp.featureSelection()))
+            .setHeads(finalMlp.heads()));
         return null;
       }
 
@@ -185,6 +199,14 @@ public final class SpecProtos {
         .build();
   }
 
+  private static io.dlf.proto.spec.v1.FinalMlpStream toProto(FinalMlpStream stream) {
+    return io.dlf.proto.spec.v1.FinalMlpStream.newBuilder()
+        .addAllFsContext(stream.fsContext())
+        .setMlp(toProto(stream.mlp()))
+        .setDropout(stream.dropout())
+        .build();
+  }
+
   private static io.dlf.proto.spec.v1.Mlp toProto(Mlp mlp) {
     return io.dlf.proto.spec.v1.Mlp.newBuilder()
         .addAllHidden(mlp.hidden())
@@ -225,11 +247,12 @@ public final class SpecProtos {
       case FM -> new FmBackbone(proto.getFm().getInputsList());
       case DEEPFM -> reader.deepFm(proto.getDeepfm());
       case DCNV2 -> reader.dcnV2(proto.getDcnv2());
+      case FINALMLP -> reader.finalMlp(proto.getFinalmlp());
       case MGDIN -> reader.mgdin(proto.getMgdin());
       case INTERFORMER -> reader.interFormer(proto.getInterformer());
       case BACKBONE_NOT_SET -> {
         reader.violations.add(new Violation("backbone",
-            "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2, mgdin, interformer)"));
+            "no backbone is set (expected one of: dlf, fm, deepfm, dcnv2, finalmlp, mgdin, interformer)"));
         yield null;
       }
     };
@@ -293,6 +316,24 @@ public final class SpecProtos {
         p.hasStructure()
             ? enumValue("dcnv2.structure", p.getStructure(), CrossStructure.class, "", d.structure())
             : d.structure());
+  }
+
+  private FinalMlpBackbone finalMlp(io.dlf.proto.spec.v1.FinalMlpBackbone p) {
+    FinalMlpBackbone d = FinalMlpBackbone.bars();
+    return new FinalMlpBackbone(
+        p.getInputsList(),
+        p.hasStream1() ? stream(FinalMlpBackbone.streamPath(0), p.getStream1(), d.stream1()) : d.stream1(),
+        p.hasStream2() ? stream(FinalMlpBackbone.streamPath(1), p.getStream2(), d.stream2()) : d.stream2(),
+        p.hasFeatureSelection() ? mlp("finalmlp.feature_selection", p.getFeatureSelection(), d.featureSelection())
+            : d.featureSelection(),
+        p.hasHeads() ? p.getHeads() : d.heads());
+  }
+
+  private FinalMlpStream stream(String path, io.dlf.proto.spec.v1.FinalMlpStream p, FinalMlpStream d) {
+    return new FinalMlpStream(
+        p.getFsContextList(),
+        p.hasMlp() ? mlp(path + ".mlp", p.getMlp(), d.mlp()) : d.mlp(),
+        p.hasDropout() ? p.getDropout() : d.dropout());
   }
 
   private MgdinBackbone mgdin(io.dlf.proto.spec.v1.MgdinBackbone p) {

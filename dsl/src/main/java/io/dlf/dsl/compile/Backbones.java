@@ -4,6 +4,7 @@ import io.dlf.dsl.plan.BackbonePlanVisitor;
 import io.dlf.dsl.plan.DcnV2Plan;
 import io.dlf.dsl.plan.DeepFmPlan;
 import io.dlf.dsl.plan.DlfPlan;
+import io.dlf.dsl.plan.FinalMlpPlan;
 import io.dlf.dsl.plan.FmPlan;
 import io.dlf.dsl.plan.InterFormerPlan;
 import io.dlf.dsl.plan.MgdinPlan;
@@ -60,6 +61,11 @@ final class Backbones implements BackbonePlanVisitor<BackboneOutput> {
     Operand<TFloat32> dnn = tower.at("dcnv2").mlpHidden("dnn", stacked ? cross : x0, width, dcn.spec().dnn());
     Ops tf = tower.tf();
     return BackboneOutput.features(stacked ? dnn : tf.concat(List.of(cross, dnn), tf.constant(1)));
+  }
+
+  @Override
+  public BackboneOutput visitFinalMlp(FinalMlpPlan finalMlp) {
+    return BackboneOutput.logitTerm(FinalMlpNetwork.build(tower, finalMlp, embedding.initStddev(), e1));
   }
 
   @Override

@@ -96,6 +96,11 @@ final class Layers {
    * dropout. Returns the last hidden activation; its width is {@link ParameterCounts#width(long, Mlp)}.
    */
   Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp) {
+    return mlpHidden(local, x, in, mlp, tower.dropout());
+  }
+
+  /** As {@link #mlpHidden(String, Operand, long, Mlp)}, with dropout at {@code rate} instead of the tower's. */
+  Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp, float rate) {
     Operand<TFloat32> h = x;
     long width = in;
     for (int i = 0; i < mlp.hidden().size(); i++) {
@@ -104,7 +109,7 @@ final class Layers {
       if (mlp.batchNorm()) {
         h = batchNorm(local + ".bn_" + i, h, next);
       }
-      h = dropout(activation(mlp.activation(), h));
+      h = dropout(activation(mlp.activation(), h), rate);
       width = next;
     }
     return h;

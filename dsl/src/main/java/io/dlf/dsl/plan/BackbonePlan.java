@@ -3,8 +3,8 @@ package io.dlf.dsl.plan;
 import java.util.List;
 
 /** A backbone with resolved shapes: what it outputs and what its blocks cost. */
-public sealed interface BackbonePlan permits DlfPlan, FmPlan, DeepFmPlan, DcnV2Plan, MgdinPlan,
-    InterFormerPlan {
+public sealed interface BackbonePlan permits DlfPlan, FmPlan, DeepFmPlan, DcnV2Plan, FinalMlpPlan,
+    MgdinPlan, InterFormerPlan {
 
   /** Per-sample shape of the backbone output, which the head flattens; {@code [0]} when the head reads nothing. */
   List<Integer> outputShape();

@@ -11,6 +11,8 @@ public interface BackbonePlanVisitor<R> {
 
   R visitDcnV2(DcnV2Plan dcnV2);
 
+  R visitFinalMlp(FinalMlpPlan finalMlp);
+
   R visitMgdin(MgdinPlan mgdin);
 
   R visitInterFormer(InterFormerPlan interFormer);

@@ -6,6 +6,7 @@ import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.DlfBackbone;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.FinalMlpBackbone;
 import io.dlf.dsl.spec.FmBackbone;
 import io.dlf.dsl.spec.HeadKind;
 import io.dlf.dsl.spec.InterFormerBackbone;
@@ -53,6 +54,11 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
       @Override
       public BackbonePlan visitDcnV2(DcnV2Backbone dcnV2) {
         return new DcnV2Plan(dcnV2, fields.size(), dim);
+      }
+
+      @Override
+      public BackbonePlan visitFinalMlp(FinalMlpBackbone finalMlp) {
+        return FinalMlpPlan.of(finalMlp, fields, dim);
       }
 
       @Override

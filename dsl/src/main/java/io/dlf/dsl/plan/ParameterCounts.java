@@ -49,6 +49,14 @@ public final class ParameterCounts {
   }
 
   /**
+   * FinalMLP's multi-head bilinear fusion of widths {@code d1} and {@code d2}: the linear weights of
+   * both streams and, per head, a {@code d1/heads x d2/heads} bilinear matrix (the bias is the head's).
+   */
+  public static long bilinearFusion(long d1, long d2, int heads) {
+    return d1 + d2 + heads * (d1 / heads) * (d2 / heads);
+  }
+
+  /**
    * Multi-head self-attention of {@code width}: bias-free query, key and value projections and an
    * output projection with bias (the heads split the width, so their count does not matter).
    */

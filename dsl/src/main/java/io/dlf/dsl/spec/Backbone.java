@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The interaction network between the embedding layer and the head. */
 public sealed interface Backbone permits DlfBackbone, FmBackbone, DeepFmBackbone, DcnV2Backbone,
-    MgdinBackbone, InterFormerBackbone {
+    FinalMlpBackbone, MgdinBackbone, InterFormerBackbone {
 
   /** The path prefix of this backbone's blocks in error messages and summaries. */
   String pathName();

@@ -11,6 +11,8 @@ public interface BackboneVisitor<R> {
 
   R visitDcnV2(DcnV2Backbone dcnV2);
 
+  R visitFinalMlp(FinalMlpBackbone finalMlp);
+
   R visitMgdin(MgdinBackbone mgdin);
 
   R visitInterFormer(InterFormerBackbone interFormer);

@@ -15,7 +15,8 @@ import java.util.NoSuchElementException;
  * in hand is always a model that can be compiled.
  *
  * @param formatVersion the schema version of the spec's serialized forms
- * @param dropout FuxiCTR's net_dropout, used in block MLPs, attention and the head
+ * @param dropout FuxiCTR's net_dropout, used in block MLPs, attention and the head (0 with the
+ *     FinalMLP backbone, whose streams set their own)
  */
 public record ModelSpec(
     int formatVersion,
@@ -28,8 +29,8 @@ public record ModelSpec(
     float dropout) {
 
   /**
-   * The newest format this code reads and writes. Format 2 added the FM, DeepFM, DCNv2, MGDIN and
-   * InterFormer backbones; a spec is written in the oldest format that can express it (see {@link Backbone#formatVersion()}).
+   * The newest format this code reads and writes. Format 2 added the FM, DeepFM, DCNv2, FinalMLP, MGDIN
+   * and InterFormer backbones; a spec is written in the oldest format that can express it (see {@link Backbone#formatVersion()}).
    */
   public static final int FORMAT_VERSION = 2;
 

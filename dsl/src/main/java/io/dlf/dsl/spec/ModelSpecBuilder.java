@@ -102,6 +102,11 @@ public final class ModelSpecBuilder {
     return change(DcnV2Backbone.class, change);
   }
 
+  /** Changes the FinalMLP backbone, e.g. {@code finalMlp(f -> f.heads(10))}. */
+  public ModelSpecBuilder finalMlp(UnaryOperator<FinalMlpBackbone> change) {
+    return change(FinalMlpBackbone.class, change);
+  }
+
   /** Changes the MGDIN backbone, e.g. {@code mgdin(m -> m.schedule(MaskSchedule.PAIR))}. */
   public ModelSpecBuilder mgdin(UnaryOperator<MgdinBackbone> change) {
     return change(MgdinBackbone.class, change);

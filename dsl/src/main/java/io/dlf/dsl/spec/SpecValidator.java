@@ -39,7 +39,7 @@ final class SpecValidator {
     }
     Map<String, Feature> declared = v.checkFeatures(features);
     v.checkEmbedding(embedding);
-    v.check(dropout >= 0 && dropout < 1, "dropout", dropout + " must be in [0, 1)");
+    v.checkRate("dropout", dropout);
     v.checkNonNegative("regularization.embedding_l2", regularization.embeddingL2());
     v.checkNonNegative("regularization.net_l2", regularization.netL2());
     if (head.kind() == HeadKind.MLP) {
@@ -58,8 +58,7 @@ final class SpecValidator {
       @Override
       public Void visitFm(FmBackbone fm) {
         v.checkPairwise(fm, declared);
-        v.check(head.kind() == HeadKind.LINEAR, "head.kind", "the fm backbone puts its terms straight into the "
-            + "logit, so the head is only the global bias and must be LINEAR, not " + head.kind());
+        v.checkBiasOnlyHead(fm, head);
         return null;
       }
 
@@ -75,6 +74,15 @@ final class SpecValidator {
       public Void visitDcnV2(DcnV2Backbone dcn) {
         v.check(dcn.crossLayers() >= 1, "dcnv2.cross_layers", dcn.crossLayers() + " must be at least 1");
         v.checkMlp("dcnv2.dnn", dcn.dnn());
+        return null;
+      }
+
+      @Override
+      public Void visitFinalMlp(FinalMlpBackbone finalMlp) {
+        List<String> fields = finalMlp.inputs().isEmpty()
+            ? features.stream().map(Feature::name).toList() : finalMlp.inputs();
+        v.checkFinalMlp(finalMlp, fields, dropout);
+        v.checkBiasOnlyHead(finalMlp, head);
         return null;
       }
 
@@ -168,6 +176,45 @@ final class SpecValidator {
     int fields = backbone.inputs().isEmpty() ? declared.size() : backbone.inputs().size();
     check(fields >= 2, backbone.pathName() + ".inputs", "pairwise interactions need at least 2 fields, found "
         + fields);
+  }
+
+  /** A backbone that computes the logit itself leaves the head only the global bias. */
+  private void checkBiasOnlyHead(Backbone backbone, Head head) {
+    check(head.kind() == HeadKind.LINEAR, "head.kind", "the " + backbone.pathName() + " backbone computes the "
+        + "logit itself, so the head is only the global bias and must be LINEAR, not " + head.kind());
+  }
+
+  private void checkFinalMlp(FinalMlpBackbone spec, List<String> fields, float modelDropout) {
+    check(modelDropout == 0, "dropout", "the finalmlp backbone sets dropout per stream ("
+        + FinalMlpBackbone.streamPath(0) + ".dropout, " + FinalMlpBackbone.streamPath(1)
+        + ".dropout); the model's dropout must be 0, found " + modelDropout);
+    for (int i = 0; i < spec.streams().size(); i++) {
+      FinalMlpStream stream = spec.streams().get(i);
+      String path = FinalMlpBackbone.streamPath(i);
+      Set<String> seen = new HashSet<>();
+      for (int j = 0; j < stream.fsContext().size(); j++) {
+        String feature = stream.fsContext().get(j);
+        String at = path + ".fs_context[" + j + "]";
+        check(fields.contains(feature), at, "feature '" + feature + "' must be one of the backbone's fields ("
+            + String.join(", ", fields) + ")");
+        check(seen.add(feature), at, "feature '" + feature + "' is listed twice");
+      }
+      check(!stream.mlp().hidden().isEmpty(), path + ".mlp.hidden", "each stream needs at least one hidden layer");
+      checkMlp(path + ".mlp", stream.mlp());
+      checkRate(path + ".dropout", stream.dropout());
+    }
+    checkMlp("finalmlp.feature_selection", spec.featureSelection());
+    if (spec.heads() < 1) {
+      fail("finalmlp.heads", spec.heads() + " must be at least 1");
+      return;
+    }
+    List<Integer> widths = spec.streams().stream().map(s -> s.mlp().hidden())
+        .map(hidden -> hidden.isEmpty() ? 0 : hidden.get(hidden.size() - 1)).toList();
+    if (widths.stream().allMatch(w -> w >= 1)) {
+      check(widths.stream().allMatch(w -> w % spec.heads() == 0), "finalmlp.heads", spec.heads()
+          + " heads do not divide the stream output widths " + widths.get(0) + " and " + widths.get(1)
+          + " (each head fuses an equal slice of both streams)");
+    }
   }
 
   private void checkDlf(DlfBackbone dlf) {
@@ -305,6 +352,10 @@ final class SpecValidator {
       int width = mlp.hidden().get(i);
       check(width >= 1, path + ".hidden[" + i + "]", width + " must be at least 1");
     }
+  }
+
+  private void checkRate(String path, float value) {
+    check(value >= 0 && value < 1, path, value + " must be in [0, 1)");
   }
 
   private void checkNonNegative(String path, float value) {

@@ -12,6 +12,8 @@ import io.dlf.dsl.spec.DcnV2Backbone;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FieldOrdering;
+import io.dlf.dsl.spec.FinalMlpBackbone;
+import io.dlf.dsl.spec.FinalMlpStream;
 import io.dlf.dsl.spec.InterFormerBackbone;
 import io.dlf.dsl.spec.InteractionArch;
 import io.dlf.dsl.spec.FusionKind;
@@ -58,6 +60,13 @@ class SpecRoundTripTest {
     specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-custom")
         .deepFm(d -> d.dnn(Mlp.of(64, 32).batchNorm(false).activation(Activation.GELU)).inputs(List.of("user", "item")))
         .head(Head.mlp(Mlp.of(16)))
+        .build());
+    specs.add(Frappe.declare(Presets.finalMlp()).name("finalmlp-custom")
+        .finalMlp(f -> f.inputs(List.of("user", "item", "city")).heads(2)
+            .stream1(f.stream1().fsContext(List.of("city", "user")).mlp(Mlp.of(64, 32).activation(Activation.GELU))
+                .dropout(0.1f))
+            .stream2(FinalMlpStream.of(Mlp.of(16).batchNorm(false), 0f))
+            .featureSelection(Mlp.of()))
         .build());
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native")
         .mgdin(m -> m.schedule(MaskSchedule.PAIR).ordering(FieldOrdering.NATIVE).granularities(3, 1).layers(2)
@@ -152,6 +161,10 @@ class SpecRoundTripTest {
     ModelSpec deepFm = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
         + ", \"deepfm\": {}}");
     assertEquals(DeepFmBackbone.bars(), deepFm.backbone());
+    ModelSpec finalMlp = SpecJson.fromJson("{\"format_version\": 2, \"name\": \"m\", " + features
+        + ", \"finalmlp\": {\"heads\": 10, \"stream2\": {\"fs_context\": [\"b\"], \"dropout\": 0.2}}}");
+    FinalMlpBackbone bars = FinalMlpBackbone.bars();
+    assertEquals(bars.heads(10).stream2(bars.stream2().fsContext(List.of("b")).dropout(0.2f)), finalMlp.backbone());
   }
 
   @Test

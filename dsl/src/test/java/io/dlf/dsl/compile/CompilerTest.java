@@ -30,6 +30,11 @@ class CompilerTest {
         .build());
     specs.add(Frappe.declare(Presets.deepFm()).name("deepfm-mlp-head").head(io.dlf.dsl.spec.Head.mlp(
         io.dlf.dsl.spec.Mlp.of(8))).build());
+    specs.add(Frappe.declare(Presets.finalMlp()).name("finalmlp-learned-context-one-head")
+        .finalMlp(f -> f.heads(1).stream1(f.stream1().fsContext(java.util.List.of()).mlp(io.dlf.dsl.spec.Mlp.of(16, 8)))
+            .stream2(f.stream2().fsContext(java.util.List.of("city", "user", "weather")).mlp(io.dlf.dsl.spec.Mlp.of(4)))
+            .featureSelection(io.dlf.dsl.spec.Mlp.of()))
+        .build());
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native-heads")
         .mgdin(m -> m.schedule(io.dlf.dsl.spec.MaskSchedule.PAIR).ordering(io.dlf.dsl.spec.FieldOrdering.NATIVE)
             .granularities(3, 1, 10).heads(4).width(16).ffnMultiplier(2)).build());

@@ -90,13 +90,18 @@ class ExportRoundTripTest {
   /**
    * DLF, the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
    * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph;
-   * InterFormer reading the history as tokens (empty, short, truncated), with either interaction.
+   * InterFormer reading the history as tokens (empty, short, truncated), with either interaction;
+   * FinalMLP gating one stream by the pooled history and the price, the other by a learned context.
    */
   static Stream<ModelSpec> exportedSpecs() {
     return Stream.of(SPEC,
         Presets.fm().name("export-fm").features(SPEC.features()).build(),
         Presets.deepFm().name("export-deepfm").features(SPEC.features()).deepFm(d -> d.dnn(Mlp.of(8))).build(),
         Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build(),
+        Presets.finalMlp().name("export-finalmlp").features(SPEC.features())
+            .finalMlp(f -> f.heads(2).featureSelection(Mlp.of(8).batchNorm(false))
+                .stream1(f.stream1().fsContext(List.of("history", "price")).mlp(Mlp.of(8)))
+                .stream2(f.stream2().fsContext(List.of()).mlp(Mlp.of(4)))).build(),
         Presets.mgdin().name("export-mgdin").features(SPEC.features()).mgdin(m -> m.granularities(1, 3).width(8).heads(2))
             .build(),
         Presets.mgdin().name("export-mgdin-pair").features(SPEC.features())

@@ -117,6 +117,40 @@ class SpecValidationTest {
   }
 
   @Test
+  void finalMlpRulesNameTheirBlock() {
+    assertViolation(finalMlp(f -> f.stream1(f.stream1().mlp(Mlp.of()))), "finalmlp.stream1.mlp.hidden",
+        "each stream needs at least one hidden layer");
+    assertViolation(finalMlp(f -> f.stream2(f.stream2().mlp(Mlp.of(0)))), "finalmlp.stream2.mlp.hidden[0]",
+        "0 must be at least 1");
+    assertViolation(finalMlp(f -> f.featureSelection(Mlp.of(400, -1))), "finalmlp.feature_selection.hidden[1]",
+        "-1 must be at least 1");
+    assertViolation(finalMlp(f -> f.heads(0)), "finalmlp.heads", "0 must be at least 1");
+    assertViolation(finalMlp(f -> f.heads(8)), "finalmlp.heads",
+        "8 heads do not divide the stream output widths 400 and 100");
+    assertViolation(finalMlp(f -> f.heads(3)), "finalmlp.heads", "3 heads do not divide");
+    assertViolation(finalMlp(f -> f.stream1(f.stream1().fsContext(List.of("price")))),
+        "finalmlp.stream1.fs_context[0]", "feature 'price' must be one of the backbone's fields (user, item, daytime");
+    assertViolation(finalMlp(f -> f.inputs(List.of("user", "item", "weather"))
+            .stream2(f.stream2().fsContext(List.of("city")))), "finalmlp.stream2.fs_context[0]",
+        "feature 'city' must be one of the backbone's fields (user, item, weather)");
+    assertViolation(finalMlp(f -> f.stream1(f.stream1().fsContext(List.of("user", "user")))),
+        "finalmlp.stream1.fs_context[1]", "feature 'user' is listed twice");
+    assertViolation(finalMlp(f -> f.stream1(f.stream1().dropout(1f))), "finalmlp.stream1.dropout",
+        "1.0 must be in [0, 1)");
+    assertViolation(finalMlp(f -> f.stream2(f.stream2().dropout(-0.1f))), "finalmlp.stream2.dropout",
+        "-0.1 must be in [0, 1)");
+    assertViolation(Frappe.declare(Presets.finalMlp()).dropout(0.4f), "dropout",
+        "the finalmlp backbone sets dropout per stream (finalmlp.stream1.dropout, finalmlp.stream2.dropout)");
+    assertViolation(Frappe.declare(Presets.finalMlp()).head(Head.mlp(Mlp.of(16))), "head.kind",
+        "the finalmlp backbone computes the logit itself, so the head is only the global bias and must be LINEAR");
+    assertEquals(2, Frappe.declare(Presets.finalMlp()).build().formatVersion());
+  }
+
+  private static ModelSpecBuilder finalMlp(UnaryOperator<FinalMlpBackbone> change) {
+    return Frappe.declare(Presets.finalMlp()).finalMlp(change);
+  }
+
+  @Test
   void interFormerRulesNameTheirBlock() {
     assertViolation(Frappe.declare(Presets.interFormer()).interFormer(i -> i.sequence("user")), "interformer.sequence",
         "'user' is CATEGORICAL; the sequence arch reads a SEQUENCE feature's tokens");

@@ -94,6 +94,27 @@ class SummaryTest {
   }
 
   @Test
+  void finalMlpOnFrappeHasBarsSizes() {
+    ModelSummary summary = Frappe.declare(Presets.finalMlp()).build().summary(Frappe.VOCABULARY_SIZES);
+    // each gate: context (one field, D = 10) -> 400 (ReLU) -> F x D = 100
+    long gate = (10 * 400 + 400) + (400 * 100 + 100);
+    assertEquals(gate, row(summary, "finalmlp.stream1.feature_selection").parameters());
+    assertEquals(List.of(100), row(summary, "finalmlp.stream2.feature_selection").outputShape());
+    // streams 100 -> 400 and 100 -> 100, each with batch norm
+    assertEquals(100L * 400 + 400 + 2 * 400, row(summary, "finalmlp.stream1.mlp").parameters());
+    assertEquals(List.of(100), row(summary, "finalmlp.stream2.mlp").outputShape());
+    // fusion: w1 (400), w2 (100) and 5 heads of 80 x 20
+    assertEquals(400L + 100 + 5 * 80 * 20, row(summary, "finalmlp.fusion").parameters());
+    assertEquals(1L, row(summary, "head").parameters(), "only the global bias");
+    assertEquals(2 * gate + 41_200 + 10_300 + 8_500 + 1, summary.nonEmbeddingParameters());
+    assertEquals(5_399L * 10, summary.embeddingParameters().orElseThrow());
+    ModelSummary learned = Frappe.declare(Presets.finalMlp())
+        .finalMlp(f -> f.stream2(f.stream2().fsContext(List.of()))).build().summary();
+    assertEquals(gate + 10, row(learned, "finalmlp.stream2.feature_selection").parameters(),
+        "a learned context vector of D instead of the item embedding");
+  }
+
+  @Test
   void wukongIsTheReferenceWithoutTheLowRankBlock() {
     ModelSummary summary = Frappe.declare(Presets.named("wukong")).build().summary();
     // 32 FM-block tokens and 32 implicit tokens per layer
