@@ -9,19 +9,20 @@ import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Scaled dot-product attention over token-major tensors {@code [B, n, d]}, in two layouts: one head
- * at a time (a list of per-head slices, softmax at three dims, no transposes), or every head in one
- * head-major tensor {@code [B, h, n, d/h]}, which costs two transposes but runs each attention as
- * three ops whatever the number of heads: the layout for a fusion with many attentions per layer,
- * where batch-1 inference is bound by the number of ops, not by their size.
+ * Scaled dot-product attention over token-major tensors {@code [B, n, d]}, one head at a time (a list
+ * of per-head slices), so no head transposes are needed and softmax stays at three dims.
  */
 final class Attention {
   /** Added to the logit of a masked key: its softmax weight underflows to exactly zero. */
   static final float MASKED = -1e9f;
-  /** Swaps the token and head axes of a rank-4 tensor (its own inverse). */
-  private static final int[] HEAD_SWAP = {0, 2, 1, 3};
 
   private Attention() {}
+
+  /** Multi-head {@code softmax(Q K^T * scale) V}; heads merged on the last axis. */
+  static Operand<TFloat32> attend(Layers at, List<Operand<TFloat32>> q, List<Operand<TFloat32>> k,
+      List<Operand<TFloat32>> v, float scale) {
+    return weighted(at, logits(at.tf(), q, k, scale), v, Optional.empty());
+  }
 
   /** {@code Q K^T * scale} per head: {@code [B, q, k]} each. */
   static List<Operand<TFloat32>> logits(Ops tf, List<Operand<TFloat32>> q, List<Operand<TFloat32>> k, float scale) {
@@ -46,24 +47,6 @@ final class Attention {
       heads.add(tf.train.batchMatMul(at.dropout(tf.nn.softmax(scores)), v.get(h), TFloat32.class));
     }
     return concatFeatures(tf, heads);
-  }
-
-  /** Multi-head {@code softmax(Q K^T) V} on head-major tensors (the scale already in Q). */
-  static Operand<TFloat32> attendHeads(Layers at, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
-    Ops tf = at.tf();
-    Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-    return tf.train.batchMatMul(at.dropout(tf.nn.softmax(logits)), v, TFloat32.class);
-  }
-
-  /** {@code [B, n, d]} to head-major {@code [B, heads, n, d/heads]}. */
-  static Operand<TFloat32> toHeads(Ops tf, Operand<TFloat32> x, long n, long d, int heads) {
-    Operand<TFloat32> split = tf.reshape(x, tf.constant(new long[] {-1, n, heads, d / heads}));
-    return tf.linalg.transpose(split, tf.constant(HEAD_SWAP));
-  }
-
-  /** Head-major {@code [B, heads, n, e]} back to {@code [B, n, heads * e]}, heads merged in order. */
-  static Operand<TFloat32> fromHeads(Ops tf, Operand<TFloat32> x, long n, long width) {
-    return tf.reshape(tf.linalg.transpose(x, tf.constant(HEAD_SWAP)), tf.constant(new long[] {-1, n, width}));
   }
 
   /** {@code [B, n, d]} to {@code heads} slices {@code [B, n, d/heads]}. */

@@ -76,32 +76,30 @@ final class Fusions {
    * §5.1). Per sub-layer and block i: queries, keys and values of its own; cross-attention of
    * i's queries to every other block j, each with its own softmax, merged by W_C; self-attention
    * within i; both aggregated by W_F into {@code H_i}, which feeds the next sub-layer. The output
-   * concatenates the fused blocks, then (optionally) the original block outputs. Heads run batched
-   * (head-major), and the cross-attentions of a block are merged heads-and-blocks in one transpose:
-   * a layer is nine attentions per sub-layer, so op count, not size, bounds batch-1 latency.
+   * concatenates the fused blocks, then (optionally) the original block outputs. Attention runs
+   * token-major, one head at a time, so no head transposes are needed.
    */
   private static Operand<TFloat32> naf(Layers at, Fusion fusion, StreamPlan stream, List<Operand<TFloat32>> blocks, int dim) {
     Ops tf = at.tf();
     int k = blocks.size();
     int heads = fusion.heads();
     int da = fusion.attentionDim();
-    Operand<TFloat32> scale = tf.constant((float) (1 / Math.sqrt((double) da / heads)));
+    float scale = (float) (1 / Math.sqrt((double) da / heads));
     List<Operand<TFloat32>> original = new ArrayList<>();
     for (Operand<TFloat32> z : blocks) {
       original.add(Tokens.tokenMajor(tf, z));
     }
     List<Operand<TFloat32>> h = original;
     for (int s = 0; s < fusion.sublayers(); s++) {
-      List<Operand<TFloat32>> queries = new ArrayList<>();
-      List<Operand<TFloat32>> keys = new ArrayList<>();
-      List<Operand<TFloat32>> values = new ArrayList<>();
+      List<List<Operand<TFloat32>>> queries = new ArrayList<>();
+      List<List<Operand<TFloat32>>> keys = new ArrayList<>();
+      List<List<Operand<TFloat32>>> values = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
         int n = stream.blocks().get(i).outputTokens();
-        Operand<TFloat32> q = tf.math.mul(at.tokenProjection(name + ".q", h.get(i), n, dim, da), scale);
-        queries.add(Attention.toHeads(tf, q, n, da, heads));
-        keys.add(Attention.toHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), n, da, heads));
-        values.add(Attention.toHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), n, da, heads));
+        queries.add(Attention.splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
+        keys.add(Attention.splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
+        values.add(Attention.splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
       }
       List<Operand<TFloat32>> next = new ArrayList<>();
       for (int i = 0; i < k; i++) {
@@ -110,16 +108,12 @@ final class Fusions {
         List<Operand<TFloat32>> cross = new ArrayList<>();
         for (int j = 0; j < k; j++) {
           if (j != i) {
-            cross.add(Attention.attendHeads(at, queries.get(i), keys.get(j), values.get(j)));
+            cross.add(Attention.attend(at, queries.get(i), keys.get(j), values.get(j), scale));
           }
         }
-        long crossWidth = (long) (k - 1) * da;
-        // Concatenated on the head axis, the blocks' heads merge in (block, head) order.
-        Operand<TFloat32> crossHeads = cross.size() == 1 ? cross.get(0) : tf.concat(cross, tf.constant(1));
-        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", Attention.fromHeads(tf, crossHeads, n, crossWidth),
-            n, crossWidth, dim);
-        Operand<TFloat32> self = Attention.fromHeads(tf,
-            Attention.attendHeads(at, queries.get(i), keys.get(i), values.get(i)), n, da);
+        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", Attention.concatFeatures(tf, cross), n,
+            (long) (k - 1) * da, dim);
+        Operand<TFloat32> self = Attention.attend(at, queries.get(i), keys.get(i), values.get(i), scale);
         Operand<TFloat32> joined = tf.concat(List.of(crossMerged, self), tf.constant(-1));
         next.add(at.dropout(at.tokenDense(name + ".fuse", joined, n, (long) dim + da, dim)));
       }
