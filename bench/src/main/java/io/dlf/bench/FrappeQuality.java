@@ -161,7 +161,10 @@ public final class FrappeQuality implements Callable<Integer> {
 
   private Map<String, Object> train(String preset, ModelSpec spec, PreparedData data, long seed,
       Map<String, Object> config) throws Exception {
-    String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode());
+    // A run under a preset's own epoch budget gets its own folder: resuming another budget's finished
+    // checkpoint would stop where that run stopped.
+    String budget = maxEpochs(preset) == maxEpochs ? "" : "-epochs" + maxEpochs(preset);
+    String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget;
     System.out.println("== " + runName + ": " + spec.summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
         .seed(seed).monitor(monitor).progressEverySteps(1_000_000);
