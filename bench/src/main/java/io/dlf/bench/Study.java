@@ -38,7 +38,8 @@ enum Study {
           "interformer", "– · –", "dlf-reference", "– · –", "dlf-paper", "0.9812 / 0.1679 · –"),
       "AUC / logloss: DLF paper Table 2 (D = 64) · BARS Frappe_x1 leaderboard",
       "FM, DeepFM, DCNv2 and FinalMLP keep BARS's tuned Frappe settings (D = 10, their DNN, dropout and "
-          + "embedding L2; FM may train up to 200 epochs, as it still improves after 50); "
+          + "embedding L2; FinalMLP's dropout of 0.4 is per stream, so its column shows the model-level 0; FM may "
+          + "train up to 200 epochs, as it still improves after 50); "
           + "Wukong, MGDIN and InterFormer (their own D = 16 and sizes, the configuration's dropout and L2) and both "
           + "DLF forms use the configuration above. InterFormer alone trains on frappe-history: the same splits and "
           + "fields plus each user's positive items from the training split as a behaviour sequence.");
