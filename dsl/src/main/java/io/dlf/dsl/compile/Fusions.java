@@ -5,7 +5,9 @@ import io.dlf.dsl.plan.StreamPlan;
 import io.dlf.dsl.spec.Fusion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.BatchMatMul;
@@ -76,14 +78,20 @@ final class Fusions {
    * §5.1). Per sub-layer and block i: queries, keys and values of its own; cross-attention of
    * i's queries to every other block j, each with its own softmax, merged by W_C; self-attention
    * within i; both aggregated by W_F into {@code H_i}, which feeds the next sub-layer. The output
-   * concatenates the fused blocks, then (optionally) the original block outputs. Attention runs
-   * token-major, one head at a time, so no head transposes are needed.
+   * concatenates the fused blocks, then (optionally) the original block outputs.
+   *
+   * <p>The k x k block attentions of a sub-layer run as one ({@link KeyBlockAttention}): every
+   * block's tokens are queries and keys of one logit matrix, normalised per key block. A sub-layer
+   * is then a few dozen ops whatever k and the heads: batch-1 inference is bound by the number of
+   * ops, not by their size.
    */
   private static Operand<TFloat32> naf(Layers at, Fusion fusion, StreamPlan stream, List<Operand<TFloat32>> blocks, int dim) {
     Ops tf = at.tf();
     int k = blocks.size();
     int heads = fusion.heads();
     int da = fusion.attentionDim();
+    long[] tokens = stream.blocks().stream().mapToLong(BlockPlan::outputTokens).toArray();
+    long total = stream.blockTokens();
     float scale = (float) (1 / Math.sqrt((double) da / heads));
     List<Operand<TFloat32>> original = new ArrayList<>();
     for (Operand<TFloat32> z : blocks) {
@@ -91,29 +99,33 @@ final class Fusions {
     }
     List<Operand<TFloat32>> h = original;
     for (int s = 0; s < fusion.sublayers(); s++) {
-      List<List<Operand<TFloat32>>> queries = new ArrayList<>();
-      List<List<Operand<TFloat32>>> keys = new ArrayList<>();
-      List<List<Operand<TFloat32>>> values = new ArrayList<>();
+      List<Operand<TFloat32>> projected = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
-        int n = stream.blocks().get(i).outputTokens();
-        queries.add(Attention.splitHeads(tf, at.tokenProjection(name + ".q", h.get(i), n, dim, da), heads));
-        keys.add(Attention.splitHeads(tf, at.tokenProjection(name + ".k", h.get(i), n, dim, da), heads));
-        values.add(Attention.splitHeads(tf, at.tokenProjection(name + ".v", h.get(i), n, dim, da), heads));
+        Operand<TFloat32> qkv = tf.concat(List.of(at.weight(name + ".q", Shape.of(dim, da), Initializer.xavierNormal()),
+            at.weight(name + ".k", Shape.of(dim, da), Initializer.xavierNormal()),
+            at.weight(name + ".v", Shape.of(dim, da), Initializer.xavierNormal())), tf.constant(1));
+        Operand<TFloat32> flat = tf.reshape(h.get(i), tf.constant(new long[] {-1, dim}));
+        projected.add(tf.reshape(tf.linalg.matMul(flat, qkv), tf.constant(new long[] {-1, tokens[i], 3L * da})));
       }
+      List<Output<TFloat32>> qkv = tf.split(tf.constant(-1), tf.concat(projected, tf.constant(1)), 3L).output();
+      Operand<TFloat32> q = Attention.toHeads(tf, qkv.get(0), total, da, heads);
+      Operand<TFloat32> keys = Attention.toHeads(tf, qkv.get(1), total, da, heads);
+      Operand<TFloat32> values = Attention.toHeads(tf, qkv.get(2), total, da, heads);
+      // [B, heads, k, N, d_h] -> [B, N, k, heads * d_h]: per query token, one merged-heads output per key block.
+      Operand<TFloat32> attended = tf.reshape(tf.linalg.transpose(KeyBlockAttention.attend(tf, at::dropout, q, keys, values, scale, tokens),
+          tf.constant(new int[] {0, 3, 2, 1, 4})), tf.constant(new long[] {-1, total, k, da}));
+      List<Output<TFloat32>> byQueryBlock = tf.splitV(attended, tf.constant(tokens), tf.constant(1), (long) k).output();
       List<Operand<TFloat32>> next = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
-        int n = stream.blocks().get(i).outputTokens();
-        List<Operand<TFloat32>> cross = new ArrayList<>();
-        for (int j = 0; j < k; j++) {
-          if (j != i) {
-            cross.add(Attention.attend(at, queries.get(i), keys.get(j), values.get(j), scale));
-          }
-        }
-        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", Attention.concatFeatures(tf, cross), n,
-            (long) (k - 1) * da, dim);
-        Operand<TFloat32> self = Attention.attend(at, queries.get(i), keys.get(i), values.get(i), scale);
+        long n = tokens[i];
+        long crossWidth = (long) (k - 1) * da;
+        Operand<TFloat32> cross = tf.reshape(tf.gather(byQueryBlock.get(i), tf.constant(otherBlocks(k, i)),
+            tf.constant(2)), tf.constant(new long[] {-1, n, crossWidth}));
+        Operand<TFloat32> self = tf.reshape(tf.gather(byQueryBlock.get(i), tf.constant(i), tf.constant(2)),
+            tf.constant(new long[] {-1, n, da}));
+        Operand<TFloat32> crossMerged = at.tokenDense(name + ".cross", cross, n, crossWidth, dim);
         Operand<TFloat32> joined = tf.concat(List.of(crossMerged, self), tf.constant(-1));
         next.add(at.dropout(at.tokenDense(name + ".fuse", joined, n, (long) dim + da, dim)));
       }
@@ -124,5 +136,10 @@ final class Fusions {
       out.addAll(original);
     }
     return Tokens.dimMajor(tf, tf.concat(out, tf.constant(1)));
+  }
+
+  /** The blocks other than i, in order: the cross-attention's key blocks. */
+  private static int[] otherBlocks(int k, int i) {
+    return IntStream.range(0, k).filter(j -> j != i).toArray();
   }
 }
