@@ -1,10 +1,7 @@
 package io.dlf.trainer.data;
 
 import io.dlf.dsl.spec.Feature;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -49,31 +46,23 @@ public final class HistorySignalDataset implements DatasetGenerator {
 
   @Override
   public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
-    return DatasetGenerator.writeTsvSplits(dir, trainRows, validationRows, testRows, seed, this::writeFile);
+    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row);
   }
 
-  private void writeFile(Path file, int rows, long fileSeed) throws IOException {
-    Random random = new Random(fileSeed);
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(String.join("\t", schema().columns()));
-      out.newLine();
-      for (int r = 0; r < rows; r++) {
-        int[] favourites = {random.nextInt(CATEGORIES), random.nextInt(CATEGORIES)};
-        int length = random.nextInt(maxLength + 1);
-        boolean[] seen = new boolean[CATEGORIES];
-        StringBuilder history = new StringBuilder();
-        for (int t = 0; t < length; t++) {
-          int item = random.nextDouble() < 0.8 ? itemOf(favourites[random.nextInt(2)], random) : random.nextInt(ITEMS);
-          seen[item % CATEGORIES] = true;
-          history.append(t > 0 ? Feature.DEFAULT_SEPARATOR : "").append("i").append(item);
-        }
-        int candidate = random.nextBoolean() ? itemOf(favourites[random.nextInt(2)], random) : random.nextInt(ITEMS);
-        double logit = -1.5 + (seen[candidate % CATEGORIES] ? 3 : 0);
-        int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-        out.write(label + "\tu" + random.nextInt(USERS) + "\ti" + candidate + "\t" + history);
-        out.newLine();
-      }
+  private CharSequence row(Random random) {
+    int[] favourites = {random.nextInt(CATEGORIES), random.nextInt(CATEGORIES)};
+    int length = random.nextInt(maxLength + 1);
+    boolean[] seen = new boolean[CATEGORIES];
+    StringBuilder history = new StringBuilder();
+    for (int t = 0; t < length; t++) {
+      int item = random.nextDouble() < 0.8 ? itemOf(favourites[random.nextInt(2)], random) : random.nextInt(ITEMS);
+      seen[item % CATEGORIES] = true;
+      history.append(t > 0 ? Feature.DEFAULT_SEPARATOR : "").append("i").append(item);
     }
+    int candidate = random.nextBoolean() ? itemOf(favourites[random.nextInt(2)], random) : random.nextInt(ITEMS);
+    double logit = -1.5 + (seen[candidate % CATEGORIES] ? 3 : 0);
+    int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+    return label + "\tu" + random.nextInt(USERS) + "\ti" + candidate + "\t" + history;
   }
 
   private static int itemOf(int category, Random random) {

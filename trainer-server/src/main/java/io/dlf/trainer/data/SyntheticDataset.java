@@ -1,10 +1,7 @@
 package io.dlf.trainer.data;
 
 import io.dlf.dsl.spec.Feature;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,60 +56,51 @@ public final class SyntheticDataset implements DatasetGenerator {
 
   @Override
   public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
-    return DatasetGenerator.writeTsvSplits(dir, trainRows, validationRows, testRows, seed, this::writeFile);
+    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row);
   }
 
-  private void writeFile(Path file, int rows, long fileSeed) throws IOException {
-    Random random = new Random(fileSeed);
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(String.join("\t", schema().columns()));
-      out.newLine();
-      StringBuilder line = new StringBuilder();
-      for (int r = 0; r < rows; r++) {
-        line.setLength(0);
-        double logit = -1.0;
-        int[] firstTokens = {-1, -1};
-        int categoricalSeen = 0;
-        for (int f = 0; f < features.size(); f++) {
-          Feature feature = features.get(f);
-          line.append('\t');
-          switch (feature.kind()) {
-            case CATEGORICAL -> {
-              int token = zipf(random);
-              logit += weights[f][token];
-              if (categoricalSeen < 2) {
-                firstTokens[categoricalSeen++] = token;
-              }
-              line.append(feature.name()).append('_').append(token);
-            }
-            case NUMERIC -> {
-              if (random.nextDouble() < 0.05) {
-                continue;
-              }
-              double value = Math.floor(Math.exp(random.nextGaussian() * 1.5));
-              logit += weights[f][0] * Math.log1p(value) * 0.5;
-              line.append((long) value);
-            }
-            case SEQUENCE -> {
-              int length = random.nextInt(feature.maxLength() + 1);
-              double sum = 0;
-              for (int t = 0; t < length; t++) {
-                int token = zipf(random);
-                sum += weights[f][token];
-                line.append(t > 0 ? feature.separator() : "").append(feature.name()).append('_').append(token);
-              }
-              logit += length > 0 ? sum / length : 0;
-            }
+  private CharSequence row(Random random) {
+    StringBuilder line = new StringBuilder();
+    double logit = -1.0;
+    int[] firstTokens = {-1, -1};
+    int categoricalSeen = 0;
+    for (int f = 0; f < features.size(); f++) {
+      Feature feature = features.get(f);
+      line.append('\t');
+      switch (feature.kind()) {
+        case CATEGORICAL -> {
+          int token = zipf(random);
+          logit += weights[f][token];
+          if (categoricalSeen < 2) {
+            firstTokens[categoricalSeen++] = token;
           }
+          line.append(feature.name()).append('_').append(token);
         }
-        if (firstTokens[1] >= 0) {
-          logit += ((firstTokens[0] + firstTokens[1]) % 3 == 0) ? 2.0 : -1.0;
+        case NUMERIC -> {
+          if (random.nextDouble() < 0.05) {
+            continue;
+          }
+          double value = Math.floor(Math.exp(random.nextGaussian() * 1.5));
+          logit += weights[f][0] * Math.log1p(value) * 0.5;
+          line.append((long) value);
         }
-        int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-        out.write(label + line.toString());
-        out.newLine();
+        case SEQUENCE -> {
+          int length = random.nextInt(feature.maxLength() + 1);
+          double sum = 0;
+          for (int t = 0; t < length; t++) {
+            int token = zipf(random);
+            sum += weights[f][token];
+            line.append(t > 0 ? feature.separator() : "").append(feature.name()).append('_').append(token);
+          }
+          logit += length > 0 ? sum / length : 0;
+        }
       }
     }
+    if (firstTokens[1] >= 0) {
+      logit += ((firstTokens[0] + firstTokens[1]) % 3 == 0) ? 2.0 : -1.0;
+    }
+    int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+    return line.insert(0, label);
   }
 
   private int zipf(Random random) {
