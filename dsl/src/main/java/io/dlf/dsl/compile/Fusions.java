@@ -99,22 +99,14 @@ final class Fusions {
     }
     List<Operand<TFloat32>> h = original;
     for (int s = 0; s < fusion.sublayers(); s++) {
-      List<Operand<TFloat32>> projected = new ArrayList<>();
-      for (int i = 0; i < k; i++) {
-        String name = "s" + s + "." + stream.blocks().get(i).role().pathName();
-        Operand<TFloat32> qkv = tf.concat(List.of(at.weight(name + ".q", Shape.of(dim, da), Initializer.xavierNormal()),
-            at.weight(name + ".k", Shape.of(dim, da), Initializer.xavierNormal()),
-            at.weight(name + ".v", Shape.of(dim, da), Initializer.xavierNormal())), tf.constant(1));
-        Operand<TFloat32> flat = tf.reshape(h.get(i), tf.constant(new long[] {-1, dim}));
-        projected.add(tf.reshape(tf.linalg.matMul(flat, qkv), tf.constant(new long[] {-1, tokens[i], 3L * da})));
-      }
-      List<Output<TFloat32>> qkv = tf.split(tf.constant(-1), tf.concat(projected, tf.constant(1)), 3L).output();
+      List<Output<TFloat32>> qkv = tf.split(tf.constant(-1), projectAll(at, stream, "s" + s, h, dim, da), 3L).output();
       Operand<TFloat32> q = Attention.toHeads(tf, qkv.get(0), total, da, heads);
       Operand<TFloat32> keys = Attention.toHeads(tf, qkv.get(1), total, da, heads);
       Operand<TFloat32> values = Attention.toHeads(tf, qkv.get(2), total, da, heads);
       // [B, heads, k, N, d_h] -> [B, N, k, heads * d_h]: per query token, one merged-heads output per key block.
-      Operand<TFloat32> attended = tf.reshape(tf.linalg.transpose(KeyBlockAttention.attend(tf, at::dropout, q, keys, values, scale, tokens),
-          tf.constant(new int[] {0, 3, 2, 1, 4})), tf.constant(new long[] {-1, total, k, da}));
+      Operand<TFloat32> perKeyBlock = KeyBlockAttention.attend(tf, at::dropout, q, keys, values, scale, tokens);
+      Operand<TFloat32> attended = tf.reshape(tf.linalg.transpose(perKeyBlock, tf.constant(new int[] {0, 3, 2, 1, 4})),
+          tf.constant(new long[] {-1, total, k, da}));
       List<Output<TFloat32>> byQueryBlock = tf.splitV(attended, tf.constant(tokens), tf.constant(1), (long) k).output();
       List<Operand<TFloat32>> next = new ArrayList<>();
       for (int i = 0; i < k; i++) {
@@ -136,6 +128,27 @@ final class Fusions {
       out.addAll(original);
     }
     return Tokens.dimMajor(tf, tf.concat(out, tf.constant(1)));
+  }
+
+  /**
+   * Queries, keys and values of every block's tokens, {@code [B, N, 3 d_a]}: each block projects its
+   * own tokens with its own W^Q, W^K and W^V, side by side in one product.
+   */
+  private static Operand<TFloat32> projectAll(Layers at, StreamPlan stream, String sublayer,
+      List<Operand<TFloat32>> blocks, int dim, int da) {
+    Ops tf = at.tf();
+    List<Operand<TFloat32>> projected = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      String name = sublayer + "." + stream.blocks().get(i).role().pathName();
+      List<Operand<TFloat32>> weights = new ArrayList<>();
+      for (String part : List.of("q", "k", "v")) {
+        weights.add(at.weight(name + "." + part, Shape.of(dim, da), Initializer.xavierNormal()));
+      }
+      Operand<TFloat32> flat = tf.reshape(blocks.get(i), tf.constant(new long[] {-1, dim}));
+      projected.add(tf.reshape(tf.linalg.matMul(flat, tf.concat(weights, tf.constant(1))),
+          tf.constant(new long[] {-1, stream.blocks().get(i).outputTokens(), 3L * da})));
+    }
+    return tf.concat(projected, tf.constant(1));
   }
 
   /** The blocks other than i, in order: the cross-attention's key blocks. */
