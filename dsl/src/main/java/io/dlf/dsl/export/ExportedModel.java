@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -36,7 +37,8 @@ import org.tensorflow.types.TString;
 
 /**
  * A model version loaded from its folder: predicts from raw feature values (or encoded batches)
- * through the SavedModel session. Safe to call from several threads at once.
+ * through the SavedModel session, or through a frozen copy of its inference graph
+ * ({@link #loadFrozen}). Safe to call from several threads at once.
  */
 public final class ExportedModel implements AutoCloseable {
   private final Path dir;
@@ -46,13 +48,14 @@ public final class ExportedModel implements AutoCloseable {
   private final Vocabularies vocabularies;
   private final VersionManifest manifest;
   private final TrainingMetrics metrics;
-  private final SavedModelBundle bundle;
+  private final Session session;
+  private final Runnable closer;
   private final Map<String, String> rawInputs;
   private final Map<String, String> encodedInputs;
   private final String probability;
 
   private ExportedModel(Path dir, ModelSpec spec, Vocabularies vocabularies, VersionManifest manifest,
-      TrainingMetrics metrics, SavedModelBundle bundle) {
+      TrainingMetrics metrics, SavedModelBundle bundle, ConfigProto config, boolean frozen) {
     this.dir = dir;
     this.spec = spec;
     this.plan = spec.plan();
@@ -60,11 +63,37 @@ public final class ExportedModel implements AutoCloseable {
     this.vocabularies = vocabularies;
     this.manifest = manifest;
     this.metrics = metrics;
-    this.bundle = bundle;
     this.rawInputs = tensorNames(bundle.function(ServingGraph.RAW_SIGNATURE).signature());
     this.encodedInputs = tensorNames(bundle.function(ServingGraph.ENCODED_SIGNATURE).signature());
     this.probability = bundle.function(ServingGraph.RAW_SIGNATURE).signature().getOutputs()
         .get(ServingGraph.PROBABILITY).name;
+    Inference inference = frozen ? Inference.frozen(bundle, probability, config) : Inference.of(bundle);
+    this.session = inference.session();
+    this.closer = inference.closer();
+  }
+
+  /** The session predictions run in, and what closing the model releases. */
+  private record Inference(Session session, Runnable closer) {
+    static Inference of(SavedModelBundle bundle) {
+      return new Inference(bundle.session(), bundle::close);
+    }
+
+    /** A session of its own over the frozen graph; the bundle (and its variables) is closed once that exists. */
+    static Inference frozen(SavedModelBundle bundle, String output, ConfigProto config) {
+      Graph graph = FrozenGraph.of(bundle, List.of(output.replaceFirst(":\\d+$", "")));
+      Session session;
+      try {
+        session = new Session(graph, config);
+      } catch (RuntimeException e) {
+        graph.close();
+        throw e;
+      }
+      bundle.close();
+      return new Inference(session, () -> {
+        session.close();
+        graph.close();
+      });
+    }
   }
 
   /**
@@ -72,6 +101,19 @@ public final class ExportedModel implements AutoCloseable {
    * unreadable, or when TensorFlow cannot load the SavedModel.
    */
   public static ExportedModel load(Path versionDir, ConfigProto config) throws IOException {
+    return load(versionDir, config, false);
+  }
+
+  /**
+   * As {@link #load}, with the weights frozen into the graph as constants ({@link FrozenGraph}):
+   * the same predictions (to float rounding) with fewer ops per call, for serving. The session
+   * then holds only what predicting needs.
+   */
+  public static ExportedModel loadFrozen(Path versionDir, ConfigProto config) throws IOException {
+    return load(versionDir, config, true);
+  }
+
+  private static ExportedModel load(Path versionDir, ConfigProto config, boolean frozen) throws IOException {
     for (String file : List.of(VersionFiles.MANIFEST, VersionFiles.SPEC, VersionFiles.VOCABULARIES, VersionFiles.METRICS)) {
       if (!Files.isRegularFile(versionDir.resolve(file))) {
         throw new IOException("version folder " + versionDir + " has no " + file);
@@ -99,10 +141,11 @@ public final class ExportedModel implements AutoCloseable {
       throw new IOException("TensorFlow cannot load " + versionDir.resolve(VersionFiles.SAVED_MODEL) + ": " + e.getMessage(), e);
     }
     try {
-      return new ExportedModel(versionDir, spec, vocabularies, manifest, metrics, bundle);
+      return new ExportedModel(versionDir, spec, vocabularies, manifest, metrics, bundle, config, frozen);
     } catch (RuntimeException e) {
       bundle.close();
-      throw new IOException(versionDir + " does not match its spec: " + e.getMessage(), e);
+      throw new IOException(versionDir + " does not match its spec or cannot be prepared for predicting: "
+          + e.getMessage(), e);
     }
   }
 
@@ -149,7 +192,7 @@ public final class ExportedModel implements AutoCloseable {
     checkColumns(batch);
     List<Tensor> tensors = new ArrayList<>();
     try {
-      Session.Runner runner = bundle.session().runner();
+      Session.Runner runner = session.runner();
       for (Feature f : layout.categorical()) {
         Tensor t = TString.tensorOf(NdArrays.vectorOfObjects(batch.strings().get(f.name())));
         tensors.add(t);
@@ -175,7 +218,7 @@ public final class ExportedModel implements AutoCloseable {
   /** Click probabilities for an encoded batch (ids and values as the trainer feeds them). */
   public float[] predictEncoded(EncodedBatch batch) {
     try (BatchTensors tensors = new BatchTensors(layout, batch)) {
-      return run(tensors.feed(bundle.session().runner(), encodedInputs).fetch(probability), batch.size());
+      return run(tensors.feed(session.runner(), encodedInputs).fetch(probability), batch.size());
     }
   }
 
@@ -215,6 +258,6 @@ public final class ExportedModel implements AutoCloseable {
 
   @Override
   public void close() {
-    bundle.close();
+    closer.run();
   }
 }

@@ -153,6 +153,11 @@ class ExportRoundTripTest {
       assertArrayEquals(expected, model.predictEncoded(encoded), 1e-6f);
       assertArrayEquals(expected, model.predict(RAW), 1e-6f);
     }
+    // serving's form: weights as constants, the graph cut to what the probability needs
+    try (ExportedModel frozen = ExportedModel.loadFrozen(repository.versionDir("ctr", 1), CONFIG)) {
+      assertArrayEquals(expected, frozen.predictEncoded(encoded), 1e-6f);
+      assertArrayEquals(expected, frozen.predict(RAW), 1e-6f);
+    }
   }
 
   @Test

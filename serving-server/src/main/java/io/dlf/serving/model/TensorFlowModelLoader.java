@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * Loads versions into TensorFlow sessions configured for serving. A negative inter-op thread
+ * Loads versions into TensorFlow sessions configured for serving, with the weights frozen into
+ * the graph (fewer ops per call; see {@link ExportedModel#loadFrozen}). A negative inter-op thread
  * count makes TensorFlow run a request's ops on the thread that asked, so the batcher alone
  * decides how many batches run at once and no thread hand-off adds latency; TensorFlow honours
  * that only with the process-wide pools, hence {@code use_per_session_threads = false} (the first
@@ -26,6 +27,6 @@ public final class TensorFlowModelLoader implements ModelLoader {
 
   @Override
   public ServableModel load(Path versionDir) throws IOException {
-    return new TensorFlowModel(ExportedModel.load(versionDir, config));
+    return new TensorFlowModel(ExportedModel.loadFrozen(versionDir, config));
   }
 }

@@ -1,0 +1,113 @@
+package io.dlf.dsl.export;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * The inference part of a SavedModel with its variables turned into constants. Only the ops an
+ * output depends on are kept, and each variable becomes a constant holding its current value, so
+ * TensorFlow's graph optimiser can fold everything computed from weights alone (their transposes,
+ * reshapes, concatenations) once at load instead of on every call, and no variable is read per call.
+ */
+final class FrozenGraph {
+  private static final String VARIABLE_OP = "VariableV2";
+
+  private FrozenGraph() {}
+
+  /** A new graph computing {@code outputs} (op names) of the bundle's graph from its inputs and constants. */
+  static Graph of(SavedModelBundle bundle, List<String> outputs) {
+    GraphDef def = bundle.graph().toGraphDef();
+    Map<String, NodeDef> byName = new HashMap<>();
+    def.getNodeList().forEach(node -> byName.put(node.getName(), node));
+    Set<String> needed = ancestors(byName, outputs);
+    List<String> variables = needed.stream().filter(name -> byName.get(name).getOp().equals(VARIABLE_OP)).toList();
+    Map<String, NodeDef> constants = constants(bundle.session(), variables, byName);
+    GraphDef.Builder frozen = GraphDef.newBuilder().setVersions(def.getVersions()).setLibrary(def.getLibrary());
+    for (NodeDef node : def.getNodeList()) {
+      if (needed.contains(node.getName())) {
+        frozen.addNode(constants.getOrDefault(node.getName(), node));
+      }
+    }
+    Graph graph = new Graph();
+    try {
+      graph.importGraphDef(frozen.build());
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+    return graph;
+  }
+
+  private static Set<String> ancestors(Map<String, NodeDef> byName, List<String> outputs) {
+    Set<String> needed = new LinkedHashSet<>();
+    Deque<String> pending = new ArrayDeque<>(outputs);
+    while (!pending.isEmpty()) {
+      String name = pending.pop();
+      NodeDef node = byName.get(name);
+      if (node == null) {
+        throw new IllegalArgumentException("the graph has no op named '" + name + "'");
+      }
+      if (needed.add(name)) {
+        // inputs read "op", "op:1" or "^op" (a control dependency)
+        node.getInputList().forEach(input -> pending.push(input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "")));
+      }
+    }
+    return needed;
+  }
+
+  /** Each variable as a constant node of the same name, dtype and device, read in one session run. */
+  private static Map<String, NodeDef> constants(Session session, List<String> variables, Map<String, NodeDef> byName) {
+    Map<String, NodeDef> constants = new HashMap<>();
+    if (variables.isEmpty()) {
+      return constants;
+    }
+    Session.Runner runner = session.runner();
+    variables.forEach(runner::fetch);
+    try (Result values = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        NodeDef variable = byName.get(variables.get(i));
+        constants.put(variable.getName(), NodeDef.newBuilder()
+            .setName(variable.getName())
+            .setOp("Const")
+            .setDevice(variable.getDevice())
+            .putAttr("dtype", AttrValue.newBuilder().setType(values.get(i).dataType()).build())
+            .putAttr("value", AttrValue.newBuilder().setTensor(tensorProto(variable.getName(), values.get(i))).build())
+            .build());
+      }
+    }
+    return constants;
+  }
+
+  private static TensorProto tensorProto(String name, Tensor value) {
+    if (value.dataType() == DataType.DT_STRING) {
+      throw new IllegalArgumentException("variable '" + name + "' holds strings; only numeric variables can be frozen");
+    }
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long size : value.shape().asArray()) {
+      shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(size));
+    }
+    ByteDataBuffer data = value.asRawTensor().data();
+    byte[] bytes = new byte[Math.toIntExact(data.size())];
+    data.read(bytes);
+    return TensorProto.newBuilder().setDtype(value.dataType()).setTensorShape(shape)
+        .setTensorContent(ByteString.copyFrom(bytes)).build();
+  }
+}
