@@ -53,6 +53,9 @@ public final class ServingBenchmark implements Callable<Integer> {
   private static final int LATENCY_CHUNK = 100;
   /** Windows per throughput mode; the modes take turns, so that their ratio compares like with like. */
   static final int THROUGHPUT_ROUNDS = 3;
+  /** Thread hand-offs measured per kind, and the caller's work alone before each of the second kind (about one model call). */
+  private static final int HANDOFFS = 3000;
+  private static final int HANDOFF_IDLE_MICROS = 1000;
 
   @Option(names = "--model", paramLabel = "VERSION_DIR",
       description = "A trained Frappe DLF version folder, e.g. data/models/<name>/<N> (default: export one with "
@@ -95,6 +98,10 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServingMachineLoad otherLoad = new ServingMachineLoad();
+    ThreadHandoff.Figures handoff = ThreadHandoff.measure(HANDOFFS, HANDOFF_IDLE_MICROS);
+    System.out.printf("thread hand-off round trip: p50 %.1f us, p99 %.1f us back to back; p50 %.1f us, p99 %.1f us "
+        + "after %d us of work alone%n", handoff.backToBackP50(), handoff.backToBackP99(), handoff.afterIdleP50(),
+        handoff.afterIdleP99(), handoff.idleMicros());
     List<ServingModels.Model> models = List.of(ServingModels.frappeDlf(model, workDir), ServingModels.reference(workDir));
     Map<String, List<ModelRun>> runsByModel = new LinkedHashMap<>();
     models.forEach(m -> runsByModel.put(m.key(), new ArrayList<>()));
@@ -112,8 +119,7 @@ public final class ServingBenchmark implements Callable<Integer> {
       }
     }
     ServingReport report = new ServingReport(command, runs, requestBatch, warmupMillis, measureMillis, models,
-        runsByModel,
-        otherLoad.summary());
+        runsByModel, otherLoad.summary(), handoff);
     Files.createDirectories(results);
     Reports.writeJson(results.resolve("serving.json"), report.json());
     Path markdown = results.resolve("serving-" + Reports.today() + ".md");

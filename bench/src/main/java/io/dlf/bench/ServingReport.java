@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The serving benchmark's figures as JSON ({@code serving.json}) and as a dated markdown report:
@@ -26,9 +27,11 @@ final class ServingReport {
   private final List<ServingModels.Model> models;
   private final Map<String, List<ModelRun>> runsByModel;
   private final ServingMachineLoad.Summary otherLoad;
+  private final ThreadHandoff.Figures handoff;
 
   ServingReport(String command, int runs, int requestBatch, int warmupMillis, int measureMillis,
-      List<ServingModels.Model> models, Map<String, List<ModelRun>> runsByModel, ServingMachineLoad.Summary otherLoad) {
+      List<ServingModels.Model> models, Map<String, List<ModelRun>> runsByModel, ServingMachineLoad.Summary otherLoad,
+      ThreadHandoff.Figures handoff) {
     this.command = command;
     this.runs = runs;
     this.requestBatch = requestBatch;
@@ -37,6 +40,7 @@ final class ServingReport {
     this.models = models;
     this.runsByModel = runsByModel;
     this.otherLoad = otherLoad;
+    this.handoff = handoff;
   }
 
   /** One client count's medians over the runs. */
@@ -82,6 +86,7 @@ final class ServingReport {
     json.put("other_work_cores", otherLoad.otherCores());
     json.put("steal_cores", otherLoad.stealCores());
     json.put("busiest_other_processes", otherLoad.busiest());
+    json.put("thread_handoff", new TreeMap<>(handoff.json()));
     Map<String, Object> byModel = new LinkedHashMap<>();
     for (ServingModels.Model m : models) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -120,6 +125,12 @@ final class ServingReport {
     md.append("- Command: `").append(command).append("`\n");
     md.append("- Other work on the machine during the run: ").append(describeOtherLoad()).append(". Every figure ")
         .append("below shares the machine with it.\n");
+    md.append(String.format("- Thread hand-off on this machine (a task given to a parked thread, answer back): p50 "
+        + "%.1f us, p99 %.1f us back to back; p50 %.1f us, p99 %.1f us when the caller worked %d us alone before, as "
+        + "when a model computes between a call's hand-offs. A served call makes several (client to transport, "
+        + "transport to handler and back, transport to client), so this sets how far served latency sits above "
+        + "in process.%n", handoff.backToBackP50(), handoff.backToBackP99(), handoff.afterIdleP50(),
+        handoff.afterIdleP99(), handoff.idleMicros()));
     md.append("- Method: the serving server runs in the benchmark's JVM on a loopback port (default settings: ")
         .append("16 handler threads, max batch 256, no queue delay, one batch per core at a time, TensorFlow ")
         .append("intra-op 1 with ops on the calling thread); clients are blocking gRPC stubs in the same JVM over ")
