@@ -98,10 +98,6 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServingMachineLoad otherLoad = new ServingMachineLoad();
-    ThreadHandoff.Figures handoff = ThreadHandoff.measure(HANDOFFS, HANDOFF_IDLE_MICROS);
-    System.out.printf("thread hand-off round trip: p50 %.1f us, p99 %.1f us back to back; p50 %.1f us, p99 %.1f us "
-        + "after %d us of work alone%n", handoff.backToBackP50(), handoff.backToBackP99(), handoff.afterIdleP50(),
-        handoff.afterIdleP99(), handoff.idleMicros());
     List<ServingModels.Model> models = List.of(ServingModels.frappeDlf(model, workDir), ServingModels.reference(workDir));
     Map<String, List<ModelRun>> runsByModel = new LinkedHashMap<>();
     models.forEach(m -> runsByModel.put(m.key(), new ArrayList<>()));
@@ -118,6 +114,11 @@ public final class ServingBenchmark implements Callable<Integer> {
             t.clients(), t.batchingOn(), t.meanBatch(), t.batchingOff(), t.inProcess(), t.batchingOn() / t.inProcess()));
       }
     }
+    // last, once the JVM has compiled its hot code and started its threads
+    ThreadHandoff.Figures handoff = ThreadHandoff.measure(HANDOFFS, HANDOFF_IDLE_MICROS);
+    System.out.printf("thread hand-off round trip: p50 %.1f us, p99 %.1f us back to back; p50 %.1f us, p99 %.1f us "
+        + "after %d us of work alone%n", handoff.backToBackP50(), handoff.backToBackP99(), handoff.afterIdleP50(),
+        handoff.afterIdleP99(), handoff.idleMicros());
     ServingReport report = new ServingReport(command, runs, requestBatch, warmupMillis, measureMillis, models,
         runsByModel, otherLoad.summary(), handoff);
     Files.createDirectories(results);
