@@ -88,7 +88,7 @@ class ExportRoundTripTest {
   }
 
   /**
-   * DLF, the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
+   * DLF, Wukong (DLF's layers without the low-rank block), the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
    * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph;
    * InterFormer reading the history as tokens (empty, short, truncated), with either interaction;
    * FinalMLP gating one stream by the pooled history and the price, the other by a learned context.
@@ -96,6 +96,7 @@ class ExportRoundTripTest {
   static Stream<ModelSpec> exportedSpecs() {
     return Stream.of(SPEC,
         Presets.fm().name("export-fm").features(SPEC.features()).build(),
+        Presets.wukong(new Presets.Size(8, 1, 4, 2, 8)).name("export-wukong").features(SPEC.features()).build(),
         Presets.deepFm().name("export-deepfm").features(SPEC.features()).deepFm(d -> d.dnn(Mlp.of(8))).build(),
         Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build(),
         Presets.finalMlp().name("export-finalmlp").features(SPEC.features())
