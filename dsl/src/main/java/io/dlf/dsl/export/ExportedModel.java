@@ -80,7 +80,7 @@ public final class ExportedModel implements AutoCloseable {
 
     /** A session of its own over the frozen graph; the bundle (and its variables) is closed once that exists. */
     static Inference frozen(SavedModelBundle bundle, String output, ConfigProto config) {
-      Graph graph = FrozenGraph.of(bundle, List.of(output.replaceFirst(":\\d+$", "")));
+      Graph graph = FrozenGraph.of(bundle, output);
       Session session;
       try {
         session = new Session(graph, config);

@@ -32,12 +32,12 @@ final class FrozenGraph {
 
   private FrozenGraph() {}
 
-  /** A new graph computing {@code outputs} (op names) of the bundle's graph from its inputs and constants. */
-  static Graph of(SavedModelBundle bundle, List<String> outputs) {
+  /** A new graph computing {@code output} (a tensor such as "probability:0") from the bundle's inputs and constants. */
+  static Graph of(SavedModelBundle bundle, String output) {
     GraphDef def = bundle.graph().toGraphDef();
     Map<String, NodeDef> byName = new HashMap<>();
     def.getNodeList().forEach(node -> byName.put(node.getName(), node));
-    Set<String> needed = ancestors(byName, outputs);
+    Set<String> needed = ancestors(byName, opName(output));
     List<String> variables = needed.stream().filter(name -> byName.get(name).getOp().equals(VARIABLE_OP)).toList();
     Map<String, NodeDef> constants = constants(bundle.session(), variables, byName);
     GraphDef.Builder frozen = GraphDef.newBuilder().setVersions(def.getVersions()).setLibrary(def.getLibrary());
@@ -56,9 +56,9 @@ final class FrozenGraph {
     return graph;
   }
 
-  private static Set<String> ancestors(Map<String, NodeDef> byName, List<String> outputs) {
+  private static Set<String> ancestors(Map<String, NodeDef> byName, String output) {
     Set<String> needed = new LinkedHashSet<>();
-    Deque<String> pending = new ArrayDeque<>(outputs);
+    Deque<String> pending = new ArrayDeque<>(List.of(output));
     while (!pending.isEmpty()) {
       String name = pending.pop();
       NodeDef node = byName.get(name);
@@ -66,11 +66,15 @@ final class FrozenGraph {
         throw new IllegalArgumentException("the graph has no op named '" + name + "'");
       }
       if (needed.add(name)) {
-        // inputs read "op", "op:1" or "^op" (a control dependency)
-        node.getInputList().forEach(input -> pending.push(input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "")));
+        node.getInputList().forEach(input -> pending.push(opName(input)));
       }
     }
     return needed;
+  }
+
+  /** The op of a tensor or input name: "op", "op:1" or "^op" (a control dependency). */
+  private static String opName(String input) {
+    return input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "");
   }
 
   /** Each variable as a constant node of the same name, dtype and device, read in one session run. */
