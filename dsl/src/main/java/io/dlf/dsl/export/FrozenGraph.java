@@ -1,6 +1,6 @@
 package io.dlf.dsl.export;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -111,7 +111,8 @@ final class FrozenGraph {
     ByteDataBuffer data = value.asRawTensor().data();
     byte[] bytes = new byte[Math.toIntExact(data.size())];
     data.read(bytes);
+    // bytes is ours and never changes afterwards, so the proto may wrap it rather than copy it
     return TensorProto.newBuilder().setDtype(value.dataType()).setTensorShape(shape)
-        .setTensorContent(ByteString.copyFrom(bytes)).build();
+        .setTensorContent(UnsafeByteOperations.unsafeWrap(bytes)).build();
   }
 }
