@@ -10,8 +10,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Scaled dot-product attention over token-major tensors {@code [B, n, d]}, one head at a time (a list
- * of per-head slices), so no head transposes are needed and softmax stays at three dims; and the
- * head-major layout for attentions that batch their heads (NAF).
+ * of per-head slices), so no head transposes are needed and softmax stays at three dims.
  */
 final class Attention {
   /** Added to the logit of a masked key: its softmax weight underflows to exactly zero. */
@@ -42,12 +41,6 @@ final class Attention {
       heads.add(tf.train.batchMatMul(at.dropout(tf.nn.softmax(scores)), v.get(h), TFloat32.class));
     }
     return concatFeatures(tf, heads);
-  }
-
-  /** {@code [B, n, d]} to head-major {@code [B, heads, n, d/heads]}. */
-  static Operand<TFloat32> toHeads(Ops tf, Operand<TFloat32> x, long n, long d, int heads) {
-    Operand<TFloat32> split = tf.reshape(x, tf.constant(new long[] {-1, n, heads, d / heads}));
-    return tf.linalg.transpose(split, tf.constant(new int[] {0, 2, 1, 3}));
   }
 
   /** {@code [B, n, d]} to {@code heads} slices {@code [B, n, d/heads]}. */

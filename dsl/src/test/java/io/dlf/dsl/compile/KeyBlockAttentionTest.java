@@ -2,6 +2,7 @@ package io.dlf.dsl.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
@@ -16,7 +17,10 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** Both forms of the per-key-block attention equal a softmax per (query, key block) written out by hand. */
+/**
+ * The per-key-block attention equals a softmax per (query, key block) written out by hand, also with
+ * blocks of different sizes padded to the largest and their padding masked as keys.
+ */
 class KeyBlockAttentionTest {
   private static final int BATCH = 2;
   private static final int HEADS = 2;
@@ -33,31 +37,69 @@ class KeyBlockAttentionTest {
     float[] keys = random(random, BATCH * HEADS * n * DH, 2f);
     float[] values = random(random, BATCH * HEADS * n * DH, 1f);
     float[] expected = byHand(logits(queries, keys, n), values, tokens);
-    assertClose(expected, run(queries, keys, values, tokens, false), sizes + " masked");
-    if (LongStream.of(tokens).distinct().count() == 1) {
-      assertClose(expected, run(queries, keys, values, tokens, true), sizes + " blockwise");
+    assertClose(expected, run(queries, keys, values, tokens), sizes);
+  }
+
+  /** The attention on the blocks padded to the largest, its output read back at the real queries. */
+  private static float[] run(float[] queries, float[] keys, float[] values, long[] tokens) {
+    int k = tokens.length;
+    int n = (int) LongStream.of(tokens).sum();
+    int largest = (int) LongStream.of(tokens).max().orElseThrow();
+    int[] padded = paddedIndex(tokens, largest);
+    float[][][] mask = new float[k][1][largest];
+    for (int j = 0; j < k; j++) {
+      java.util.Arrays.fill(mask[j][0], (int) tokens[j], largest, Attention.MASKED);
+    }
+    float[] scaled = queries.clone();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] *= SCALE;
+    }
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Shape shape = Shape.of(BATCH, HEADS, (long) k * largest, DH);
+      Operand<TFloat32> out = KeyBlockAttention.attend(tf, UnaryOperator.identity(),
+          tf.constant(shape, DataBuffers.of(pad(scaled, padded, k * largest), true, false)),
+          tf.constant(shape, DataBuffers.of(pad(keys, padded, k * largest), true, false)),
+          tf.constant(shape, DataBuffers.of(pad(values, padded, k * largest), true, false)), k,
+          Optional.of(tf.constant(mask)));
+      try (Result result = session.runner().fetch(out).run()) {
+        TFloat32 t = (TFloat32) result.get(0);
+        assertEquals(Shape.of(BATCH, HEADS, k, (long) k * largest, DH), t.shape());
+        float[] flat = new float[(int) t.shape().size()];
+        t.asRawTensor().data().asFloats().read(flat);
+        float[] real = new float[BATCH * HEADS * k * n * DH];
+        for (int bhj = 0; bhj < BATCH * HEADS * k; bhj++) {
+          for (int q = 0; q < n; q++) {
+            System.arraycopy(flat, (bhj * k * largest + padded[q]) * DH, real, (bhj * n + q) * DH, DH);
+          }
+        }
+        return real;
+      }
     }
   }
 
-  private static float[] run(float[] queries, float[] keys, float[] values, long[] tokens, boolean blockwise) {
-    int n = (int) LongStream.of(tokens).sum();
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
-      Ops tf = Ops.create(graph);
-      Shape shape = Shape.of(BATCH, HEADS, n, DH);
-      Operand<TFloat32> q = tf.constant(shape, DataBuffers.of(queries, true, false));
-      Operand<TFloat32> k = tf.constant(shape, DataBuffers.of(keys, true, false));
-      Operand<TFloat32> v = tf.constant(shape, DataBuffers.of(values, true, false));
-      UnaryOperator<Operand<TFloat32>> noDropout = UnaryOperator.identity();
-      Operand<TFloat32> out = blockwise ? KeyBlockAttention.blockwise(tf, noDropout, q, k, v, SCALE, tokens)
-          : KeyBlockAttention.masked(tf, noDropout, q, k, v, SCALE, tokens);
-      try (Result result = session.runner().fetch(out).run()) {
-        TFloat32 t = (TFloat32) result.get(0);
-        assertEquals(Shape.of(BATCH, HEADS, tokens.length, n, DH), t.shape());
-        float[] flat = new float[(int) t.shape().size()];
-        t.asRawTensor().data().asFloats().read(flat);
-        return flat;
+  /** Where each real token lands when every block is padded to {@code largest} tokens. */
+  private static int[] paddedIndex(long[] tokens, int largest) {
+    int[] index = new int[(int) LongStream.of(tokens).sum()];
+    int t = 0;
+    for (int j = 0; j < tokens.length; j++) {
+      for (int p = 0; p < tokens[j]; p++) {
+        index[t++] = j * largest + p;
       }
     }
+    return index;
+  }
+
+  /** {@code [B, heads, N, d_h]} to {@code [B, heads, paddedTokens, d_h]}, zeros in the padding. */
+  private static float[] pad(float[] x, int[] padded, int paddedTokens) {
+    int n = padded.length;
+    float[] out = new float[BATCH * HEADS * paddedTokens * DH];
+    for (int bh = 0; bh < BATCH * HEADS; bh++) {
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(x, (bh * n + t) * DH, out, (bh * paddedTokens + padded[t]) * DH, DH);
+      }
+    }
+    return out;
   }
 
   /** {@code logits[b, h, q, c] = SCALE * queries[b, h, q, :] . keys[b, h, c, :]}. */
