@@ -49,20 +49,22 @@ public final class ServingGraph implements AutoCloseable {
       Ops in = tf.withSubScope("input");
       Signature.Builder raw = Signature.builder().key(RAW_SIGNATURE).methodName(METHOD);
       Signature.Builder encoded = Signature.builder().key(ENCODED_SIGNATURE).methodName(METHOD);
-      Map<String, StringLookup> lookups = new LinkedHashMap<>();
-      for (String owner : plan.embeddingTables()) {
-        lookups.put(owner, StringLookup.of(vocabularies.get(owner)));
-      }
+      List<String> owners = List.copyOf(plan.embeddingTables());
+      StringLookup lookup = StringLookup.of(owners.stream().map(vocabularies::get).toList());
 
       Operand<TInt32> categorical = null;
       if (!layout.categorical().isEmpty()) {
-        List<Operand<TInt32>> ids = new ArrayList<>();
+        List<Operand<TString>> values = new ArrayList<>();
+        int[] columns = new int[layout.categorical().size()];
         for (Feature f : layout.categorical()) {
           Placeholder<TString> value = in.withName(f.name()).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
           raw.input(f.name(), value);
-          ids.add(lookups.get(f.vocabularyOwner()).lookup(tf, value, false));
+          columns[values.size()] = owners.indexOf(f.vocabularyOwner());
+          values.add(value);
         }
-        categorical = tf.withName(ModelPlaceholders.CATEGORICAL).stack(ids, org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TString> columnsSideBySide = tf.stack(values, org.tensorflow.op.core.Stack.axis(1L));
+        categorical = tf.withName(ModelPlaceholders.CATEGORICAL).identity(
+            lookup.lookup(tf, columnsSideBySide, columns, false));
         encoded.input(ModelPlaceholders.CATEGORICAL, categorical);
       }
       Operand<TFloat32> numeric = null;
@@ -82,7 +84,7 @@ public final class ServingGraph implements AutoCloseable {
             .placeholder(TString.class, Placeholder.shape(Shape.of(-1, f.maxLength())));
         raw.input(f.name(), value);
         Operand<TInt32> ids = tf.withName(ModelPlaceholders.SEQUENCE_PREFIX + f.name())
-            .identity(lookups.get(f.vocabularyOwner()).lookup(tf, value, true));
+            .identity(lookup.lookup(tf, value, new int[] {owners.indexOf(f.vocabularyOwner())}, true));
         encoded.input(ModelPlaceholders.SEQUENCE_PREFIX + f.name(), ids);
         sequences.put(f.name(), ids);
       }

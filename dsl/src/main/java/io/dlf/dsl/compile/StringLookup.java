@@ -1,6 +1,7 @@
 package io.dlf.dsl.compile;
 
 import io.dlf.dsl.encode.Vocabulary;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -16,42 +17,64 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
- * Raw string to vocabulary id inside the graph, with stateless ops only (no lookup tables, which
- * TF Java cannot save): each string's 63-bit fingerprint is searched in the vocabulary's sorted
- * fingerprints, and a miss is the OOV id. So an exported model encodes raw values itself.
+ * Raw strings to vocabulary ids inside the graph, with stateless ops only (no lookup tables, which
+ * TF Java cannot save), for several vocabularies at once: a string's key is its 63-bit fingerprint
+ * with the top bits replaced by its vocabulary's number, every vocabulary's keys sit in one sorted
+ * array, and a string is one search in it; a miss is its vocabulary's OOV id. So an exported model
+ * encodes raw values itself, and all categorical columns in about a dozen ops, however many.
  */
 final class StringLookup {
   /** StringToHashBucketFast computes {@code Fingerprint64(s) mod buckets}; this keeps 63 bits. */
   static final long BUCKETS = Long.MAX_VALUE;
 
-  private final long[] sortedHashes;
-  private final int[] idsInHashOrder;
-  private final int oov;
+  private final List<Vocabulary> vocabularies;
+  private final int tagBits;
+  /** Every vocabulary's keys in ascending order, then {@link Long#MAX_VALUE}, which no key reaches. */
+  private final long[] sortedKeys;
+  private final int[] idsInKeyOrder;
 
-  private StringLookup(long[] sortedHashes, int[] idsInHashOrder, int oov) {
-    this.sortedHashes = sortedHashes;
-    this.idsInHashOrder = idsInHashOrder;
-    this.oov = oov;
+  private StringLookup(List<Vocabulary> vocabularies, int tagBits, long[] sortedKeys, int[] idsInKeyOrder) {
+    this.vocabularies = vocabularies;
+    this.tagBits = tagBits;
+    this.sortedKeys = sortedKeys;
+    this.idsInKeyOrder = idsInKeyOrder;
   }
 
-  /** Fingerprints the vocabulary's tokens with the same TensorFlow op the graph will run. */
-  static StringLookup of(Vocabulary vocabulary) {
-    List<String> tokens = vocabulary.tokens();
-    long[] hashes = fingerprints(tokens);
-    Integer[] order = new Integer[tokens.size()];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, Comparator.comparingLong(i -> hashes[i]));
-    long[] sorted = new long[order.length];
-    int[] ids = new int[order.length];
-    for (int i = 0; i < order.length; i++) {
-      sorted[i] = hashes[order[i]];
-      ids[i] = order[i] + 1;
-      if (i > 0 && sorted[i] == sorted[i - 1]) {
-        throw new GraphCompilationException("tokens '" + tokens.get(order[i - 1]) + "' and '" + tokens.get(order[i])
-            + "' of feature '" + vocabulary.feature() + "' have the same 63-bit fingerprint");
+  /**
+   * Fingerprints the vocabularies' tokens with the same TensorFlow op the graph will run. Vocabulary
+   * v is number v in {@link #lookup}. Throws when two tokens of one vocabulary share a key.
+   */
+  static StringLookup of(List<Vocabulary> vocabularies) {
+    // enough bits that the largest number, shifted to the top, still leaves every key below Long.MAX_VALUE
+    int tagBits = 64 - Long.numberOfLeadingZeros(vocabularies.size());
+    List<Long> keys = new ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
+    for (int v = 0; v < vocabularies.size(); v++) {
+      List<String> tokens = vocabularies.get(v).tokens();
+      long[] hashes = fingerprints(tokens);
+      Integer[] order = new Integer[tokens.size()];
+      Arrays.setAll(order, i -> i);
+      long tag = (long) v << (63 - tagBits);
+      Arrays.sort(order, Comparator.comparingLong(i -> key(tag, hashes[i], tagBits)));
+      for (int i = 0; i < order.length; i++) {
+        long key = key(tag, hashes[order[i]], tagBits);
+        if (i > 0 && key == keys.get(keys.size() - 1)) {
+          throw new GraphCompilationException("tokens '" + tokens.get(order[i - 1]) + "' and '" + tokens.get(order[i])
+              + "' of feature '" + vocabularies.get(v).feature() + "' have the same " + (63 - tagBits)
+              + "-bit fingerprint");
+        }
+        keys.add(key);
+        ids.add(order[i] + 1);
       }
     }
-    return new StringLookup(sorted, ids, vocabulary.oovId());
+    keys.add(Long.MAX_VALUE);
+    ids.add(0);
+    return new StringLookup(List.copyOf(vocabularies), tagBits, keys.stream().mapToLong(Long::longValue).toArray(),
+        ids.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static long key(long tag, long hash, int tagBits) {
+    return tag | (hash >>> tagBits);
   }
 
   private static long[] fingerprints(List<String> tokens) {
@@ -75,29 +98,31 @@ final class StringLookup {
   }
 
   /**
-   * Ids of {@code raw} (any shape). With {@code emptyIsPadding}, the empty string maps to
-   * {@link Vocabulary#PAD} (sequence padding); otherwise it is looked up like any value.
+   * Ids of {@code raw}, any shape whose last axis has one entry per element of {@code columns}
+   * (the vocabulary number of each column), or has any length when {@code columns} has one element.
+   * With {@code emptyIsPadding}, the empty string maps to {@link Vocabulary#PAD} (sequence
+   * padding); otherwise it is looked up like any value.
    */
-  Operand<TInt32> lookup(Ops tf, Operand<TString> raw, boolean emptyIsPadding) {
-    Operand<TInt32> shape = tf.shape(raw);
-    Operand<TString> flat = tf.reshape(raw, tf.constant(new int[] {-1}));
-    Operand<TInt32> ids;
-    if (sortedHashes.length == 0) {
-      ids = tf.fill(tf.shape(flat), tf.constant(oov));
-    } else {
-      Operand<TInt64> hashes = tf.strings.toHashBucketFast(flat, BUCKETS);
-      Operand<TInt64> sorted = tf.constant(sortedHashes);
-      Operand<TInt32> position = tf.reshape(
-          tf.lowerBound(tf.reshape(sorted, tf.constant(new int[] {1, -1})), tf.reshape(hashes, tf.constant(new int[] {1, -1}))),
-          tf.constant(new int[] {-1}));
-      Operand<TInt32> clipped = tf.math.minimum(position, tf.constant(sortedHashes.length - 1));
-      Operand<TBool> found = tf.math.equal(tf.gather(sorted, clipped, tf.constant(0)), hashes);
-      ids = tf.select(found, tf.gather(tf.constant(idsInHashOrder), clipped, tf.constant(0)), tf.constant(oov));
+  Operand<TInt32> lookup(Ops tf, Operand<TString> raw, int[] columns, boolean emptyIsPadding) {
+    long[] tags = new long[columns.length];
+    int[] oov = new int[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      tags[c] = (long) columns[c] << (63 - tagBits);
+      oov[c] = vocabularies.get(columns[c]).oovId();
     }
+    Operand<TInt64> hashes = tf.strings.toHashBucketFast(raw, BUCKETS);
+    Operand<TInt64> keys = tf.bitwise.bitwiseOr(tf.bitwise.rightShift(hashes, tf.constant((long) tagBits)),
+        tf.constant(tags));
+    Operand<TInt64> sorted = tf.constant(sortedKeys);
+    // the search takes rows of values against rows of sorted keys: all keys as one row
+    Operand<TInt32> position = tf.reshape(tf.lowerBound(tf.reshape(sorted, tf.constant(new int[] {1, -1})),
+        tf.reshape(keys, tf.constant(new int[] {1, -1}))), tf.shape(keys));
+    Operand<TBool> found = tf.math.equal(tf.gather(sorted, position, tf.constant(0)), keys);
+    Operand<TInt32> ids = tf.select(found, tf.gather(tf.constant(idsInKeyOrder), position, tf.constant(0)),
+        tf.constant(oov));
     if (emptyIsPadding) {
-      ids = tf.select(tf.math.equal(flat, tf.constant("")), tf.constant(Vocabulary.PAD), ids);
+      ids = tf.select(tf.math.equal(raw, tf.constant("")), tf.constant(Vocabulary.PAD), ids);
     }
-    return tf.reshape(ids, shape);
+    return ids;
   }
-
 }
