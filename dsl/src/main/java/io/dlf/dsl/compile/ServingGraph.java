@@ -50,7 +50,7 @@ public final class ServingGraph implements AutoCloseable {
       Signature.Builder raw = Signature.builder().key(RAW_SIGNATURE).methodName(METHOD);
       Signature.Builder encoded = Signature.builder().key(ENCODED_SIGNATURE).methodName(METHOD);
       List<String> owners = List.copyOf(plan.embeddingTables());
-      StringLookup lookup = StringLookup.of(owners.stream().map(vocabularies::get).toList());
+      StringLookup lookup = StringLookup.of(tf, owners.stream().map(vocabularies::get).toList());
 
       Operand<TInt32> categorical = null;
       if (!layout.categorical().isEmpty()) {
@@ -64,7 +64,7 @@ public final class ServingGraph implements AutoCloseable {
         }
         Operand<TString> columnsSideBySide = tf.stack(values, org.tensorflow.op.core.Stack.axis(1L));
         categorical = tf.withName(ModelPlaceholders.CATEGORICAL).identity(
-            lookup.lookup(tf, columnsSideBySide, columns, false));
+            lookup.lookup(columnsSideBySide, columns, false));
         encoded.input(ModelPlaceholders.CATEGORICAL, categorical);
       }
       Operand<TFloat32> numeric = null;
@@ -84,7 +84,7 @@ public final class ServingGraph implements AutoCloseable {
             .placeholder(TString.class, Placeholder.shape(Shape.of(-1, f.maxLength())));
         raw.input(f.name(), value);
         Operand<TInt32> ids = tf.withName(ModelPlaceholders.SEQUENCE_PREFIX + f.name())
-            .identity(lookup.lookup(tf, value, new int[] {owners.indexOf(f.vocabularyOwner())}, true));
+            .identity(lookup.lookup(value, new int[] {owners.indexOf(f.vocabularyOwner())}, true));
         encoded.input(ModelPlaceholders.SEQUENCE_PREFIX + f.name(), ids);
         sequences.put(f.name(), ids);
       }

@@ -27,24 +27,28 @@ final class StringLookup {
   /** StringToHashBucketFast computes {@code Fingerprint64(s) mod buckets}; this keeps 63 bits. */
   static final long BUCKETS = Long.MAX_VALUE;
 
+  private final Ops tf;
   private final List<Vocabulary> vocabularies;
   private final int tagBits;
   /** Every vocabulary's keys in ascending order, then {@link Long#MAX_VALUE}, which no key reaches. */
-  private final long[] sortedKeys;
-  private final int[] idsInKeyOrder;
+  private final Operand<TInt64> sortedKeys;
+  private final Operand<TInt32> idsInKeyOrder;
 
-  private StringLookup(List<Vocabulary> vocabularies, int tagBits, long[] sortedKeys, int[] idsInKeyOrder) {
+  private StringLookup(Ops tf, List<Vocabulary> vocabularies, int tagBits, long[] sortedKeys, int[] idsInKeyOrder) {
+    this.tf = tf;
     this.vocabularies = vocabularies;
     this.tagBits = tagBits;
-    this.sortedKeys = sortedKeys;
-    this.idsInKeyOrder = idsInKeyOrder;
+    // one copy of the table in the graph, however many inputs are looked up in it
+    this.sortedKeys = tf.constant(sortedKeys);
+    this.idsInKeyOrder = tf.constant(idsInKeyOrder);
   }
 
   /**
-   * Fingerprints the vocabularies' tokens with the same TensorFlow op the graph will run. Vocabulary
-   * v is number v in {@link #lookup}. Throws when two tokens of one vocabulary share a key.
+   * Fingerprints the vocabularies' tokens with the same TensorFlow op the graph will run, and puts
+   * the table into {@code tf}'s graph. Vocabulary v is number v in {@link #lookup}. Throws when two
+   * tokens of one vocabulary share a key.
    */
-  static StringLookup of(List<Vocabulary> vocabularies) {
+  static StringLookup of(Ops tf, List<Vocabulary> vocabularies) {
     // enough bits that the largest number, shifted to the top, still leaves every key below Long.MAX_VALUE
     int tagBits = 64 - Long.numberOfLeadingZeros(vocabularies.size());
     List<Long> keys = new ArrayList<>();
@@ -69,7 +73,7 @@ final class StringLookup {
     }
     keys.add(Long.MAX_VALUE);
     ids.add(0);
-    return new StringLookup(List.copyOf(vocabularies), tagBits, keys.stream().mapToLong(Long::longValue).toArray(),
+    return new StringLookup(tf, List.copyOf(vocabularies), tagBits, keys.stream().mapToLong(Long::longValue).toArray(),
         ids.stream().mapToInt(Integer::intValue).toArray());
   }
 
@@ -103,7 +107,7 @@ final class StringLookup {
    * With {@code emptyIsPadding}, the empty string maps to {@link Vocabulary#PAD} (sequence
    * padding); otherwise it is looked up like any value.
    */
-  Operand<TInt32> lookup(Ops tf, Operand<TString> raw, int[] columns, boolean emptyIsPadding) {
+  Operand<TInt32> lookup(Operand<TString> raw, int[] columns, boolean emptyIsPadding) {
     long[] tags = new long[columns.length];
     int[] oov = new int[columns.length];
     for (int c = 0; c < columns.length; c++) {
@@ -113,12 +117,11 @@ final class StringLookup {
     Operand<TInt64> hashes = tf.strings.toHashBucketFast(raw, BUCKETS);
     Operand<TInt64> keys = tf.bitwise.bitwiseOr(tf.bitwise.rightShift(hashes, tf.constant((long) tagBits)),
         tf.constant(tags));
-    Operand<TInt64> sorted = tf.constant(sortedKeys);
     // the search takes rows of values against rows of sorted keys: all keys as one row
-    Operand<TInt32> position = tf.reshape(tf.lowerBound(tf.reshape(sorted, tf.constant(new int[] {1, -1})),
+    Operand<TInt32> position = tf.reshape(tf.lowerBound(tf.reshape(sortedKeys, tf.constant(new int[] {1, -1})),
         tf.reshape(keys, tf.constant(new int[] {1, -1}))), tf.shape(keys));
-    Operand<TBool> found = tf.math.equal(tf.gather(sorted, position, tf.constant(0)), keys);
-    Operand<TInt32> ids = tf.select(found, tf.gather(tf.constant(idsInKeyOrder), position, tf.constant(0)),
+    Operand<TBool> found = tf.math.equal(tf.gather(sortedKeys, position, tf.constant(0)), keys);
+    Operand<TInt32> ids = tf.select(found, tf.gather(idsInKeyOrder, position, tf.constant(0)),
         tf.constant(oov));
     if (emptyIsPadding) {
       ids = tf.select(tf.math.equal(raw, tf.constant("")), tf.constant(Vocabulary.PAD), ids);

@@ -57,7 +57,7 @@ class StringLookupTest {
         TString input = TString.tensorOf(shape, DataBuffers.ofObjects(flat))) {
       Ops tf = Ops.create(graph);
       var raw = tf.placeholder(TString.class);
-      Operand<TInt32> ids = StringLookup.of(VOCABULARIES).lookup(tf, raw, columns, emptyIsPadding);
+      Operand<TInt32> ids = StringLookup.of(tf, VOCABULARIES).lookup(raw, columns, emptyIsPadding);
       try (Result result = session.runner().feed(raw, input).fetch(ids).run()) {
         TInt32 out = (TInt32) result.get(0);
         int[] read = new int[flat.length];
