@@ -3,9 +3,11 @@ package io.dlf.trainer.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
+import io.dlf.proto.train.v1.TrainingState;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
@@ -47,17 +49,22 @@ class TrainerProcessRestartTest {
     try {
       Process first = startTrainer(dir, root, port, "first");
       awaitServing(channel, first, dir.resolve("first.log"));
-      Job job = stub(channel).submitJob(GeneratedData.request("large", "killed", 3));
+      // more epochs than the kill can overtake: the model is small enough that another may end before it lands
+      Job job = stub(channel).submitJob(GeneratedData.request("large", "killed", 6));
       JobWatching.until(channel, job.getId(), e -> e.hasEpochEnded() && e.getEpochEnded().getMetrics().getEpoch() == 1,
           LONG);
       first.destroyForcibly();
       first.waitFor(1, TimeUnit.MINUTES);
 
+      TrainingState checkpointed;
       try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
         Job stored = store.loadAll().get(0);
         assertEquals(JobState.RUNNING, stored.getState(), "the killed process could not record anything: " + stored);
         assertEquals(RunPhase.TRAINING, stored.getPhase());
+        checkpointed = lastCheckpoint(store.workDir(job.getId()));
       }
+      assertTrue(checkpointed.getEpoch() >= 2, "epoch 1 ended before the kill, so its checkpoint is kept: "
+          + checkpointed);
 
       Process second = startTrainer(dir, root, port, "second");
       try {
@@ -67,7 +74,8 @@ class TrainerProcessRestartTest {
         assertEquals(JobState.SUCCEEDED, ended.getState(), ended + log(dir.resolve("second.log")));
         assertEquals(2, ended.getAttempts());
         JobEvent firstProgress = events.stream().filter(JobEvent::hasProgress).findFirst().orElseThrow();
-        assertEquals(2, firstProgress.getProgress().getEpoch(), "resumed from the checkpoint of epoch 1");
+        assertEquals(checkpointed.getEpoch(), firstProgress.getProgress().getEpoch(),
+            "resumed from the last checkpoint before the kill: " + checkpointed);
         assertTrue(ended.getTransitionsList().stream().anyMatch(t -> t.getState() == JobState.QUEUED
             && t.getMessage().contains("resumes from its last checkpoint")), ended.toString());
 
@@ -82,6 +90,13 @@ class TrainerProcessRestartTest {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  /** The training state the killed process last committed: the epoch in progress or the next to run. */
+  private static TrainingState lastCheckpoint(Path workDir) throws IOException {
+    TrainingState.Builder state = TrainingState.newBuilder();
+    JsonFormat.parser().merge(Files.readString(workDir.resolve("state.json")), state);
+    return state.build();
   }
 
   private static TrainerServiceGrpc.TrainerServiceBlockingStub stub(ManagedChannel channel) {
