@@ -3,6 +3,7 @@ package io.dlf.dsl.compile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.dlf.dsl.encode.Vocabulary;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class StringLookupTest {
   }
 
   private static int[] lookup(String[][] values, int[] columns, boolean emptyIsPadding) {
-    String[] flat = java.util.Arrays.stream(values).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    String[] flat = Arrays.stream(values).flatMap(Arrays::stream).toArray(String[]::new);
     Shape shape = Shape.of(values.length, values[0].length);
     try (Graph graph = new Graph(); Session session = new Session(graph);
         TString input = TString.tensorOf(shape, DataBuffers.ofObjects(flat))) {
