@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
  * round trip, to tell the model's time and gRPC's from the server's), then throughput with 1, 8, 32 and 64 closed-loop
  * clients against a server with batching on, one with batching off, and the same model called in
  * process by as many threads (the limit); the three are measured back to back so that their ratios
- * share the machine's conditions. Several runs; the report gives medians. Writes
+ * share the machine's conditions. Timing starts once the JIT compiler has settled on these calls. Several runs; the report gives medians. Writes
  * {@code bench/results/serving-<date>.md} and {@code bench/results/serving.json}.
  */
 @Command(name = "serving-benchmark", mixinStandardHelpOptions = true, sortOptions = false)
@@ -56,6 +57,9 @@ public final class ServingBenchmark implements Callable<Integer> {
   /** Thread hand-offs measured per kind, and the caller's work alone before each of the second kind (about one model call). */
   private static final int HANDOFFS = 3000;
   private static final int HANDOFF_IDLE_MICROS = 1000;
+  /** Each throughput mode's share of a JIT-settling round, and how long settling may take. */
+  private static final Duration SETTLING_BURST = Duration.ofMillis(100);
+  private static final Duration SETTLING_CAP = Duration.ofSeconds(90);
 
   @Option(names = "--model", paramLabel = "VERSION_DIR",
       description = "A trained Frappe DLF version folder, e.g. data/models/<name>/<N> (default: export one with "
@@ -93,7 +97,7 @@ public final class ServingBenchmark implements Callable<Integer> {
    * same server (the gRPC round trip alone); and throughput.
    */
   record ModelRun(double p50Millis, double p99Millis, double inProcessP50Millis, double inProcessP99Millis,
-      double grpcP50Millis, double grpcP99Millis, List<Throughput> throughput) {}
+      double grpcP50Millis, double grpcP99Millis, List<Throughput> throughput, JitSettling.Outcome jitSettling) {}
 
   @Override
   public Integer call() throws Exception {
@@ -159,18 +163,22 @@ public final class ServingBenchmark implements Callable<Integer> {
         PredictionServiceGrpc.PredictionServiceBlockingStub onStub = PredictionServiceGrpc.newBlockingStub(onChannel);
         PredictionServiceGrpc.PredictionServiceBlockingStub offStub = PredictionServiceGrpc.newBlockingStub(offChannel);
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(onChannel);
-        double[][] latencies = ServingLoad.latenciesMillis(500, latencyRequests, LATENCY_CHUNK, List.of(
+        List<ServingLoad.Call> latencyKinds = List.of(
             (client, i) -> onStub.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .predict(singles.get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount(),
             (client, i) -> local.predict(singleBatches.get((int) (i % DISTINCT_REQUESTS))).length,
             (client, i) -> health.withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatusValue()));
+                .check(HealthCheckRequest.getDefaultInstance()).getStatusValue());
         List<ServingLoad.Call> modes = List.of(
             (client, i) -> onStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
                 .getProbabilitiesCount(),
             (client, i) -> offStub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(requests.get(pick(client, i)))
                 .getProbabilitiesCount(),
             (client, i) -> local.predict(batches.get(pick(client, i))).length);
+        JitSettling.Outcome settling = settle(latencyKinds, modes);
+        System.out.printf("  JIT %s after %.1f s of these calls%n", settling.settled() ? "settled" : "still compiling",
+            settling.seconds());
+        double[][] latencies = ServingLoad.latenciesMillis(latencyRequests, LATENCY_CHUNK, latencyKinds);
         ServingBatchSizes batchSizes = new ServingBatchSizes(on.metricsPort(), m.key());
         List<Throughput> throughput = new ArrayList<>();
         for (int c : clients) {
@@ -191,12 +199,27 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
         return new ModelRun(Stats.percentile(latencies[0], 50), Stats.percentile(latencies[0], 99),
             Stats.percentile(latencies[1], 50), Stats.percentile(latencies[1], 99),
-            Stats.percentile(latencies[2], 50), Stats.percentile(latencies[2], 99), throughput);
+            Stats.percentile(latencies[2], 50), Stats.percentile(latencies[2], 99), throughput, settling);
       } finally {
         onChannel.shutdownNow();
         offChannel.shutdownNow();
       }
     }
+  }
+
+  /**
+   * Repeats every kind of call the run times, the throughput modes at the most clients (so batches
+   * of several requests run too), until the JIT has compiled what they run.
+   */
+  private JitSettling.Outcome settle(List<ServingLoad.Call> latencyKinds, List<ServingLoad.Call> modes)
+      throws Exception {
+    int most = Collections.max(clients);
+    return JitSettling.settle(() -> {
+      ServingLoad.latenciesMillis(LATENCY_CHUNK, LATENCY_CHUNK, latencyKinds);
+      for (ServingLoad.Call mode : modes) {
+        ServingLoad.samplesPerSecond(most, Duration.ZERO, SETTLING_BURST, mode);
+      }
+    }, SETTLING_CAP);
   }
 
   /** The warm-up a served version gets before it answers, so the in-process limit starts from the same point. */

@@ -55,15 +55,10 @@ final class ServingLoad {
   }
 
   /**
-   * Milliseconds of {@code count} sequential calls of each kind, after {@code warmup} of each; the
-   * kinds take turns in chunks of {@code chunk} calls, so that all see the same moments of a noisy machine.
+   * Milliseconds of {@code count} sequential calls of each kind; the kinds take turns in chunks of
+   * {@code chunk} calls, so that all see the same moments of a noisy machine.
    */
-  static double[][] latenciesMillis(int warmup, int count, int chunk, List<Call> calls) throws Exception {
-    for (Call call : calls) {
-      for (int i = 0; i < warmup; i++) {
-        call.run(0, i);
-      }
-    }
+  static double[][] latenciesMillis(int count, int chunk, List<Call> calls) throws Exception {
     double[][] millis = new double[calls.size()][count];
     for (int from = 0; from < count; from += chunk) {
       for (int k = 0; k < calls.size(); k++) {

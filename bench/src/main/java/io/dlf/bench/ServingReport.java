@@ -134,7 +134,12 @@ final class ServingReport {
     md.append("- Method: the serving server runs in the benchmark's JVM on a loopback port (default settings: ")
         .append("16 handler threads, max batch 256, no queue delay, one batch per core at a time, TensorFlow ")
         .append("intra-op 1 with ops on the calling thread); clients are blocking gRPC stubs in the same JVM over ")
-        .append("one channel. Batch-1 latency: one client, sequential calls after 500 warm-up calls, served, in ")
+        .append("one channel. Before each model's run is timed, its calls (those below, and each throughput mode ")
+        .append("at the most clients) repeat until the JIT compiler has settled: ").append(JitSettling.criterion())
+        .append(". On two cores the compiler otherwise goes on for 20 s and more after ")
+        .append("a start, taking a core from the calls being timed; a server in service has long finished. ")
+        .append("Settling took ").append(describeSettling()).append(". ")
+        .append("Batch-1 latency: one client, sequential calls, served, in ")
         .append("process and a health check taking turns in chunks of 100 calls. Throughput: closed-loop clients, ")
         .append("each request ").append(requestBatch).append(" example(s), against a server with batching on, one ")
         .append("with batching off, and the same model called in process (`ServableModel.predict`, the path the ")
@@ -185,6 +190,16 @@ final class ServingReport {
         p99(model), target, p99(model) < target ? "yes" : "no", median(all, ModelRun::inProcessP50Millis),
         median(all, ModelRun::inProcessP99Millis), median(all, ModelRun::grpcP50Millis),
         median(all, ModelRun::grpcP99Millis)));
+  }
+
+  private String describeSettling() {
+    List<String> parts = new ArrayList<>();
+    for (ServingModels.Model m : models) {
+      List<String> seconds = runsByModel.get(m.key()).stream().map(r -> String.format("%.0f s%s",
+          r.jitSettling().seconds(), r.jitSettling().settled() ? "" : " (still compiling at the cap)")).toList();
+      parts.add("`" + m.key() + "` " + String.join(", ", seconds));
+    }
+    return String.join("; ", parts) + " (per run)";
   }
 
   private String describeOtherLoad() {
