@@ -7,6 +7,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
+import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.train.v1.TrainingState;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
@@ -57,14 +58,18 @@ class TrainerProcessRestartTest {
       first.waitFor(1, TimeUnit.MINUTES);
 
       TrainingState checkpointed;
+      List<EpochMetrics> checkpointedEpochs;
       try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
         Job stored = store.loadAll().get(0);
         assertEquals(JobState.RUNNING, stored.getState(), "the killed process could not record anything: " + stored);
         assertEquals(RunPhase.TRAINING, stored.getPhase());
         checkpointed = lastCheckpoint(store.workDir(job.getId()));
+        checkpointedEpochs = stored.getEpochsList().stream().filter(e -> e.getEpoch() < checkpointed.getEpoch())
+            .toList();
       }
       assertTrue(checkpointed.getEpoch() >= 2, "epoch 1 ended before the kill, so its checkpoint is kept: "
           + checkpointed);
+      assertEquals(checkpointed.getEpoch() - 1, checkpointedEpochs.size(), "the job recorded every checkpointed epoch");
 
       Process second = startTrainer(dir, root, port, "second");
       try {
@@ -73,9 +78,15 @@ class TrainerProcessRestartTest {
         Job ended = stub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
         assertEquals(JobState.SUCCEEDED, ended.getState(), ended + log(dir.resolve("second.log")));
         assertEquals(2, ended.getAttempts());
-        JobEvent firstProgress = events.stream().filter(JobEvent::hasProgress).findFirst().orElseThrow();
-        assertEquals(checkpointed.getEpoch(), firstProgress.getProgress().getEpoch(),
+        // The watch starts with the job as it stands, which may be some epochs after the resume: what
+        // proves the resume is that the checkpointed epochs kept their first run's figures (each
+        // epoch's seconds included), which a run from scratch would have replaced.
+        assertEquals(checkpointedEpochs, ended.getEpochsList().subList(0, checkpointedEpochs.size()),
             "resumed from the last checkpoint before the kill: " + checkpointed);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), ended.getEpochsList().stream().map(EpochMetrics::getEpoch).toList());
+        assertTrue(events.stream().filter(JobEvent::hasProgress)
+                .allMatch(e -> e.getProgress().getEpoch() >= checkpointed.getEpoch()),
+            "no epoch before the checkpoint ran again: " + events);
         assertTrue(ended.getTransitionsList().stream().anyMatch(t -> t.getState() == JobState.QUEUED
             && t.getMessage().contains("resumes from its last checkpoint")), ended.toString());
 
