@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
  * round trip, to tell the model's time and gRPC's from the server's), then throughput with 1, 8, 32 and 64 closed-loop
  * clients against a server with batching on, one with batching off, and the same model called in
  * process by as many threads (the limit); the three are measured back to back so that their ratios
- * share the machine's conditions. Timing starts once the JIT compiler has settled on these calls. Several runs; the report gives medians. Writes
- * {@code bench/results/serving-<date>.md} and {@code bench/results/serving.json}.
+ * share the machine's conditions. Timing starts once the JIT compiler has settled on these calls.
+ * Several runs; the report gives medians. Writes {@code bench/results/serving-<date>.md} and
+ * {@code bench/results/serving.json}.
  */
 @Command(name = "serving-benchmark", mixinStandardHelpOptions = true, sortOptions = false)
 public final class ServingBenchmark implements Callable<Integer> {
