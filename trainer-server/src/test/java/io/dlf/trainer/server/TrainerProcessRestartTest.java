@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerProcessRestartTest {
   private static final Duration LONG = Duration.ofMinutes(3);
+  /** More epochs than the kill can overtake: the model is small enough that another may end before it lands. */
+  private static final int EPOCHS = 6;
 
   @Test
   void aJobRunningWhenTheProcessIsKilledResumesAfterRestartAndExportsOnce(@TempDir Path dir) throws Exception {
@@ -50,8 +53,7 @@ class TrainerProcessRestartTest {
     try {
       Process first = startTrainer(dir, root, port, "first");
       awaitServing(channel, first, dir.resolve("first.log"));
-      // more epochs than the kill can overtake: the model is small enough that another may end before it lands
-      Job job = stub(channel).submitJob(GeneratedData.request("large", "killed", 6));
+      Job job = stub(channel).submitJob(GeneratedData.request("large", "killed", EPOCHS));
       JobWatching.until(channel, job.getId(), e -> e.hasEpochEnded() && e.getEpochEnded().getMetrics().getEpoch() == 1,
           LONG);
       first.destroyForcibly();
@@ -83,7 +85,8 @@ class TrainerProcessRestartTest {
         // epoch's seconds included), which a run from scratch would have replaced.
         assertEquals(checkpointedEpochs, ended.getEpochsList().subList(0, checkpointedEpochs.size()),
             "resumed from the last checkpoint before the kill: " + checkpointed);
-        assertEquals(List.of(1, 2, 3, 4, 5, 6), ended.getEpochsList().stream().map(EpochMetrics::getEpoch).toList());
+        assertEquals(IntStream.rangeClosed(1, EPOCHS).boxed().toList(),
+            ended.getEpochsList().stream().map(EpochMetrics::getEpoch).toList());
         assertTrue(events.stream().filter(JobEvent::hasProgress)
                 .allMatch(e -> e.getProgress().getEpoch() >= checkpointed.getEpoch()),
             "no epoch before the checkpoint ran again: " + events);
