@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
  * clients against a server with batching on, one with batching off, and the same model called in
  * process by as many threads (the limit); the three are measured back to back so that their ratios
  * share the machine's conditions. Timing starts once the JIT compiler has settled on these calls.
- * Several runs; the report gives medians. Writes {@code bench/results/serving-<date>.md} and
+ * Several runs; the report gives medians, and the machine's own floors: a thread hand-off, and a
+ * plain read of each model's dense weights. Writes {@code bench/results/serving-<date>.md} and
  * {@code bench/results/serving.json}.
  */
 @Command(name = "serving-benchmark", mixinStandardHelpOptions = true, sortOptions = false)
@@ -58,6 +59,8 @@ public final class ServingBenchmark implements Callable<Integer> {
   /** Thread hand-offs measured per kind, and the caller's work alone before each of the second kind (about one model call). */
   private static final int HANDOFFS = 3000;
   private static final int HANDOFF_IDLE_MICROS = 1000;
+  /** Full reads of each model's dense weights timed per kind (one core, every core). */
+  private static final int WEIGHT_READS = 500;
   /** Each throughput mode's share of a JIT-settling round, and how long settling may take. */
   private static final Duration SETTLING_BURST = Duration.ofMillis(100);
   private static final Duration SETTLING_CAP = Duration.ofSeconds(90);
@@ -124,8 +127,16 @@ public final class ServingBenchmark implements Callable<Integer> {
     System.out.printf("thread hand-off round trip: p50 %.1f us, p99 %.1f us back to back; p50 %.1f us, p99 %.1f us "
         + "after %d us of work alone%n", handoff.backToBackP50(), handoff.backToBackP99(), handoff.afterIdleP50(),
         handoff.afterIdleP99(), handoff.idleMicros());
+    Map<String, WeightStream.Figures> weightReads = new LinkedHashMap<>();
+    for (ServingModels.Model m : models) {
+      WeightStream.Figures read = WeightStream.measure(m.weightBytes(), WEIGHT_READS);
+      weightReads.put(m.key(), read);
+      System.out.printf("%s: reading its %.1f MB of dense weights once: one core p50 %.3f ms, p99 %.3f ms; %d cores "
+          + "p50 %.3f ms, p99 %.3f ms%n", m.key(), read.bytes() / 1e6, read.oneCoreP50(), read.oneCoreP99(),
+          read.cores(), read.allCoresP50(), read.allCoresP99());
+    }
     ServingReport report = new ServingReport(command, runs, requestBatch, warmupMillis, measureMillis, models,
-        runsByModel, otherLoad.summary(), handoff);
+        runsByModel, otherLoad.summary(), handoff, weightReads);
     Files.createDirectories(results);
     Reports.writeJson(results.resolve("serving.json"), report.json());
     Path markdown = results.resolve("serving-" + Reports.today() + ".md");

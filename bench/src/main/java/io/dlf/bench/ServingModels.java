@@ -29,6 +29,11 @@ final class ServingModels {
           SpecJson.fromJson(Files.readString(versionDir.resolve(VersionFiles.SPEC), StandardCharsets.UTF_8)),
           Vocabularies.fromJson(Files.readString(versionDir.resolve(VersionFiles.VOCABULARIES), StandardCharsets.UTF_8)));
     }
+
+    /** Bytes of the float32 weights a call reads in full: all but the embedding tables, of which it reads rows. */
+    long weightBytes() {
+      return spec.summary().nonEmbeddingParameters() * Float.BYTES;
+    }
   }
 
   private ServingModels() {}

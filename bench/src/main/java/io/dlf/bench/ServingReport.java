@@ -28,10 +28,11 @@ final class ServingReport {
   private final Map<String, List<ModelRun>> runsByModel;
   private final ServingMachineLoad.Summary otherLoad;
   private final ThreadHandoff.Figures handoff;
+  private final Map<String, WeightStream.Figures> weightReads;
 
   ServingReport(String command, int runs, int requestBatch, int warmupMillis, int measureMillis,
       List<ServingModels.Model> models, Map<String, List<ModelRun>> runsByModel, ServingMachineLoad.Summary otherLoad,
-      ThreadHandoff.Figures handoff) {
+      ThreadHandoff.Figures handoff, Map<String, WeightStream.Figures> weightReads) {
     this.command = command;
     this.runs = runs;
     this.requestBatch = requestBatch;
@@ -41,6 +42,7 @@ final class ServingReport {
     this.runsByModel = runsByModel;
     this.otherLoad = otherLoad;
     this.handoff = handoff;
+    this.weightReads = weightReads;
   }
 
   /** One client count's medians over the runs. */
@@ -98,6 +100,7 @@ final class ServingReport {
       entry.put("in_process_p99_ms_batch1", median(runsByModel.get(m.key()), ModelRun::inProcessP99Millis));
       entry.put("grpc_round_trip_p50_ms", median(runsByModel.get(m.key()), ModelRun::grpcP50Millis));
       entry.put("grpc_round_trip_p99_ms", median(runsByModel.get(m.key()), ModelRun::grpcP99Millis));
+      entry.put("weights_read_once", new TreeMap<>(weightReads.get(m.key()).json()));
       List<Map<String, Object>> throughput = new ArrayList<>();
       for (Row row : rows(m.key())) {
         Map<String, Object> t = new LinkedHashMap<>();
@@ -168,6 +171,15 @@ final class ServingReport {
       runsByModel.get(m.key()).forEach(r -> md.append(String.format("%.3f / %.3f, %.3f / %.3f, %.3f / %.3f; ",
           r.p50Millis(), r.p99Millis(), r.inProcessP50Millis(), r.inProcessP99Millis(), r.grpcP50Millis(),
           r.grpcP99Millis())));
+    }
+    md.append("\n\nWeights read once: the time a plain Java loop takes to read as many bytes as the model's dense ")
+        .append("(non-embedding) weights, on one core and split across every core, the floor under a batch-1 call ")
+        .append("of a model larger than the caches (p50 / p99, ms): ");
+    for (ServingModels.Model m : models) {
+      WeightStream.Figures read = weightReads.get(m.key());
+      md.append(String.format("`%s` (%.1f MB) one core %.3f / %.3f, %d cores %.3f / %.3f; ", m.key(),
+          read.bytes() / 1e6, read.oneCoreP50(), read.oneCoreP99(), read.cores(), read.allCoresP50(),
+          read.allCoresP99()));
     }
     md.append("\n\n## Throughput (examples per second)\n\n");
     md.append("| model | clients | served, batching on | examples per call (on) | served, batching off | ")
