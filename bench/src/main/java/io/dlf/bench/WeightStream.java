@@ -41,7 +41,7 @@ final class WeightStream {
       return thread;
     });
     try {
-      reads(weights, 1, helpers, count); // warm-up: compiled loops, started threads
+      reads(weights, cores, helpers, count); // warm-up: compiled loops, started threads
       double[] oneCore = reads(weights, 1, helpers, count);
       double[] allCores = reads(weights, cores, helpers, count);
       return new Figures(bytes, Stats.percentile(oneCore, 50), Stats.percentile(oneCore, 99),
@@ -64,7 +64,7 @@ final class WeightStream {
         int to = p == parts - 1 ? weights.length : from + slice;
         others.add(helpers.submit(() -> sum(weights, from, to)));
       }
-      long total = sum(weights, 0, parts == 1 ? weights.length : slice);
+      long total = sum(weights, 0, slice);
       for (Future<Long> other : others) {
         total += other.get();
       }
