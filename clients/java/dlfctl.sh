@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cp_file="$root/clients/java/target/classpath.txt"
-newest="$(find "$root/proto/src" "$root/proto/pom.xml" "$root/dsl/src/main" "$root/dsl/pom.xml" \
+newest="$(find "$root/proto/src" "$root/proto/pom.xml" "$root/model-spec/src/main" "$root/model-spec/pom.xml" \
   "$root/clients/java/src/main" "$root/clients/java/pom.xml" "$root/pom.xml" -newer "$cp_file" -print -quit \
   2>/dev/null || true)"
 if [[ ! -f "$cp_file" || -n "$newest" ]]; then

@@ -6,6 +6,7 @@ import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
 import io.dlf.dsl.spec.Regularization;
@@ -165,7 +166,7 @@ public final class FrappeQuality implements Callable<Integer> {
     // checkpoint would stop where that run stopped.
     String budget = maxEpochs(preset) == maxEpochs ? "" : "-epochs" + maxEpochs(preset);
     String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget;
-    System.out.println("== " + runName + ": " + spec.summary().nonEmbeddingParameters() + " non-embedding parameters");
+    System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
         .seed(seed).monitor(monitor).progressEverySteps(1_000_000);
     var session = bfloat16 ? SessionConfigs.bfloat16(2, 2) : SessionConfigs.threads(2, 2);
@@ -187,7 +188,7 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("config", config);
     run.put("config_key", configKey(config));
     run.put("model", modelSettings(spec));
-    run.put("non_embedding_parameters", spec.summary().nonEmbeddingParameters());
+    run.put("non_embedding_parameters", ModelPlan.of(spec).summary().nonEmbeddingParameters());
     run.put("test_auc", metrics.getTest().getAuc());
     run.put("test_logloss", metrics.getTest().getLogloss());
     run.put("validation_auc", metrics.getValidation().getAuc());

@@ -51,7 +51,7 @@ public final class ProfileStep implements Callable<Integer> {
   public Integer call() {
     ModelSpec spec = Presets.named(preset, new Presets.Size(dim, layers, tokens, rank, hidden))
         .features(DatasetCatalog.get("frappe").features()).build();
-    ModelPlan plan = spec.plan();
+    ModelPlan plan = ModelPlan.of(spec);
     Map<String, Integer> sizes = new HashMap<>();
     int[] frappe = {956, 4084, 9, 9, 4, 5, 4, 11, 82, 235};
     for (int i = 0; i < frappe.length; i++) {

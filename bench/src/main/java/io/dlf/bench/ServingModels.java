@@ -6,6 +6,7 @@ import io.dlf.dsl.codec.SpecJson;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.export.ModelRepository;
 import io.dlf.dsl.export.VersionFiles;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.testing.ExportedVersions;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class ServingModels {
 
     /** Bytes of the float32 weights a call reads in full: all but the embedding tables, of which it reads rows. */
     long weightBytes() {
-      return spec.summary().nonEmbeddingParameters() * Float.BYTES;
+      return ModelPlan.of(spec).summary().nonEmbeddingParameters() * Float.BYTES;
     }
   }
 

@@ -2,6 +2,7 @@ package io.dlf.bench;
 
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.Regularization;
 import io.dlf.proto.model.v1.EpochMetrics;
@@ -58,7 +59,7 @@ public final class TrainOnce implements Callable<Integer> {
         .dropout(dropout)
         .regularization(new Regularization(embL2, netL2))
         .build();
-    System.out.println(spec.summary().table());
+    System.out.println(ModelPlan.of(spec).summary().table());
     long t0 = System.nanoTime();
     PreparedData data = DataPreparation.prepare(spec, entry.schema(), entry.splits(dataRoot), BadRows.FAIL);
     System.out.printf("data prepared in %.1fs: %d/%d/%d rows%n", (System.nanoTime() - t0) / 1e9,

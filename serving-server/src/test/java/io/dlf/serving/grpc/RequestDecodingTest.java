@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.proto.inference.InferTensorContents;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Requests to raw feature values and back: both Predict forms and both KServe forms, and what they refuse. */
 class RequestDecodingTest {
-  private static final List<Feature> INPUTS = ExportedVersions.SMALL.plan().fields();
+  private static final List<Feature> INPUTS = ModelPlan.of(ExportedVersions.SMALL).fields();
   private static final ModelSpec MODEL = ModelSpec.newBuilder().setName("ctr").build();
   private static final Map<String, Integer> LENGTHS = Map.of("history", 3);
   private static final String TARGET = "model 'ctr' version 1";

@@ -10,7 +10,7 @@ public final class DataPreparation {
   private DataPreparation() {}
 
   public static PreparedData prepare(ModelSpec spec, DatasetSchema schema, DatasetSplits splits, BadRows badRows) {
-    ModelPlan plan = spec.plan();
+    ModelPlan plan = ModelPlan.of(spec);
     DatasetEncoder encoder = new DatasetEncoder(new RowReader(schema, plan.fields(), badRows));
     Vocabularies vocabularies = encoder.buildVocabularies(spec, splits.train());
     FieldLayout layout = FieldLayout.of(plan, vocabularies.sizes());

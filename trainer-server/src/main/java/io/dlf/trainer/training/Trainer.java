@@ -2,6 +2,7 @@ package io.dlf.trainer.training;
 
 import io.dlf.dsl.compile.BatchTensors;
 import io.dlf.dsl.compile.TrainingGraph;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.EvaluationMetrics;
@@ -46,7 +47,7 @@ public final class Trainer {
         .setEpoch(1)
         .setLearningRate(options.learningRate())
         .build());
-    try (TrainingGraph graph = TrainingGraph.build(spec.plan(), data.layout(), state.getSeed(), options.optimizer());
+    try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer());
         Session session = new Session(graph.graph(), sessionConfig)) {
       if (state.getLastCheckpoint().isEmpty()) {
         session.initialize();

@@ -10,6 +10,7 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.SharedData;
@@ -62,7 +63,7 @@ class FrappeTrainingTest {
 
   private static float[] trainerPredictions(TrainingOutcome outcome, ModelSpec spec, PreparedData data,
       TrainingOptions options) {
-    try (var graph = io.dlf.dsl.compile.TrainingGraph.build(spec.plan(), data.layout(), options.seed(), options.optimizer());
+    try (var graph = io.dlf.dsl.compile.TrainingGraph.build(ModelPlan.of(spec), data.layout(), options.seed(), options.optimizer());
         var session = new org.tensorflow.Session(graph.graph(), CONFIG)) {
       session.restore(outcome.bestCheckpoint());
       return Trainer.predict(session, graph, data, data.test(), 10_000);

@@ -1,6 +1,7 @@
 package io.dlf.trainer.server.submit;
 
 import com.google.inject.Inject;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.trainer.v1.DatasetFiles;
@@ -53,7 +54,7 @@ public final class DatasetResolver {
           "required: a registered dataset name (" + String.join(", ", names()) + ") or files");
     };
     checkColumns(dataset.schema(), spec);
-    DataPreflight.check(dataset, spec.plan().fields());
+    DataPreflight.check(dataset, ModelPlan.of(spec).fields());
     return dataset;
   }
 
@@ -130,7 +131,7 @@ public final class DatasetResolver {
   }
 
   private static void checkColumns(DatasetSchema schema, ModelSpec spec) {
-    List<Feature> read = spec.plan().fields();
+    List<Feature> read = ModelPlan.of(spec).fields();
     List<String> columns = schema.featureColumns();
     List<FieldViolation> violations = new ArrayList<>();
     for (int i = 0; i < spec.features().size(); i++) {

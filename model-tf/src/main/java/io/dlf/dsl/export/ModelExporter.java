@@ -1,0 +1,137 @@
+package io.dlf.dsl.export;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dlf.dsl.codec.SpecJson;
+import io.dlf.dsl.compile.ServingGraph;
+import io.dlf.dsl.encode.Vocabularies;
+import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.model.v1.VersionManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * Writes a trained model as the next version of a model in a {@link ModelRepository}: the
+ * inference graph restored from a training checkpoint as a SavedModel, the spec, the vocabularies,
+ * the metrics and a manifest, published atomically.
+ */
+public final class ModelExporter {
+
+  /**
+   * What to export.
+   *
+   * @param checkpointPrefix a {@code Session.save} prefix of the training graph
+   * @param exportKey idempotency key: a second export with the same key returns the first version
+   * @param seed the graph seed (initializers are replaced by the checkpoint; kept for reproducibility)
+   */
+  public record Request(
+      String model,
+      ModelSpec spec,
+      Vocabularies vocabularies,
+      String checkpointPrefix,
+      TrainingMetrics metrics,
+      String exportKey,
+      long seed) {
+
+    public Request {
+      requireNonNull(model, "model is null");
+      requireNonNull(spec, "spec is null");
+      requireNonNull(vocabularies, "vocabularies is null");
+      requireNonNull(checkpointPrefix, "checkpointPrefix is null");
+      requireNonNull(metrics, "metrics is null");
+      requireNonNull(exportKey, "exportKey is null");
+    }
+  }
+
+  private final ModelRepository repository;
+  private final ConfigProto sessionConfig;
+
+  public ModelExporter(ModelRepository repository, ConfigProto sessionConfig) {
+    this.repository = repository;
+    this.sessionConfig = sessionConfig;
+  }
+
+  /** Exports and returns the version number (the existing one if this export key was already used). */
+  public long export(Request request) throws IOException {
+    if (!request.exportKey().isEmpty()) {
+      OptionalLong existing = versionWithKey(request.model(), request.exportKey());
+      if (existing.isPresent()) {
+        return existing.getAsLong();
+      }
+    }
+    Path staging = repository.newStagingDir(request.model());
+    try {
+      writeSavedModel(request, staging.resolve(VersionFiles.SAVED_MODEL));
+      Files.writeString(staging.resolve(VersionFiles.SPEC), SpecJson.toJson(request.spec()) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(staging.resolve(VersionFiles.VOCABULARIES), request.vocabularies().toJson() + "\n",
+          StandardCharsets.UTF_8);
+      VersionFiles.writeJson(staging.resolve(VersionFiles.METRICS), request.metrics());
+      VersionFiles.writeJson(staging.resolve(VersionFiles.MANIFEST), VersionManifest.newBuilder()
+          .setFormatVersion(VersionFiles.MANIFEST_FORMAT)
+          .setModel(request.model())
+          .setCreatedAt(Instant.now().toString())
+          .setExportKey(request.exportKey())
+          .setTensorflowVersion(TensorFlow.version())
+          .addSignatures(ServingGraph.RAW_SIGNATURE)
+          .addSignatures(ServingGraph.ENCODED_SIGNATURE)
+          .build());
+      return repository.publish(request.model(), staging);
+    } catch (IOException | RuntimeException e) {
+      deleteRecursively(staging);
+      throw e;
+    }
+  }
+
+  private void writeSavedModel(Request request, Path dir) throws IOException {
+    try (ServingGraph graph = ServingGraph.build(ModelPlan.of(request.spec()), request.vocabularies(), request.seed());
+        Session session = new Session(graph.graph(), sessionConfig)) {
+      session.restore(request.checkpointPrefix());
+      SavedModelBundle.exporter(dir.toString())
+          .withSession(session)
+          .withSignatures(graph.rawSignature(), graph.encodedSignature())
+          .withTags("serve")
+          .export();
+    }
+  }
+
+  /** The version whose manifest carries {@code exportKey}, if any. */
+  public OptionalLong versionWithKey(String model, String exportKey) throws IOException {
+    for (long version : repository.versions(model)) {
+      Path manifest = repository.versionDir(model, version).resolve(VersionFiles.MANIFEST);
+      if (Files.isRegularFile(manifest)) {
+        try {
+          VersionManifest m = VersionFiles.readJson(manifest, VersionManifest.newBuilder()).build();
+          if (m.getExportKey().equals(exportKey)) {
+            return OptionalLong.of(version);
+          }
+        } catch (IOException unreadable) {
+          // a corrupt version cannot be the one this key exported; keep looking
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
