@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param fillValue numeric: the value of a missing cell
  * @param maxLength sequence: the most recent tokens kept
  * @param pooling sequence: how token embeddings are pooled into one vector
- * @param separator sequence: between tokens in a raw value
+ * @param separator sequence: between tokens in a raw value ({@link io.dlf.dsl.encode.SequenceTokenizer} splits it)
  * @param vocabularyFrom share the vocabulary and embedding table of this feature; empty for none
  */
 public record Feature(

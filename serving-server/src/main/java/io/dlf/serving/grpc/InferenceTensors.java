@@ -2,6 +2,7 @@ package io.dlf.serving.grpc;
 
 import com.google.protobuf.ByteString;
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.encode.RawColumnSource;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
 import io.dlf.proto.inference.InferTensorContents;
@@ -13,7 +14,7 @@ import io.dlf.serving.ServingException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,26 +83,49 @@ final class InferenceTensors implements ExampleSource {
     }
     InputNames.check(positions.keySet(), inputs, "the input tensors", target, name -> "inputs[" + name + "]");
     int n = size();
-    Map<String, String[]> strings = new HashMap<>();
-    Map<String, float[]> numbers = new HashMap<>();
-    Map<String, String[][]> sequences = new HashMap<>();
-    for (Feature f : inputs) {
-      int position = positions.get(f.name());
-      InferInputTensor tensor = request.getInputs(position);
-      String field = "inputs[" + f.name() + "]";
-      if (!tensor.getDatatype().equals(datatype(f))) {
-        throw ServingException.invalid(field + ".datatype", "input '" + f.name() + "' is a " + InputNames.kind(f)
-            + " feature: its datatype is " + datatype(f) + ", not " + tensor.getDatatype());
+    return RawBatch.of(inputs, n, new RawColumnSource() {
+      @Override
+      public String[] categorical(Feature feature) {
+        return strings(input(feature, positions, n));
       }
-      int width = width(f, tensor, n, field);
-      int count = n * width;
-      switch (f.kind()) {
-        case CATEGORICAL -> strings.put(f.name(), strings(tensor, position, count, field));
-        case NUMERIC -> numbers.put(f.name(), floats(tensor, position, count, field));
-        case SEQUENCE -> sequences.put(f.name(), rows(strings(tensor, position, count, field), n, width));
+
+      @Override
+      public float[] numeric(Feature feature) {
+        return floats(input(feature, positions, n));
       }
+
+      @Override
+      public String[][] sequence(Feature feature) {
+        Input input = input(feature, positions, n);
+        return rows(strings(input), n, input.width());
+      }
+    });
+  }
+
+  /**
+   * One feature's tensor, its position in the request and its elements per example.
+   *
+   * @param field the request field that holds it, for messages
+   */
+  private record Input(InferInputTensor tensor, int position, int width, int count, String field) {}
+
+  /** The feature's tensor, its datatype and shape checked against the feature's kind and {@code n} examples. */
+  private Input input(Feature f, Map<String, Integer> positions, int n) {
+    int position = positions.get(f.name());
+    InferInputTensor tensor = request.getInputs(position);
+    String field = "inputs[" + f.name() + "]";
+    if (!tensor.getDatatype().equals(datatype(f))) {
+      throw ServingException.invalid(field + ".datatype", "input '" + f.name() + "' is a " + InputNames.kind(f)
+          + " feature: its datatype is " + datatype(f) + ", not " + tensor.getDatatype());
     }
-    return new RawBatch(n, strings, numbers, sequences);
+    int width = width(f, tensor, n, field);
+    long count = (long) n * width;
+    // 4 bytes per element at least (a float, or a raw BYTES length): more than this no message holds
+    if (count > Integer.MAX_VALUE / 4) {
+      throw ServingException.invalid(field + ".shape", "input '" + f.name() + "' has shape " + tensor.getShapeList()
+          + ", " + count + " elements; a request holds at most " + Integer.MAX_VALUE / 4);
+    }
+    return new Input(tensor, position, width, (int) count, field);
   }
 
   /** Elements per example; checks the tensor's shape against the batch size and the feature's kind. */
@@ -119,29 +143,29 @@ final class InferenceTensors implements ExampleSource {
     return shape.size() == 2 ? shape.get(1).intValue() : 1;
   }
 
-  private String[] strings(InferInputTensor tensor, int position, int count, String field) {
+  private String[] strings(Input input) {
     if (raw()) {
-      return rawStrings(request.getRawInputContents(position), count, field);
+      return rawStrings(request.getRawInputContents(input.position()), input.count(), input.field());
     }
-    InferTensorContents contents = tensor.getContents();
-    checkCount(contents.getBytesContentsCount(), count, field + ".contents.bytes_contents");
-    String[] values = new String[count];
-    for (int i = 0; i < count; i++) {
+    InferTensorContents contents = input.tensor().getContents();
+    checkCount(contents.getBytesContentsCount(), input.count(), input.field() + ".contents.bytes_contents");
+    String[] values = new String[input.count()];
+    for (int i = 0; i < values.length; i++) {
       values[i] = contents.getBytesContents(i).toStringUtf8();
     }
     return values;
   }
 
-  private float[] floats(InferInputTensor tensor, int position, int count, String field) {
+  private float[] floats(Input input) {
     if (raw()) {
-      ByteString bytes = request.getRawInputContents(position);
-      checkCount(bytes.size(), 4 * count, "raw_input_contents for " + field + " (bytes)");
+      ByteString bytes = request.getRawInputContents(input.position());
+      checkCount(bytes.size(), 4 * input.count(), "raw_input_contents for " + input.field() + " (bytes)");
       return RawTensors.floats(bytes);
     }
-    InferTensorContents contents = tensor.getContents();
-    checkCount(contents.getFp32ContentsCount(), count, field + ".contents.fp32_contents");
-    float[] values = new float[count];
-    for (int i = 0; i < count; i++) {
+    InferTensorContents contents = input.tensor().getContents();
+    checkCount(contents.getFp32ContentsCount(), input.count(), input.field() + ".contents.fp32_contents");
+    float[] values = new float[input.count()];
+    for (int i = 0; i < values.length; i++) {
       values[i] = contents.getFp32Contents(i);
     }
     return values;
@@ -182,18 +206,11 @@ final class InferenceTensors implements ExampleSource {
     }
   }
 
-  /** [n, width] tokens, row-major, into one token list per example with the "" padding dropped. */
+  /** [n, width] tokens, row-major, into one token list per example ("" padding is dropped by {@link RawBatch#of}). */
   private static String[][] rows(String[] tokens, int n, int width) {
     String[][] rows = new String[n][];
     for (int r = 0; r < n; r++) {
-      List<String> row = new ArrayList<>(width);
-      for (int t = 0; t < width; t++) {
-        String token = tokens[r * width + t];
-        if (!token.isEmpty()) {
-          row.add(token);
-        }
-      }
-      rows[r] = row.toArray(String[]::new);
+      rows[r] = Arrays.copyOfRange(tokens, r * width, (r + 1) * width);
     }
     return rows;
   }

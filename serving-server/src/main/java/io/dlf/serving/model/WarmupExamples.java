@@ -1,11 +1,10 @@
 package io.dlf.serving.model;
 
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.encode.RawColumnSource;
 import io.dlf.dsl.spec.Feature;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Synthetic examples that run every op of a model, so a freshly loaded version has paid its
@@ -14,30 +13,29 @@ import java.util.Map;
 public final class WarmupExamples {
   private WarmupExamples() {}
 
-  /** {@code size} examples: unseen categorical values, missing numbers, short histories. */
+  /** {@code size} examples: unseen categorical values, missing numbers, empty histories. */
   public static RawBatch of(List<Feature> inputs, int size) {
-    Map<String, String[]> strings = new HashMap<>();
-    Map<String, float[]> numbers = new HashMap<>();
-    Map<String, String[][]> sequences = new HashMap<>();
-    for (Feature f : inputs) {
-      switch (f.kind()) {
-        case CATEGORICAL -> {
-          String[] values = new String[size];
-          Arrays.fill(values, "");
-          strings.put(f.name(), values);
-        }
-        case NUMERIC -> {
-          float[] values = new float[size];
-          Arrays.fill(values, Float.NaN);
-          numbers.put(f.name(), values);
-        }
-        case SEQUENCE -> {
-          String[][] values = new String[size][];
-          Arrays.fill(values, new String[] {""});
-          sequences.put(f.name(), values);
-        }
+    return RawBatch.of(inputs, size, new RawColumnSource() {
+      @Override
+      public String[] categorical(Feature feature) {
+        String[] values = new String[size];
+        Arrays.fill(values, "");
+        return values;
       }
-    }
-    return new RawBatch(size, strings, numbers, sequences);
+
+      @Override
+      public float[] numeric(Feature feature) {
+        float[] values = new float[size];
+        Arrays.fill(values, Float.NaN);
+        return values;
+      }
+
+      @Override
+      public String[][] sequence(Feature feature) {
+        String[][] values = new String[size][];
+        Arrays.fill(values, new String[0]);
+        return values;
+      }
+    });
   }
 }

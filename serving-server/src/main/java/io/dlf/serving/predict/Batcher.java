@@ -184,7 +184,7 @@ public final class Batcher {
     }
     float[] probabilities;
     try {
-      probabilities = model.predict(RawBatches.concat(parts));
+      probabilities = model.predict(RawBatch.concat(parts));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, name + " failed to score a batch of " + batch.size() + " requests", e);
       ServingException error = ServingException.of(Kind.INTERNAL, "PREDICTION_FAILED",

@@ -17,6 +17,8 @@ import io.dlf.proto.serving.v1.FeatureValue;
 import io.dlf.proto.serving.v1.ModelSpec;
 import io.dlf.proto.serving.v1.PredictRequest;
 import io.dlf.proto.serving.v1.StringColumn;
+import io.dlf.proto.serving.v1.Tokens;
+import io.dlf.proto.serving.v1.TokensColumn;
 import io.dlf.serving.ServingException;
 import io.dlf.serving.TestVersions;
 import java.util.List;
@@ -80,6 +82,31 @@ class RequestDecodingTest {
         .putFeatures("history", FeatureValue.newBuilder().setStringValue("item3|item9||item1").build())).build();
     assertArrayEquals(new String[] {"item3", "item9", "item1"},
         new PredictExamples(request).decode(INPUTS, TARGET).sequences().get("history")[0]);
+  }
+
+  @Test
+  void everyFormOfASequenceDropsItsEmptyTokensAlike() {
+    RawBatch batch = TestVersions.examples(1, 5);
+    PredictRequest rows = PredictRequests.rows(MODEL, batch);
+    PredictRequest columns = PredictRequests.columns(MODEL, batch);
+    FeatureValue joined = FeatureValue.newBuilder().setStringValue("|item3||item9|").build();
+    FeatureValue list = FeatureValue.newBuilder().setTokens(Tokens.newBuilder()
+        .addAllTokens(List.of("", "item3", "", "item9", ""))).build();
+    List<PredictRequest> requests = List.of(
+        rows.toBuilder().setExamples(0, rows.getExamples(0).toBuilder().putFeatures("history", joined)).build(),
+        rows.toBuilder().setExamples(0, rows.getExamples(0).toBuilder().putFeatures("history", list)).build(),
+        columns.toBuilder().setColumns(columns.getColumns().toBuilder().putColumns("history", Column.newBuilder()
+            .setStrings(StringColumn.newBuilder().addValues(joined.getStringValue())).build())).build(),
+        columns.toBuilder().setColumns(columns.getColumns().toBuilder().putColumns("history", Column.newBuilder()
+            .setTokenLists(TokensColumn.newBuilder().addValues(list.getTokens())).build())).build());
+    for (PredictRequest request : requests) {
+      assertArrayEquals(new String[] {"item3", "item9"},
+          new PredictExamples(request).decode(INPUTS, TARGET).sequences().get("history")[0], request.toString());
+    }
+    RawBatch withEmpties = new RawBatch(1, batch.strings(), batch.numbers(),
+        Map.of("history", new String[][] {{"item3", "", "item9"}}));
+    assertArrayEquals(new String[] {"item3", "item9"}, new InferenceTensors(
+        InferRequests.of("ctr", "", withEmpties, LENGTHS, false)).decode(INPUTS, TARGET).sequences().get("history")[0]);
   }
 
   @Test

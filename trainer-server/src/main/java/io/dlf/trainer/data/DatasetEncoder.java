@@ -1,6 +1,7 @@
 package io.dlf.trainer.data;
 
 import io.dlf.dsl.compile.FieldLayout;
+import io.dlf.dsl.encode.SequenceTokenizer;
 import io.dlf.dsl.encode.SequenceWindow;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Builds vocabularies from the training split and encodes splits with them. Raw values become ids
@@ -92,9 +92,9 @@ public final class DatasetEncoder {
     return subset.stream().mapToInt(features::indexOf).toArray();
   }
 
-  /** A sequence cell's tokens, oldest first; the empty cell has none. */
-  static String[] tokens(String cell, Feature feature) {
-    return cell.isEmpty() ? new String[0] : cell.split(Pattern.quote(feature.separator()), -1);
+  /** A sequence cell's tokens, oldest first, by the rule serving splits them with. */
+  private static String[] tokens(String cell, Feature feature) {
+    return SequenceTokenizer.split(cell, feature.separator());
   }
 
   /** Row-major buffers that double as rows arrive. */

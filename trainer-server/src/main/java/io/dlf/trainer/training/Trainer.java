@@ -58,6 +58,19 @@ public final class Trainer {
     }
   }
 
+  /**
+   * The probabilities a checkpoint of {@code spec} gives every row of {@code split}, in row order,
+   * computed as the trainer's own evaluation does: on the encoded rows, through the training graph.
+   */
+  public float[] predict(ModelSpec spec, PreparedData data, EncodedDataset split, String checkpoint,
+      TrainingOptions options) {
+    try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), options.seed(), options.optimizer());
+        Session session = new Session(graph.graph(), sessionConfig)) {
+      session.restore(checkpoint);
+      return predict(session, graph, data, split, options.evalBatchSize());
+    }
+  }
+
   /** Probabilities for every row of {@code split}, in row order. */
   static float[] predict(Session session, TrainingGraph graph, PreparedData data, EncodedDataset split, int batchSize) {
     int[] order = new int[split.size()];

@@ -10,7 +10,6 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
-import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.SharedData;
@@ -55,18 +54,10 @@ class FrappeTrainingTest {
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
     long version = new ModelExporter(repository, CONFIG).export(new ModelExporter.Request("frappe", spec,
         data.vocabularies(), outcome.bestCheckpoint(), metrics, "", options.seed()));
-    float[] expected = java.util.Arrays.copyOf(trainerPredictions(outcome, spec, data, options), CHECKED_ROWS);
+    float[] expected = java.util.Arrays.copyOf(
+        new Trainer(CONFIG).predict(spec, data, data.test(), outcome.bestCheckpoint(), options), CHECKED_ROWS);
     try (ExportedModel model = ExportedModel.load(repository.versionDir("frappe", version), CONFIG)) {
       assertArrayEquals(expected, model.predict(rawTestRows(frappe)), 1e-5f);
-    }
-  }
-
-  private static float[] trainerPredictions(TrainingOutcome outcome, ModelSpec spec, PreparedData data,
-      TrainingOptions options) {
-    try (var graph = io.dlf.dsl.compile.TrainingGraph.build(ModelPlan.of(spec), data.layout(), options.seed(), options.optimizer());
-        var session = new org.tensorflow.Session(graph.graph(), CONFIG)) {
-      session.restore(outcome.bestCheckpoint());
-      return Trainer.predict(session, graph, data, data.test(), 10_000);
     }
   }
 
