@@ -1,5 +1,6 @@
 package io.dlf.server;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -19,20 +20,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reflection on a real loopback server as grpcurl (v1) and ghz (v1alpha) read it: both list the services, and both
- * resolve {@code google.rpc.BadRequest}, which a client needs to decode the field violations of an error.
+ * Reflection on a real loopback server as grpcurl (v1) and ghz (v1alpha) read it: both list the services,
+ * and both resolve {@code google.rpc.BadRequest}, which a client needs to decode an error's field violations.
  */
 class ServerReflectionTest {
-  private static final List<String> SERVICES = List.of("grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
-      "grpc.reflection.v1alpha.ServerReflection", ServerReflection.ERROR_DETAILS_SERVICE);
+  private static final List<String> SERVICES = List.of("grpc.health.v1.Health",
+      "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+      ServerReflection.ERROR_DETAILS_SERVICE);
 
   private GrpcServerService server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() throws Exception {
-    server = new GrpcServerService("reflection-test", GrpcServerConfig.local().withMetricsPort(-1), Set.of(), Set.of(),
-        new HealthStatusManager(), new PrometheusRegistry());
+    server = new GrpcServerService("reflection-test", GrpcServerConfig.local().withMetricsPort(-1), Set.of(),
+        Set.of(), new HealthStatusManager(), new PrometheusRegistry());
     server.start();
     channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
   }
@@ -47,34 +49,37 @@ class ServerReflectionTest {
   void v1alphaListsServicesAndResolvesErrorDetails() throws Exception {
     BlockingClientCall<io.grpc.reflection.v1alpha.ServerReflectionRequest,
         io.grpc.reflection.v1alpha.ServerReflectionResponse> call =
-        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newBlockingV2Stub(channel).serverReflectionInfo();
+        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newBlockingV2Stub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo();
     List<String> names = new ArrayList<>();
     ask(call, io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build())
         .getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
     assertTrue(names.containsAll(SERVICES), names.toString());
 
-    List<FileDescriptorProto> files = files(ask(call, io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
-        .setFileContainingSymbol("google.rpc.BadRequest").build()).getFileDescriptorResponse().getFileDescriptorProtoList());
-    assertDeclares(files, "google/rpc/error_details.proto", "BadRequest");
-    call.halfClose();
+    assertDeclares(files(ask(call, io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+            .setFileContainingSymbol("google.rpc.BadRequest").build())
+        .getFileDescriptorResponse().getFileDescriptorProtoList()), "google/rpc/error_details.proto", "BadRequest");
+    finish(call);
   }
 
   @Test
   void v1ListsServicesAndResolvesErrorDetailsAndStatus() throws Exception {
-    BlockingClientCall<io.grpc.reflection.v1.ServerReflectionRequest, io.grpc.reflection.v1.ServerReflectionResponse> call =
-        io.grpc.reflection.v1.ServerReflectionGrpc.newBlockingV2Stub(channel).serverReflectionInfo();
+    BlockingClientCall<io.grpc.reflection.v1.ServerReflectionRequest,
+        io.grpc.reflection.v1.ServerReflectionResponse> call =
+        io.grpc.reflection.v1.ServerReflectionGrpc.newBlockingV2Stub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo();
     List<String> names = new ArrayList<>();
     ask(call, io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build())
         .getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
     assertTrue(names.containsAll(SERVICES), names.toString());
 
     assertDeclares(files(ask(call, io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
-            .setFileContainingSymbol("google.rpc.BadRequest").build()).getFileDescriptorResponse().getFileDescriptorProtoList()),
-        "google/rpc/error_details.proto", "BadRequest");
+            .setFileContainingSymbol("google.rpc.BadRequest").build())
+        .getFileDescriptorResponse().getFileDescriptorProtoList()), "google/rpc/error_details.proto", "BadRequest");
     assertDeclares(files(ask(call, io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
-            .setFileContainingSymbol("google.rpc.Status").build()).getFileDescriptorResponse().getFileDescriptorProtoList()),
-        "google/rpc/status.proto", "Status");
-    call.halfClose();
+            .setFileContainingSymbol("google.rpc.Status").build())
+        .getFileDescriptorResponse().getFileDescriptorProtoList()), "google/rpc/status.proto", "Status");
+    finish(call);
   }
 
   /** One request and its response on an open reflection stream. */
@@ -83,7 +88,14 @@ class ServerReflectionTest {
     return call.read(5, TimeUnit.SECONDS);
   }
 
-  private static List<FileDescriptorProto> files(List<ByteString> serialized) throws InvalidProtocolBufferException {
+  /** Half-closes the stream and waits for the server to end it, so no call is cut off at shutdown. */
+  private static void finish(BlockingClientCall<?, ?> call) throws Exception {
+    call.halfClose();
+    assertFalse(call.hasNext(), "the server answered after the stream was half-closed");
+  }
+
+  private static List<FileDescriptorProto> files(List<ByteString> serialized)
+      throws InvalidProtocolBufferException {
     List<FileDescriptorProto> files = new ArrayList<>();
     for (ByteString file : serialized) {
       files.add(FileDescriptorProto.parseFrom(file));
