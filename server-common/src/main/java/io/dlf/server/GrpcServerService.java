@@ -6,11 +6,11 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -25,10 +25,10 @@ import java.util.logging.Logger;
 
 /**
  * Owns one gRPC server: a bounded handler pool, the services and interceptors bound into the
- * injector, {@code grpc.health.v1} (every service SERVING once started), server reflection (so
- * grpcurl works), and Prometheus metrics over HTTP. {@link #stop()} shuts down gracefully: health
- * turns NOT_SERVING, new calls are refused, in-flight calls get the grace period, then the rest is
- * cancelled.
+ * injector, {@code grpc.health.v1} (every service SERVING once started), server reflection v1 and
+ * v1alpha with the error-detail protos (so grpcurl and ghz work, see {@link ServerReflection}), and
+ * Prometheus metrics over HTTP. {@link #stop()} shuts down gracefully: health turns NOT_SERVING, new
+ * calls are refused, in-flight calls get the grace period, then the rest is cancelled.
  */
 public final class GrpcServerService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcServerService.class.getName());
@@ -68,7 +68,9 @@ public final class GrpcServerService implements AutoCloseable {
       builder.addService(ServerInterceptors.intercept(service, all));
     }
     builder.addService(ServerInterceptors.intercept(health.getHealthService(), all));
-    builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), all));
+    for (ServerServiceDefinition reflection : ServerReflection.services()) {
+      builder.addService(ServerInterceptors.intercept(reflection, all));
+    }
     server = builder.build().start();
     if (config.metricsPort() >= 0) {
       metrics = HTTPServer.builder().hostname(config.host()).port(config.metricsPort()).registry(registry).buildAndStart();
