@@ -72,7 +72,7 @@ function startServing(workdir) {
   fs.mkdirSync(repository, { recursive: true });
   return JavaServer.start('serving-server', 'io.dlf.serving.ServingServerMain',
     ['--host', '127.0.0.1', '--model-repository', repository, '--poll-interval', '1s',
-      '--session-intra-threads', '1', '--session-inter-threads', '1'], path.join(workdir, 'serving.log'));
+      '--tf-intra-threads', '1', '--tf-inter-threads', '1'], path.join(workdir, 'serving.log'));
 }
 
 function freePort() {

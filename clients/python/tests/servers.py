@@ -70,7 +70,7 @@ def start_serving(workdir):
     (workdir / "trainer" / "models").mkdir(parents=True, exist_ok=True)
     return JavaServer("serving-server", "io.dlf.serving.ServingServerMain",
                       ["--host", "127.0.0.1", "--model-repository", str(workdir / "trainer" / "models"),
-                       "--poll-interval", "1s", "--session-intra-threads", "1", "--session-inter-threads", "1"],
+                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1"],
                       workdir / "serving.log")
 
 
