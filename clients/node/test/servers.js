@@ -1,6 +1,6 @@
 'use strict';
 // Starts the real trainer and serving servers as child java processes on free loopback ports, from the
-// class paths `source bench/classpath.sh` writes. The trainer reads datasets from $DLF_DATA, else
+// class paths `bin/build-classpath.sh` writes. The trainer reads datasets from $DLF_DATA, else
 // <repo>/../shared/data, and exports into the folder the serving server watches.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,7 +15,7 @@ class JavaServer {
   static async start(module, mainClass, args, logPath) {
     const classpathFile = path.join(REPO, module, 'target', 'classpath.txt');
     if (!fs.existsSync(classpathFile)) {
-      throw new Error(`${classpathFile} is missing: run "source bench/classpath.sh" first`);
+      throw new Error(`${classpathFile} is missing: run "bin/build-classpath.sh" first`);
     }
     const classpath = `${path.join(REPO, module, 'target', 'classes')}:${fs.readFileSync(classpathFile, 'utf8').trim()}`;
     const port = await freePort();

@@ -1,6 +1,6 @@
 """Starts the real trainer and serving servers as child java processes on free loopback ports.
 
-They run from the class paths `source bench/classpath.sh` writes; the trainer reads datasets from
+They run from the class paths `bin/build-classpath.sh` writes; the trainer reads datasets from
 $DLF_DATA, else <repo>/../shared/data, and exports into the folder the serving server watches.
 """
 import os
@@ -19,7 +19,7 @@ class JavaServer:
     def __init__(self, module, main_class, args, log_path):
         classpath_file = REPO / module / "target" / "classpath.txt"
         if not classpath_file.exists():
-            raise RuntimeError(f"{classpath_file} is missing: run `source bench/classpath.sh` first")
+            raise RuntimeError(f"{classpath_file} is missing: run `bin/build-classpath.sh` first")
         classpath = f"{REPO / module / 'target' / 'classes'}:{classpath_file.read_text().strip()}"
         self.port = _free_port()
         self.target = f"127.0.0.1:{self.port}"
