@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts a trainer server (io.dlf.trainer.server.TrainerServerMain); --help lists its options.
-# Builds the platform first if its sources changed. Stop it with Ctrl-C or SIGTERM: running jobs
-# checkpoint and resume on the next start.
+# Builds the platform first if its sources changed (bin/build-classpath.sh). JAVA_OPTS replaces the
+# default JVM options (-Xmx4g). Default paths lie in this checkout, whatever the working directory.
+# Stop it with Ctrl-C or SIGTERM: running jobs checkpoint and resume on the next start.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
-source "$root/bench/classpath.sh"
-exec java -Xmx4g -Dorg.bytedeco.javacpp.cachedir="$root/.cache/javacpp" \
-  -cp "$root/trainer-server/target/classes:$(cat "$root/trainer-server/target/classpath.txt")" \
-  io.dlf.trainer.server.TrainerServerMain "$@"
+source "$root/bin/build-classpath.sh"
+read -r -a java_opts <<< "${JAVA_OPTS:--Xmx4g}"
+exec java -Ddlf.home="$root" -Dorg.bytedeco.javacpp.cachedir="$root/.cache/javacpp" "${java_opts[@]}" \
+  -cp "$(dlf_classpath trainer-server)" io.dlf.trainer.server.TrainerServerMain "$@"

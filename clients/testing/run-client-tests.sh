@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Python and Node clients' tests against real servers: builds the platform if its sources
-# changed (bench/classpath.sh leaves each server's class path in <module>/target/classpath.txt),
+# changed (bin/build-classpath.sh leaves each server's class path in <module>/target/classpath.txt),
 # installs each client and its test tools from the package registries (a venv under
 # .cache/python-venv; npm ci in clients/node), then pytest and node --test. Skips nothing: a missing
 # tool is an error.
@@ -13,7 +13,7 @@ for tool in java python3 node npm; do
 done
 
 echo "== Building the servers for the client tests"
-source bench/classpath.sh
+bin/build-classpath.sh
 
 echo "== Python client (clients/python)"
 venv="$root/.cache/python-venv"

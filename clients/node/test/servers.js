@@ -1,6 +1,6 @@
 'use strict';
 // Starts the real trainer and serving servers as child java processes on free loopback ports, from the
-// class paths `source bench/classpath.sh` writes. The trainer reads datasets from $DLF_DATA, else
+// class paths `bin/build-classpath.sh` writes. The trainer reads datasets from $DLF_DATA, else
 // <repo>/../shared/data, and exports into the folder the serving server watches.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,7 +15,7 @@ class JavaServer {
   static async start(module, mainClass, args, logPath) {
     const classpathFile = path.join(REPO, module, 'target', 'classpath.txt');
     if (!fs.existsSync(classpathFile)) {
-      throw new Error(`${classpathFile} is missing: run "source bench/classpath.sh" first`);
+      throw new Error(`${classpathFile} is missing: run "bin/build-classpath.sh" first`);
     }
     const classpath = `${path.join(REPO, module, 'target', 'classes')}:${fs.readFileSync(classpathFile, 'utf8').trim()}`;
     const port = await freePort();
@@ -72,7 +72,7 @@ function startServing(workdir) {
   fs.mkdirSync(repository, { recursive: true });
   return JavaServer.start('serving-server', 'io.dlf.serving.ServingServerMain',
     ['--host', '127.0.0.1', '--model-repository', repository, '--poll-interval', '1s',
-      '--session-intra-threads', '1', '--session-inter-threads', '1'], path.join(workdir, 'serving.log'));
+      '--tf-intra-threads', '1', '--tf-inter-threads', '1'], path.join(workdir, 'serving.log'));
 }
 
 function freePort() {

@@ -1,6 +1,6 @@
 """Starts the real trainer and serving servers as child java processes on free loopback ports.
 
-They run from the class paths `source bench/classpath.sh` writes; the trainer reads datasets from
+They run from the class paths `bin/build-classpath.sh` writes; the trainer reads datasets from
 $DLF_DATA, else <repo>/../shared/data, and exports into the folder the serving server watches.
 """
 import os
@@ -19,7 +19,7 @@ class JavaServer:
     def __init__(self, module, main_class, args, log_path):
         classpath_file = REPO / module / "target" / "classpath.txt"
         if not classpath_file.exists():
-            raise RuntimeError(f"{classpath_file} is missing: run `source bench/classpath.sh` first")
+            raise RuntimeError(f"{classpath_file} is missing: run `bin/build-classpath.sh` first")
         classpath = f"{REPO / module / 'target' / 'classes'}:{classpath_file.read_text().strip()}"
         self.port = _free_port()
         self.target = f"127.0.0.1:{self.port}"
@@ -70,7 +70,7 @@ def start_serving(workdir):
     (workdir / "trainer" / "models").mkdir(parents=True, exist_ok=True)
     return JavaServer("serving-server", "io.dlf.serving.ServingServerMain",
                       ["--host", "127.0.0.1", "--model-repository", str(workdir / "trainer" / "models"),
-                       "--poll-interval", "1s", "--session-intra-threads", "1", "--session-inter-threads", "1"],
+                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1"],
                       workdir / "serving.log")
 
 

@@ -58,8 +58,8 @@ public final class GrpcServerService implements AutoCloseable {
       throw new IllegalStateException(name + " is already started");
     }
     executor = Executors.newFixedThreadPool(config.handlerThreads(), NamedThreads.daemon(name + "-grpc"));
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()),
-            credentials())
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials())
         .executor(executor)
         .maxInboundMessageSize(config.maxInboundMessageBytes());
     List<ServerInterceptor> all = new ArrayList<>(interceptors);
@@ -81,6 +81,10 @@ public final class GrpcServerService implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     LOG.info(() -> name + " listening on " + config.host() + ":" + port()
         + (config.tls() ? " (TLS)" : "") + (metrics != null ? ", metrics on :" + metricsPort() + "/metrics" : ""));
+    if (address.getAddress() != null && !address.getAddress().isLoopbackAddress()) {
+      LOG.warning(() -> name + " listens on " + config.host() + ", not just loopback: anyone who can reach this machine"
+          + " can call it (" + (config.tls() ? "TLS" : "no TLS") + ", no authentication); --host 127.0.0.1 keeps it local");
+    }
   }
 
   private ServerCredentials credentials() throws IOException {

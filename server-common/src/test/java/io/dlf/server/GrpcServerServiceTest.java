@@ -14,20 +14,28 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** A real server on a loopback port: health, reflection, metrics, error details, shutdown. */
+/** A real server on a loopback port: health, reflection, metrics, error details, shutdown; a warning off loopback. */
 class GrpcServerServiceTest {
 
   private static Injector injector() {
@@ -79,6 +87,46 @@ class GrpcServerServiceTest {
       server.stop();
       channel.shutdownNow();
     }
+  }
+
+  @Test
+  void warnsWhenItListensBeyondLoopback() throws Exception {
+    assertEquals(List.of(), warningsOfAStartOn("127.0.0.1"));
+    List<String> warnings = warningsOfAStartOn("0.0.0.0");
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("test listens on 0.0.0.0, not just loopback: anyone who can reach this machine"
+        + " can call it (no TLS, no authentication)"), warnings.get(0));
+    assertTrue(warnings.get(0).endsWith("--host 127.0.0.1 keeps it local"), warnings.get(0));
+  }
+
+  /** The warnings a server on {@code host} (a free port, no metrics) logs as it starts. */
+  private static List<String> warningsOfAStartOn(String host) throws Exception {
+    Logger log = Logger.getLogger(GrpcServerService.class.getName());
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING) {
+          warnings.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    GrpcServerService server = new GrpcServerService("test", GrpcServerConfig.local().withHost(host).withMetricsPort(-1),
+        Set.of(), Set.of(), new HealthStatusManager(), new PrometheusRegistry());
+    try {
+      server.start();
+    } finally {
+      server.stop();
+      log.removeHandler(handler);
+    }
+    return List.copyOf(warnings);
   }
 
   @Test

@@ -5,59 +5,38 @@ import io.dlf.serving.repository.RepositoryConfig;
 import io.dlf.serving.version.LabelAssignment;
 import io.dlf.serving.version.VersionPolicy;
 import io.dlf.serving.version.VersionsConfig;
+import io.dlf.server.DurationConverter;
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.server.GrpcServerDefaults;
+import io.dlf.server.GrpcServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The serving server's command line: {@code dlf-serving-server --model-repository data/models}. */
-@Command(name = "dlf-serving-server", mixinStandardHelpOptions = true, sortOptions = false,
+/** The serving server's command line: {@code serving-server.sh --model-repository data/models}. */
+@Command(name = "serving-server", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Serves every version of every model in a model repository over gRPC "
         + "(dlf.serving.v1 and KServe v2), with health, reflection and Prometheus metrics.")
 public final class ServingServerMain implements Callable<Integer> {
+  private static final GrpcServerDefaults GRPC_DEFAULTS = new GrpcServerDefaults(8500, 8502, 16, "10s");
 
   @Option(names = {"-r", "--model-repository"}, required = true, paramLabel = "DIR",
       description = "The model repository: DIR/<model>/<version>/.")
   Path repository;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", defaultValue = "8500", description = "gRPC port; 0 picks one (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(names = "--metrics-port", defaultValue = "8502",
-      description = "Prometheus HTTP port; -1 turns metrics off (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
-
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain; with --tls-key, serve TLS.")
-  Path tlsCertificate;
-
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8) of --tls-cert.")
-  Path tlsKey;
-
-  @Option(names = "--handler-threads", defaultValue = "16",
-      description = "Threads answering gRPC calls; they also run batches (default: ${DEFAULT-VALUE}).")
-  int handlerThreads;
-
-  @Option(names = "--max-message-bytes", defaultValue = "67108864",
-      description = "Largest request accepted (default: ${DEFAULT-VALUE}).")
-  int maxMessageBytes;
-
-  @Option(names = "--shutdown-grace", defaultValue = "10s", converter = DurationConverter.class,
-      description = "Time calls in flight get to finish on shutdown (default: ${DEFAULT-VALUE}).")
-  Duration shutdownGrace;
+  @Mixin
+  GrpcServerOptions server;
 
   @Option(names = "--poll-interval", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to look for new versions; 0 only on Reload (default: ${DEFAULT-VALUE}).")
@@ -83,17 +62,17 @@ public final class ServingServerMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int warmupIterations;
 
-  @Option(names = "--session-intra-threads", defaultValue = "1",
-      description = "TensorFlow threads within an op (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tf-intra-threads", defaultValue = "1",
+      description = "TensorFlow threads within an op, per version (default: ${DEFAULT-VALUE}).")
   int intraThreads;
 
-  @Option(names = "--session-inter-threads", defaultValue = "-1",
-      description = "TensorFlow threads running ops side by side; -1 runs them on the request's thread "
+  @Option(names = "--tf-inter-threads", defaultValue = "-1",
+      description = "TensorFlow threads running ops side by side, per version; -1 runs them on the request's thread "
           + "(default: ${DEFAULT-VALUE}).")
   int interThreads;
 
   @Option(names = "--batching", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Merge concurrent requests into one TensorFlow call (default: on).")
+      description = "Merge concurrent requests into one TensorFlow call (default: ${DEFAULT-VALUE}).")
   boolean batching;
 
   @Option(names = "--max-batch-size", defaultValue = "256",
@@ -117,7 +96,12 @@ public final class ServingServerMain implements Callable<Integer> {
   int maxExamplesPerRequest;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ServingServerMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with the serving server's ports, threads and grace as defaults. */
+  static CommandLine commandLine() {
+    return new CommandLine(new ServingServerMain()).setDefaultValueProvider(GRPC_DEFAULTS);
   }
 
   @Spec
@@ -140,8 +124,7 @@ public final class ServingServerMain implements Callable<Integer> {
 
   /** The configuration the options describe; throws IllegalArgumentException naming a bad one. */
   ServingConfig config() {
-    GrpcServerConfig grpc = new GrpcServerConfig(host, port, metricsPort, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), handlerThreads, maxMessageBytes, shutdownGrace);
+    GrpcServerConfig grpc = server.config();
     Map<String, VersionPolicy> policies = new LinkedHashMap<>();
     for (String entry : modelPolicies) {
       int equals = entry.indexOf('=');

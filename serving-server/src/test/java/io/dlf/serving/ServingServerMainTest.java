@@ -10,6 +10,7 @@ import io.dlf.serving.version.LabelAssignment;
 import io.dlf.serving.version.VersionPolicy;
 import io.dlf.serving.version.VersionsConfig;
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.server.OptionsReadme;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,15 +23,15 @@ import picocli.CommandLine;
 class ServingServerMainTest {
 
   private static ServingConfig parse(String... args) {
-    ServingServerMain main = new ServingServerMain();
-    new CommandLine(main).parseArgs(args);
-    return main.config();
+    CommandLine cli = ServingServerMain.commandLine();
+    cli.parseArgs(args);
+    return cli.<ServingServerMain>getCommand().config();
   }
 
   @Test
   void defaults() {
     ServingConfig config = parse("--model-repository", "models");
-    assertEquals(new GrpcServerConfig("0.0.0.0", 8500, 8502, Optional.empty(), Optional.empty(), 16, 64 << 20,
+    assertEquals(new GrpcServerConfig("127.0.0.1", 8500, 8502, Optional.empty(), Optional.empty(), 16, 64 << 20,
         Duration.ofSeconds(10)), config.grpc());
     assertEquals(new RepositoryConfig(Path.of("models"), Duration.ofSeconds(5)), config.repository());
     assertEquals(VersionsConfig.defaults(), config.versions());
@@ -39,15 +40,15 @@ class ServingServerMainTest {
 
   @Test
   void everyOption() {
-    ServingConfig config = parse("-r", "/srv/models", "--host", "127.0.0.1", "--port", "9000", "--metrics-port", "-1",
+    ServingConfig config = parse("-r", "/srv/models", "--host", "0.0.0.0", "--port", "9000", "--metrics-port", "-1",
         "--tls-cert", "cert.pem", "--tls-key", "key.pem", "--handler-threads", "4", "--max-message-bytes", "2048",
         "--shutdown-grace", "PT3S", "--poll-interval", "250ms", "--version-policy", "all",
         "--model-policy", "ctr=latest:2", "--model-policy", "cvr=specific:3,5",
         "--label", "ctr:stable=3", "--label", "ctr:canary=4", "--load-threads", "2", "--warmup-iterations", "0",
-        "--session-intra-threads", "2", "--session-inter-threads", "2", "--no-batching", "--max-batch-size", "64",
+        "--tf-intra-threads", "2", "--tf-inter-threads", "2", "--no-batching", "--max-batch-size", "64",
         "--max-queue-delay", "2ms", "--max-queue-size", "10", "--max-concurrent-batches", "3",
         "--max-examples-per-request", "100");
-    assertEquals(new GrpcServerConfig("127.0.0.1", 9000, -1, Optional.of(Path.of("cert.pem")),
+    assertEquals(new GrpcServerConfig("0.0.0.0", 9000, -1, Optional.of(Path.of("cert.pem")),
         Optional.of(Path.of("key.pem")), 4, 2048, Duration.ofSeconds(3)), config.grpc());
     assertEquals(new RepositoryConfig(Path.of("/srv/models"), Duration.ofMillis(250)), config.repository());
     assertEquals(new VersionsConfig(new VersionPolicy.All(),
@@ -58,6 +59,11 @@ class ServingServerMainTest {
   }
 
   @Test
+  void theReadmeListsEveryOptionWithItsDefault() throws Exception {
+    assertEquals(List.of(), OptionsReadme.problems(ServingServerMain.commandLine().getCommandSpec(), Path.of("README.md")));
+  }
+
+  @Test
   void badValuesAreNamed() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-r", "m", "--model-policy", "ctr"))
         .getMessage().contains("MODEL=POLICY"));
@@ -65,5 +71,7 @@ class ServingServerMainTest {
         .getMessage().contains("max queue size 0"));
     assertTrue(assertThrows(CommandLine.ParameterException.class, () -> parse("-r", "m", "--poll-interval", "soon"))
         .getMessage().contains("250ms"));
+    assertTrue(assertThrows(CommandLine.ParameterException.class, () -> parse("-r", "m", "--tls-key", "k.pem"))
+        .getMessage().contains("--tls-cert and --tls-key go together"));
   }
 }

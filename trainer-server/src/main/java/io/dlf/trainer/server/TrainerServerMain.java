@@ -1,67 +1,79 @@
 package io.dlf.trainer.server;
 
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.server.GrpcServerDefaults;
+import io.dlf.server.GrpcServerOptions;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** Starts a trainer server and keeps it running until the process is told to stop (SIGTERM or Ctrl-C: graceful). */
 @Command(name = "trainer-server", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Runs DLF training jobs that clients submit over gRPC (TrainerService).")
+    description = {"Runs DLF training jobs that clients submit over gRPC (TrainerService).",
+        "Default paths lie in the checkout the launch script runs from (else in the working directory); paths "
+            + "given here resolve against the working directory."})
 public final class TrainerServerMain implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "127.0.0.1",
-      description = "address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
-  String host;
-  @Option(names = "--port", defaultValue = "7070",
-      description = "gRPC port, 0 for any free one (default: ${DEFAULT-VALUE})")
-  int port;
-  @Option(names = "--metrics-port", defaultValue = "9091",
-      description = "Prometheus /metrics HTTP port, -1 to turn off (default: ${DEFAULT-VALUE})")
-  int metricsPort;
-  @Option(names = "--data-dir", defaultValue = "data",
-      description = "jobs (records and checkpoints) live in <data-dir>/jobs (default: ${DEFAULT-VALUE})")
+  /** The checkout the launch script names; without it, default paths lie in the working directory. */
+  static final String HOME_PROPERTY = "dlf.home";
+
+  @Mixin
+  GrpcServerOptions server;
+
+  @Option(names = "--data-dir", description = "Jobs (records and checkpoints) live in <data-dir>/jobs "
+      + "(default: ${DEFAULT-VALUE}).")
   Path dataDir;
+
   @Option(names = "--models-dir",
-      description = "the model repository finished jobs export to (default: <data-dir>/models)")
+      description = "The model repository finished jobs export to (default: <data-dir>/models).")
   Path modelsDir;
-  @Option(names = "--data-root", description = "a folder datasets may be read from; repeat for more "
-      + "(default: $DLF_DATA, else ../shared/data)")
+
+  @Option(names = "--data-root", description = "A folder datasets may be read from; repeat for more "
+      + "(default: $DLF_DATA, else ../shared/data beside the checkout: ${DEFAULT-VALUE}).")
   List<Path> dataRoots;
-  @Option(names = "--tls-cert", description = "PEM certificate chain: serve TLS (with --tls-key)")
-  Path tlsCert;
-  @Option(names = "--tls-key", description = "PEM private key for --tls-cert")
-  Path tlsKey;
+
   @Option(names = "--cpu-jobs", defaultValue = "1",
-      description = "jobs training on the CPU at once (default: ${DEFAULT-VALUE})")
+      description = "Jobs training on the CPU at once (default: ${DEFAULT-VALUE}).")
   int cpuJobs;
+
   @Option(names = "--gpu-jobs", defaultValue = "1",
-      description = "jobs training on the GPU at once (default: ${DEFAULT-VALUE})")
+      description = "Jobs training on the GPU at once (default: ${DEFAULT-VALUE}).")
   int gpuJobs;
+
   @Option(names = "--queue-size", defaultValue = "64",
-      description = "jobs that may wait; more are refused with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE})")
+      description = "Jobs that may wait; more are refused with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
   int queueSize;
-  @Option(names = "--cpu-only", description = "ignore GPUs even if TensorFlow finds some")
+
+  @Option(names = "--cpu-only", description = "Ignore GPUs even if TensorFlow finds some (default: off).")
   boolean cpuOnly;
+
   @Option(names = "--tf-intra-threads", defaultValue = "0",
-      description = "TensorFlow intra-op threads per job, 0: TensorFlow picks (default: ${DEFAULT-VALUE})")
+      description = "TensorFlow threads within an op, per job; 0: TensorFlow picks (default: ${DEFAULT-VALUE}).")
   int intraThreads;
+
   @Option(names = "--tf-inter-threads", defaultValue = "0",
-      description = "TensorFlow inter-op threads per job, 0: TensorFlow picks (default: ${DEFAULT-VALUE})")
+      description = "TensorFlow threads running ops side by side, per job; 0: TensorFlow picks "
+          + "(default: ${DEFAULT-VALUE}).")
   int interThreads;
-  @Option(names = "--handler-threads", defaultValue = "8",
-      description = "gRPC handler threads (default: ${DEFAULT-VALUE})")
-  int handlerThreads;
-  @Option(names = "--pause-timeout-seconds", defaultValue = "60",
-      description = "on shutdown, how long running jobs get to checkpoint (default: ${DEFAULT-VALUE})")
-  long pauseTimeoutSeconds;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TrainerServerMain()).execute(args));
+    System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
+  }
+
+  /**
+   * The command line, with its default paths under {@code home} and {@code $DLF_DATA} read from
+   * {@code environment}.
+   */
+  static CommandLine commandLine(Path home, Map<String, String> environment) {
+    return new CommandLine(new TrainerServerMain()).setDefaultValueProvider(new Defaults(home, environment));
   }
 
   @Override
@@ -81,27 +93,34 @@ public final class TrainerServerMain implements Callable<Integer> {
     return 0;
   }
 
+  /** Running jobs get the shutdown grace to checkpoint, as calls in flight get it to finish. */
   TrainerServerConfig trainerConfig() {
-    List<Path> roots = dataRoots != null ? dataRoots
-        : List.of(Path.of(Optional.ofNullable(System.getenv("DLF_DATA")).orElse("../shared/data")));
-    return TrainerServerConfig.defaults(dataDir, roots)
+    return TrainerServerConfig.defaults(dataDir, dataRoots)
         .withModelsDir(modelsDir != null ? modelsDir : dataDir.resolve("models"))
         .withSlots(cpuJobs, gpuJobs)
         .withQueueCapacity(queueSize)
         .withUseGpus(!cpuOnly)
         .withThreads(intraThreads, interThreads)
-        .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds));
+        .withPauseTimeout(server.config().shutdownGrace());
   }
 
   GrpcServerConfig grpcConfig() {
-    GrpcServerConfig config = GrpcServerConfig.local().withHost(host).withPort(port).withMetricsPort(metricsPort)
-        .withHandlerThreads(handlerThreads);
-    if (tlsCert != null || tlsKey != null) {
-      if (tlsCert == null || tlsKey == null) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
-      }
-      config = config.withTls(tlsCert, tlsKey);
+    return server.config();
+  }
+
+  /** The trainer's ports, threads and grace, and its default paths. */
+  private record Defaults(Path home, Map<String, String> environment) implements IDefaultValueProvider {
+    private static final GrpcServerDefaults GRPC = new GrpcServerDefaults(7070, 9091, 8, "60s");
+
+    @Override
+    public String defaultValue(ArgSpec argument) {
+      String name = argument instanceof OptionSpec option ? option.longestName() : "";
+      return switch (name) {
+        case "--data-dir" -> home.resolve("data").toString();
+        case "--data-root" -> Optional.ofNullable(environment.get("DLF_DATA"))
+            .orElseGet(() -> home.resolve("../shared/data").normalize().toString());
+        default -> GRPC.defaultValue(argument);
+      };
     }
-    return config;
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.server.OptionsReadme;
 import io.dlf.trainer.server.store.FileJobStore;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
@@ -17,6 +18,7 @@ import io.grpc.TlsChannelCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,18 +33,23 @@ import picocli.CommandLine;
  */
 class TrainerServerMainTest {
 
+  /** Parsed as the launch script of a checkout at {@code home} would, without $DLF_DATA. */
+  private static TrainerServerMain parse(Path home, String... args) {
+    CommandLine cli = TrainerServerMain.commandLine(home, Map.of());
+    cli.parseArgs(args);
+    return cli.getCommand();
+  }
+
   private static TrainerServerMain parse(String... args) {
-    TrainerServerMain main = new TrainerServerMain();
-    new CommandLine(main).parseArgs(args);
-    return main;
+    return parse(Path.of(""), args);
   }
 
   @Test
   void optionsMapOntoTheConfigs() {
     TrainerServerMain main = parse("--host", "0.0.0.0", "--port", "7001", "--metrics-port", "-1", "--data-dir", "/srv/t",
         "--data-root", "/data/a", "--data-root", "/data/b", "--cpu-jobs", "2", "--gpu-jobs", "3", "--queue-size", "5",
-        "--cpu-only", "--tf-intra-threads", "4", "--tf-inter-threads", "2", "--pause-timeout-seconds", "9",
-        "--tls-cert", "c.pem", "--tls-key", "k.pem");
+        "--cpu-only", "--tf-intra-threads", "4", "--tf-inter-threads", "2", "--shutdown-grace", "9s",
+        "--tls-cert", "c.pem", "--tls-key", "k.pem", "--handler-threads", "3", "--max-message-bytes", "4096");
     assertEquals(new TrainerServerConfig(Path.of("/srv/t"), Path.of("/srv/t/models"),
         List.of(Path.of("/data/a"), Path.of("/data/b")), 2, 3, 5, false, 4, 2, Duration.ofSeconds(9)),
         main.trainerConfig());
@@ -52,6 +59,9 @@ class TrainerServerMainTest {
     assertEquals(-1, grpc.metricsPort());
     assertEquals(Optional.of(Path.of("c.pem")), grpc.tlsCertificateChain());
     assertEquals(Optional.of(Path.of("k.pem")), grpc.tlsPrivateKey());
+    assertEquals(3, grpc.handlerThreads());
+    assertEquals(4096, grpc.maxInboundMessageBytes());
+    assertEquals(Duration.ofSeconds(9), grpc.shutdownGrace());
   }
 
   @Test
@@ -63,7 +73,40 @@ class TrainerServerMainTest {
     assertEquals(7070, main.grpcConfig().port());
     assertEquals(9091, main.grpcConfig().metricsPort());
     assertTrue(main.grpcConfig().tlsCertificateChain().isEmpty());
+    assertEquals(new GrpcServerConfig("127.0.0.1", 7070, 9091, Optional.empty(), Optional.empty(), 8, 64 << 20,
+        Duration.ofSeconds(60)), main.grpcConfig());
+    assertEquals(Duration.ofSeconds(60), main.trainerConfig().pauseTimeout());
     assertThrows(CommandLine.ParameterException.class, () -> parse("--tls-cert", "c.pem").grpcConfig());
+  }
+
+  @Test
+  void defaultPathsLieInTheCheckoutAndGivenPathsInTheWorkingDirectory(@TempDir Path dir) {
+    Path home = dir.resolve("platform");
+    TrainerServerConfig defaults = parse(home).trainerConfig();
+    assertEquals(home.resolve("data"), defaults.dataDir());
+    assertEquals(home.resolve("data/models"), defaults.modelsDir());
+    assertEquals(List.of(dir.resolve("shared/data")), defaults.dataRoots());
+
+    TrainerServerConfig given = parse(home, "--data-dir", "mine", "--data-root", "here").trainerConfig();
+    assertEquals(Path.of("mine"), given.dataDir());
+    assertEquals(List.of(Path.of("here")), given.dataRoots());
+
+    CommandLine withDlfData = TrainerServerMain.commandLine(home, Map.of("DLF_DATA", "/srv/datasets"));
+    withDlfData.parseArgs();
+    assertEquals(List.of(Path.of("/srv/datasets")), withDlfData.<TrainerServerMain>getCommand().trainerConfig().dataRoots());
+  }
+
+  @Test
+  void helpShowsTheDefaultsInTheCheckout(@TempDir Path dir) {
+    String help = TrainerServerMain.commandLine(dir, Map.of()).getUsageMessage().replaceAll("\\s+", " ");
+    assertTrue(help.contains("(default: " + dir.resolve("data") + ")"), help);
+    assertTrue(help.contains("(default: 60s)"), help);
+  }
+
+  @Test
+  void theReadmeListsEveryOptionWithItsDefault() throws Exception {
+    assertEquals(List.of(), OptionsReadme.problems(
+        TrainerServerMain.commandLine(Path.of(""), Map.of()).getCommandSpec(), Path.of("README.md")));
   }
 
   @Test

@@ -40,15 +40,17 @@ public final class Dlfctl {
   boolean version;
 
   public static void main(String[] args) {
-    System.exit(commandLine(Interrupts.SHUTDOWN_HOOKS, Launchers.fromCheckout()).execute(args));
+    System.exit(commandLine(Interrupts.SHUTDOWN_HOOKS, Launchers.fromCheckout(), DefaultPaths.ofThisProcess())
+        .execute(args));
   }
 
   /**
    * The command line with its converters and error reporting; {@code interrupts} stands for Ctrl-C,
-   * {@code launcher} starts servers (absent: commands that need it say how to run dlfctl).
+   * {@code launcher} starts servers (absent: commands that need it say how to run dlfctl), and
+   * {@code paths} places the default folders of the commands that start them.
    */
-  static CommandLine commandLine(Interrupts interrupts, Optional<Launcher> launcher) {
-    CommandLine cli = new CommandLine(new Dlfctl(), new Factory(interrupts, launcher));
+  static CommandLine commandLine(Interrupts interrupts, Optional<Launcher> launcher, DefaultPaths paths) {
+    CommandLine cli = new CommandLine(new Dlfctl(), new Factory(interrupts, launcher, paths));
     cli.registerConverter(Target.class, Target::parse);
     cli.registerConverter(Duration.class, Durations::parse);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -79,8 +81,12 @@ public final class Dlfctl {
     throw e;
   }
 
-  /** Hands the interrupt source to the commands that watch jobs, and the launcher to those that start servers. */
-  private record Factory(Interrupts interrupts, Optional<Launcher> launcher) implements CommandLine.IFactory {
+  /**
+   * Hands the interrupt source to the commands that watch jobs, and the launcher and default paths to
+   * those that start servers.
+   */
+  private record Factory(Interrupts interrupts, Optional<Launcher> launcher, DefaultPaths paths)
+      implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
       if (type == TrainCommand.class) {
@@ -90,10 +96,10 @@ public final class Dlfctl {
         return type.cast(new JobsCommand(interrupts));
       }
       if (type == ServersStartCommand.class) {
-        return type.cast(new ServersStartCommand(interrupts, launcher));
+        return type.cast(new ServersStartCommand(interrupts, launcher, paths));
       }
       if (type == QuickstartCommand.class) {
-        return type.cast(new QuickstartCommand(interrupts, launcher));
+        return type.cast(new QuickstartCommand(interrupts, launcher, paths));
       }
       return CommandLine.defaultFactory().create(type);
     }

@@ -46,16 +46,17 @@ final class QuickstartCommand implements Callable<Integer> {
 
   private final Interrupts interrupts;
   private final Optional<Launcher> launcher;
+  private final DefaultPaths paths;
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/quickstart",
-      description = "Where the servers keep jobs, models, logs and results (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where the servers keep jobs, models, logs and results (default: data/quickstart in the checkout).")
   Path dataDir;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:DLF_DATA:-../shared/data}",
-      description = "The folder holding frappe/ (default: $DLF_DATA, else ../shared/data).")
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "The folder holding frappe/ (default: $DLF_DATA, else ../shared/data beside the checkout).")
   Path data;
 
   @Option(names = "--generated", description = "Train on generated Frappe-like data even when Frappe is there.")
@@ -81,9 +82,10 @@ final class QuickstartCommand implements Callable<Integer> {
   @Mixin
   LocalServerOptions ports;
 
-  QuickstartCommand(Interrupts interrupts, Optional<Launcher> launcher) {
+  QuickstartCommand(Interrupts interrupts, Optional<Launcher> launcher, DefaultPaths paths) {
     this.interrupts = interrupts;
     this.launcher = launcher;
+    this.paths = paths;
   }
 
   @Override
@@ -91,10 +93,11 @@ final class QuickstartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     ModelSpec model = model();
-    QuickstartData dataset = generated ? QuickstartData.generated() : QuickstartData.under(data);
+    Path frappeFolder = data != null ? data : paths.sharedData();
+    QuickstartData dataset = generated ? QuickstartData.generated() : QuickstartData.under(frappeFolder);
     if (dataset.isGenerated()) {
       out.println("!".repeat(100));
-      out.println((generated ? "!! --generated" : "!! No Frappe under " + data.toAbsolutePath().normalize()
+      out.println((generated ? "!! --generated" : "!! No Frappe under " + frappeFolder.toAbsolutePath().normalize()
           + " (set DLF_DATA or --data)") + ": training on GENERATED data with Frappe's fields.");
       out.println("!! Its AUC shows the platform works; it says nothing about Frappe.");
       out.println("!".repeat(100));
@@ -103,8 +106,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     out.flush();
 
-    try (LocalServers servers = LocalServers.start(ports.config(dataDir, dataset.root().map(List::of).orElse(List.of())),
-        Launchers.require(launcher), out);
+    List<Path> roots = dataset.root().map(List::of).orElseGet(() -> paths.dataRoots(List.of()));
+    try (LocalServers servers = LocalServers.start(ports.config(dataDir(), roots), Launchers.require(launcher), out);
         TrainerClient trainer = TrainerClient.builder().target(servers.trainer().target()).build();
         PredictionClient serving = PredictionClient.builder().target(servers.serving().target()).build()) {
       cancelLeftovers(trainer, out);
@@ -122,7 +125,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("submitted job " + submitted.getId() + ": " + model.name() + " (dlf-paper " + size + ") on "
             + dataset.dataset() + ", " + epochs + " epochs, batch " + batchSize);
         WatchOptions watch = new WatchOptions();
-        watch.results = dataDir.resolve("results");
+        watch.results = dataDir().resolve("results");
         // Ctrl-C is this command's own: it cancels the job and stops the servers (stop below).
         Interrupts handledHere = action -> () -> { };
         if (new JobFollower(trainer, out, handledHere, watch).follow(submitted.getId()) != 0) {
@@ -130,7 +133,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         Job job = trainer.job(submitted.getId());
         ServedVersion.awaitAvailable(serving, MODEL, job.getVersion(), SERVING_TIMEOUT);
-        List<QuickstartData.Example> rows = dataset.testRows(dataDir, examples);
+        List<QuickstartData.Example> rows = dataset.testRows(dataDir(), examples);
         List<Float> probabilities = serving.predict(ModelRef.version(MODEL, job.getVersion()),
             rows.stream().map(QuickstartData.Example::features).toList()).probabilities();
         summary(out, job, servers, rows, probabilities, (System.nanoTime() - started) / 1e9);
@@ -148,7 +151,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.println("stopping the servers (--keep-servers keeps them)");
       out.flush();
     }
-    out.println("servers stopped; their data stays in " + dataDir);
+    out.println("servers stopped; their data stays in " + dataDir());
     out.flush();
     return 0;
   }
@@ -206,11 +209,16 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     out.println("training curves: " + watchResults(job.getId()).resolve(TrainingCurves.FILE));
     out.println("ROC curve: " + watchResults(job.getId()).resolve(RocCurve.FILE));
-    out.println("servers' data: " + dataDir + " (jobs/, models/, datasets/, logs/, results/)");
+    out.println("servers' data: " + dataDir() + " (jobs/, models/, datasets/, logs/, results/)");
     out.flush();
   }
 
   private Path watchResults(String jobId) {
-    return dataDir.resolve("results").resolve(jobId);
+    return dataDir().resolve("results").resolve(jobId);
+  }
+
+  /** --data-dir, else data/quickstart in the checkout. */
+  private Path dataDir() {
+    return dataDir != null ? dataDir : paths.inHome("data/quickstart");
   }
 }

@@ -20,30 +20,33 @@ import picocli.CommandLine.Spec;
 final class ServersStartCommand implements Callable<Integer> {
   private final Interrupts interrupts;
   private final Optional<Launcher> launcher;
+  private final DefaultPaths paths;
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
-      description = "Where the servers keep everything (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where the servers keep everything (default: data in the checkout).")
   Path dataDir;
 
   @Option(names = "--data-root", paramLabel = "DIR", description = {"A folder the trainer may read datasets from;"
-      + " repeatable (default: $DLF_DATA, else ../shared/data if it exists, else DIR/data)."})
+      + " repeatable (default: $DLF_DATA, else ../shared/data beside the checkout if it exists, else DIR/data)."})
   List<Path> dataRoots = List.of();
 
   @Mixin
   LocalServerOptions ports;
 
-  ServersStartCommand(Interrupts interrupts, Optional<Launcher> launcher) {
+  ServersStartCommand(Interrupts interrupts, Optional<Launcher> launcher, DefaultPaths paths) {
     this.interrupts = interrupts;
     this.launcher = launcher;
+    this.paths = paths;
   }
 
   @Override
   public Integer call() throws Exception {
-    try (LocalServers servers = LocalServers.start(ports.config(dataDir, dataRoots), Launchers.require(launcher),
-        spec.commandLine().getOut())) {
+    Path dir = dataDir != null ? dataDir : paths.inHome("data");
+    try (LocalServers servers = LocalServers.start(ports.config(dir, paths.dataRoots(dataRoots)),
+        Launchers.require(launcher), spec.commandLine().getOut())) {
       return ServersHold.untilInterrupted(servers, interrupts, spec.commandLine().getOut());
     }
   }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 public final class LocalServers implements AutoCloseable {
   /** Long enough for a launch script to build the servers first. */
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
-  /** The trainer may take a minute to checkpoint running jobs (its --pause-timeout-seconds). */
+  /** The trainer may take a minute to checkpoint running jobs (its --shutdown-grace, 60 s by default). */
   private static final Duration STOP_GRACE = Duration.ofSeconds(90);
 
   private final ServersConfig config;
@@ -133,14 +132,10 @@ public final class LocalServers implements AutoCloseable {
     }
   }
 
-  /** The given roots; else $DLF_DATA or ../shared/data when it exists; else an empty {@code <dataDir>/data}. */
+  /** The given roots; else an empty {@code <dataDir>/data}. */
   private static List<Path> dataRoots(ServersConfig config) throws IOException {
     if (!config.dataRoots().isEmpty()) {
       return config.dataRoots();
-    }
-    Path shared = Path.of(Optional.ofNullable(System.getenv("DLF_DATA")).orElse("../shared/data"));
-    if (Files.isDirectory(shared)) {
-      return List.of(shared.toAbsolutePath().normalize());
     }
     return List.of(Files.createDirectories(config.dataDir().resolve("data")));
   }

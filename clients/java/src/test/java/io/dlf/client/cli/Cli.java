@@ -19,9 +19,14 @@ record Cli(int exitCode, String out, String err) {
 
   /** With {@code launcher} starting the servers of {@code servers start} and {@code quickstart}. */
   static Cli run(Interrupts interrupts, Optional<Launcher> launcher, String... args) {
+    return run(interrupts, launcher, DefaultPaths.ofThisProcess(), args);
+  }
+
+  /** With default paths in {@code paths} rather than this process's working directory. */
+  static Cli run(Interrupts interrupts, Optional<Launcher> launcher, DefaultPaths paths, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Dlfctl.commandLine(interrupts, launcher);
+    CommandLine cli = Dlfctl.commandLine(interrupts, launcher, paths);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

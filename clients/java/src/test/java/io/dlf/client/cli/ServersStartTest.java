@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,17 @@ class ServersStartTest {
         + " 127.0.0.1:"), cli.toString());
     assertTrue(cli.err().contains(dir.resolve("servers/logs/trainer.log").toString()), cli.toString());
     assertTrue(cli.err().contains("trainer-server: data root " + missing + " is not a folder"), cli.toString());
+  }
+
+  @Test
+  void itsDefaultDataDirLiesInTheCheckoutNotInTheWorkingDirectory(@TempDir Path checkout) throws Exception {
+    Path missing = checkout.resolve("no-such-folder");
+    Cli cli = Cli.run(TestServers.NO_INTERRUPTS, TestServers.launcher(), new DefaultPaths(checkout, Map.of()),
+        "servers", "start", "--data-root", missing.toString(), "--trainer-port", String.valueOf(TestServers.freePort()),
+        "--serving-port", String.valueOf(TestServers.freePort()), "--trainer-metrics-port", "-1",
+        "--serving-metrics-port", "-1");
+    assertEquals(Dlfctl.NOT_STARTED, cli.exitCode(), cli.toString());
+    assertTrue(cli.err().contains(checkout.resolve("data/logs/trainer.log").toString()), cli.toString());
   }
 
   @Test
