@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A real server on a loopback port: health, reflection, metrics, error details, shutdown. */
@@ -40,6 +41,7 @@ class GrpcServerServiceTest {
   }
 
   @Test
+  @Tag("e2e")
   void servesHealthReflectionAndMetricsUntilStopped() throws Exception {
     GrpcServerService server = injector().getInstance(GrpcServerService.class);
     server.start();

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Overload on a real server on a loopback port: a full queue is refused and says when to retry, an
  * expired request never reaches the model, and the server keeps serving throughout.
  */
+@Tag("e2e")
 class OverloadEndToEndTest {
   private static final RecordingLoader LOADER = new RecordingLoader();
 

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Versions coming and going on a real server over a real repository: the switch to a new version
  * under load, broken and half-written versions, version policies, labels, and shutdown.
  */
+@Tag("e2e")
 class VersionLifecycleEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
