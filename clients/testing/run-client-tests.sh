@@ -3,7 +3,8 @@
 # changed (bin/build-classpath.sh leaves each server's class path in <module>/target/classpath.txt),
 # installs each client and its test tools from the package registries (a venv under
 # .cache/python-venv; npm ci in clients/node), then pytest and node --test. Skips nothing: a missing
-# tool is an error.
+# tool is an error. Without Frappe ($DLF_DATA, else ../shared/data) both train on the trainer's
+# generated synthetic-frappe and say so in one line; under CI=true an absent Frappe fails them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

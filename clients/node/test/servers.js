@@ -61,8 +61,11 @@ class JavaServer {
 
 /** A trainer keeping its jobs under workdir/trainer and exporting into workdir/trainer/models. */
 function startTrainer(workdir) {
+  // A data root must be a folder: without DATA, an empty one (the trainer still has its generated datasets).
+  const dataRoot = fs.existsSync(DATA) ? DATA : path.join(workdir, 'no-data');
+  fs.mkdirSync(dataRoot, { recursive: true });
   return JavaServer.start('trainer-server', 'io.dlf.trainer.server.TrainerServerMain',
-    ['--data-dir', path.join(workdir, 'trainer'), '--data-root', DATA, '--cpu-only',
+    ['--data-dir', path.join(workdir, 'trainer'), '--data-root', dataRoot, '--cpu-only',
       '--tf-intra-threads', '2', '--tf-inter-threads', '1'], path.join(workdir, 'trainer.log'));
 }
 

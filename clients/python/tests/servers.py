@@ -59,8 +59,11 @@ class JavaServer:
 
 def start_trainer(workdir):
     """A trainer keeping its jobs under workdir/trainer and exporting into workdir/trainer/models."""
+    # A data root must be a folder: without DATA, an empty one (the trainer still has its generated datasets).
+    data_root = DATA if DATA.is_dir() else workdir / "no-data"
+    data_root.mkdir(exist_ok=True)
     return JavaServer("trainer-server", "io.dlf.trainer.server.TrainerServerMain",
-                      ["--data-dir", str(workdir / "trainer"), "--data-root", str(DATA), "--cpu-only",
+                      ["--data-dir", str(workdir / "trainer"), "--data-root", str(data_root), "--cpu-only",
                        "--tf-intra-threads", "2", "--tf-inter-threads", "1"],
                       workdir / "trainer.log")
 

@@ -33,8 +33,8 @@ def test_jobs_are_listed_and_an_ended_job_cannot_be_cancelled(trainer, trained):
     assert refused.value.code == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_a_running_job_is_cancelled(trainer, trained, spec_json):
-    job = trainer.submit(spec_json, "frappe", training=TRAINING, model_name="frappe-py-cancelled")
+def test_a_running_job_is_cancelled(trainer, trained, spec_json, dataset):
+    job = trainer.submit(spec_json, dataset, training=TRAINING, model_name="frappe-py-cancelled")
     watch = trainer.watch(job.id)
     assert next(watch).WhichOneof("event") == "snapshot"
     watch.close()  # leaving a watch early cancels its stream, not the job
@@ -44,11 +44,11 @@ def test_a_running_job_is_cancelled(trainer, trained, spec_json):
     assert trainer.get(job.id).state == trainer_pb2.CANCELLED, final
 
 
-def test_an_invalid_spec_is_refused_with_the_field_path(servers, trainer, spec_json):
+def test_an_invalid_spec_is_refused_with_the_field_path(servers, trainer, spec_json, dataset):
     spec = json.loads(spec_json)
-    spec["features"][0]["name"] = "colour"  # not a column of Frappe
+    spec["features"][0]["name"] = "colour"  # not a column of Frappe, nor of synthetic-frappe
     with pytest.raises(DlfError) as refused:
-        trainer.submit(spec, "frappe", training=TRAINING)
+        trainer.submit(spec, dataset, training=TRAINING)
     error = refused.value
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [field for field, _ in error.field_violations] == ["model_spec.features[0].name"], str(error)

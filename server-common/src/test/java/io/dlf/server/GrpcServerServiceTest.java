@@ -33,6 +33,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A real server on a loopback port: health, reflection, metrics, error details, shutdown; a warning off loopback. */
@@ -48,6 +49,7 @@ class GrpcServerServiceTest {
   }
 
   @Test
+  @Tag("e2e")
   void servesHealthReflectionAndMetricsUntilStopped() throws Exception {
     GrpcServerService server = injector().getInstance(GrpcServerService.class);
     server.start();

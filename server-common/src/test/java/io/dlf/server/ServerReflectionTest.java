@@ -17,12 +17,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Reflection on a real loopback server as grpcurl (v1) and ghz (v1alpha) read it: both list the services,
  * and both resolve {@code google.rpc.BadRequest}, which a client needs to decode an error's field violations.
  */
+@Tag("e2e")
 class ServerReflectionTest {
   private static final List<String> SERVICES = List.of("grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",

@@ -31,7 +31,7 @@ public final class ServingServer implements AutoCloseable {
   private final ServerReadiness readiness;
   private boolean stopped;
 
-  private ServingServer(Injector injector) {
+  ServingServer(Injector injector) {
     this.grpc = injector.getInstance(GrpcServerService.class);
     this.watcher = injector.getInstance(RepositoryWatcher.class);
     this.versions = injector.getInstance(VersionManager.class);
@@ -40,13 +40,18 @@ public final class ServingServer implements AutoCloseable {
 
   /** A server from its configuration; {@code overrides} replace bindings (tests inject faults this way). */
   public static ServingServer create(ServingConfig config, Module... overrides) {
+    return new ServingServer(injector(config, overrides));
+  }
+
+  /** The server's object graph; tests serve its gRPC services in process from it. */
+  static Injector injector(ServingConfig config, Module... overrides) {
     List<Module> modules = List.of(
         new RepositoryModule(config.repository()),
         new VersionModule(config.versions()),
         new PredictionModule(config.batching()),
         new GrpcServicesModule(config.grpc()),
         new MetricsModule());
-    return new ServingServer(Guice.createInjector(Modules.override(modules).with(overrides)));
+    return Guice.createInjector(Modules.override(modules).with(overrides));
   }
 
   public void start() throws IOException, InterruptedException {

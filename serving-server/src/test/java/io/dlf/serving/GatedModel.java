@@ -7,8 +7,6 @@ import io.dlf.serving.model.VersionInfo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,8 +17,7 @@ public final class GatedModel implements ServableModel {
   private final ServableModel real;
   private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile CountDownLatch gate = new CountDownLatch(0);
-  private volatile CountDownLatch entered = new CountDownLatch(0);
+  private final Gate gate = new Gate();
 
   public GatedModel(ServableModel real) {
     this.real = real;
@@ -28,19 +25,16 @@ public final class GatedModel implements ServableModel {
 
   /** From now on, calls wait at the gate until {@link #release()}. */
   public void hold() {
-    entered = new CountDownLatch(1);
-    gate = new CountDownLatch(1);
+    gate.shut();
   }
 
   public void release() {
-    gate.countDown();
+    gate.open();
   }
 
   /** Waits until a call has reached the gate. */
   public void awaitHeldCall() throws InterruptedException {
-    if (!entered.await(30, TimeUnit.SECONDS)) {
-      throw new AssertionError("no call reached the model");
-    }
+    gate.awaitArrival("call of the model");
   }
 
   /** The size of every batch the model was asked to score, in order. */
@@ -62,11 +56,8 @@ public final class GatedModel implements ServableModel {
   @Override
   public float[] predict(RawBatch batch) {
     batchSizes.add(batch.size());
-    entered.countDown();
     try {
-      if (!gate.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the test never released the gate");
-      }
+      gate.pass();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

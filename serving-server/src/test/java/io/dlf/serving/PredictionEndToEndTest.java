@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the model computes in process, and the server describes itself through health, reflection and
  * metrics.
  */
+@Tag("e2e")
 class PredictionEndToEndTest {
   private static final Map<String, Integer> SEQUENCE_LENGTHS = Map.of("history", 3);
   private static final RawBatch BATCH = TestVersions.examples(40, 7);

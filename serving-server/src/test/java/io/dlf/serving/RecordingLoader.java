@@ -4,29 +4,38 @@ import io.dlf.serving.model.ModelLoader;
 import io.dlf.serving.model.TensorFlowModelLoader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The real TensorFlow loader, with fault injection: every load can be slowed down, and each
- * loaded version is wrapped in a {@link GatedModel} the test can hold, inspect and check for closing.
+ * The real TensorFlow loader, with fault injection: loads can be held at a gate (a slow load, for as
+ * long as the test wants), and each loaded version is wrapped in a {@link GatedModel} the test can
+ * hold, inspect and check for closing.
  */
 public final class RecordingLoader implements ModelLoader {
   private final ModelLoader real = new TensorFlowModelLoader(1, -1);
   private final List<GatedModel> loaded = new ArrayList<>();
   private final List<Path> dirs = new ArrayList<>();
-  private volatile Duration delay = Duration.ZERO;
+  private final Gate gate = new Gate();
 
-  /** Every load from now on takes at least this long. */
-  public void slowDown(Duration value) {
-    delay = value;
+  /** From now on, loads wait until {@link #releaseLoads()}. */
+  public void holdLoads() {
+    gate.shut();
+  }
+
+  public void releaseLoads() {
+    gate.open();
+  }
+
+  /** Waits until a load has reached the gate. */
+  public void awaitHeldLoad() throws InterruptedException {
+    gate.awaitArrival("load");
   }
 
   @Override
   public GatedModel load(Path versionDir) throws IOException {
     try {
-      Thread.sleep(delay.toMillis());
+      gate.pass();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

@@ -3,6 +3,7 @@ package io.dlf.trainer.server;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Inject;
+import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
@@ -56,13 +57,18 @@ public final class TrainerServer implements AutoCloseable {
    */
   public static TrainerServer create(TrainerServerConfig config, GrpcServerConfig grpc) {
     try {
-      return Guice.createInjector(new TrainerConfigModule(config, grpc), new JobStoreModule(), new SchedulerModule(),
-          new JobsModule(), new TrainerGrpcModule(), new TrainerMetricsModule()).getInstance(TrainerServer.class);
+      return injector(config, grpc).getInstance(TrainerServer.class);
     } catch (CreationException e) {
       throw new IllegalStateException(causes(e.getErrorMessages()), e);
     } catch (ProvisionException e) {
       throw new IllegalStateException(causes(e.getErrorMessages()), e);
     }
+  }
+
+  /** The server's object graph; tests serve its gRPC services in process from it. */
+  static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc) {
+    return Guice.createInjector(new TrainerConfigModule(config, grpc), new JobStoreModule(), new SchedulerModule(),
+        new JobsModule(), new TrainerGrpcModule(), new TrainerMetricsModule());
   }
 
   private static String causes(Collection<Message> messages) {

@@ -9,6 +9,8 @@ import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
@@ -20,7 +22,6 @@ import io.dlf.proto.trainer.v1.StateTransition;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainingSettings;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -47,12 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  * SUCCEEDED, its version found in the model repository and loaded; the server's other faces
  * (late watchers, listing, health, metrics) agree.
  */
+@RequiresDataset("frappe")
 class FrappeJobEndToEndTest {
-
   @Test
   void frappeJobIsWatchedToSucceededAndItsVersionIsInTheRepository(@TempDir Path dir) throws Exception {
     // Devices as TensorFlow lists them: a job that prefers a GPU gets one if there is one.
-    TrainerServerConfig config = RunningTrainer.config(dir, SharedData.root()).withUseGpus(true).withThreads(2, 2);
+    TrainerServerConfig config = RunningTrainer.config(dir, TestData.root()).withUseGpus(true).withThreads(2, 2);
     try (RunningTrainer trainer = RunningTrainer.start(config)) {
       Job submitted = trainer.stub().submitJob(SubmitJobRequest.newBuilder()
           .setModelSpec(SpecProtos.toProto(Presets.dlfPaper(new Presets.Size(8, 2, 8, 4, 64)).name("frappe-e2e")

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GeneratedDatasetJobTest {
 
   @Test
+  @Tag("e2e")
   void aJobTrainsOnTheGeneratedFrappeLikeDataset(@TempDir Path dir) throws Exception {
     Path emptyRoot = Files.createDirectories(dir.resolve("no-data"));
     try (RunningTrainer trainer = RunningTrainer.start(RunningTrainer.config(dir.resolve("trainer"), emptyRoot))) {

@@ -22,8 +22,8 @@ import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.trainer.server.store.FileJobStore;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
 import io.grpc.Status.Code;
+import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Jobs through a trainer on a loopback port, on small generated datasets: cancelling, the bounded
  * queue, concurrent clients, data that turns bad, shutdown and restart, idempotent submission.
  */
+@Tag("e2e")
 class JobLifecycleTest {
   private static final Duration LONG = Duration.ofMinutes(3);
 

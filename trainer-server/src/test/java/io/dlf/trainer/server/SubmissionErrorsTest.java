@@ -31,8 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every kind of bad request against a real trainer on a loopback port: each gets a status a person
- * can act on, and none leaves anything behind (no job stored, none listed).
+ * Every kind of bad request against the trainer's real services, called in process: each gets a
+ * status a person can act on, and none leaves anything behind (no job stored, none listed).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubmissionErrorsTest {
@@ -49,7 +49,7 @@ class SubmissionErrorsTest {
     GeneratedData.write(root, "gen", 500);
     GeneratedData.write(outside, "gen", 500);
     Files.createSymbolicLink(root.resolve("link"), outside.resolve("gen"));
-    trainer = RunningTrainer.start(RunningTrainer.config(dir.resolve("trainer"), root));
+    trainer = RunningTrainer.inProcess(RunningTrainer.config(dir.resolve("trainer"), root));
   }
 
   @AfterAll

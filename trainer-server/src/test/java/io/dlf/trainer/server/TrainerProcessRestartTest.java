@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * again on the same data folder, the job resumes from its last checkpoint and exports exactly one
  * version.
  */
+@Tag("e2e")
 class TrainerProcessRestartTest {
   private static final Duration LONG = Duration.ofMinutes(3);
   /** More epochs than the kill can overtake: the model is small enough that another may end before it lands. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -119,6 +120,7 @@ class TrainerServerMainTest {
   }
 
   @Test
+  @Tag("e2e")
   void withTlsConfiguredOnlyTlsClientsGetIn(@TempDir Path dir) throws Exception {
     Path tls = Path.of(TrainerServerMainTest.class.getResource("/tls/server.crt").toURI()).getParent();
     GrpcServerConfig grpc = GrpcServerConfig.local().withMetricsPort(-1)

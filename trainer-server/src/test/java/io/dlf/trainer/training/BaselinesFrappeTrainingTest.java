@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
@@ -24,6 +25,7 @@ import org.tensorflow.proto.ConfigProto;
  * FM 0.9662 / 0.2107 (100 epochs), DeepFM 0.9849 / 0.1556, DCNv2 0.9839 / 0.1545; BARS: 0.9671 / 0.2065,
  * 0.9842 / 0.1482, 0.9845 / 0.1491.
  */
+@RequiresDataset("frappe")
 class BaselinesFrappeTrainingTest {
   private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
   /** Only Wukong takes a size (the BARS presets bring their own): small, for a quick epoch. */
@@ -38,7 +40,7 @@ class BaselinesFrappeTrainingTest {
   void oneEpochBeatsAConstantPredictorClearly(String preset, @TempDir Path dir) throws Exception {
     DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
     ModelSpec spec = Presets.named(preset, WUKONG_SIZE).features(frappe.features()).build();
-    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(SharedData.root()), BadRows.FAIL);
+    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(TestData.root()), BadRows.FAIL);
 
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(1).batchSize(4096).seed(2021);
     TrainingMetrics metrics = new Trainer(CONFIG).train(spec, data, options, dir, TrainingListener.NONE,

@@ -11,8 +11,9 @@ import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.ConfigProto;
 
 /** A short real run on Frappe, then the exported version predicts the test rows from their raw values. */
+@RequiresDataset("frappe")
 class FrappeTrainingTest {
   private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
   private static final int CHECKED_ROWS = 2_000;
@@ -35,7 +37,7 @@ class FrappeTrainingTest {
   void oneEpochLearnsAndTheExportPredictsFromRawValues(@TempDir Path dir) throws Exception {
     DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
     ModelSpec spec = Presets.dlfPaper(new Presets.Size(8, 2, 8, 4, 64)).features(frappe.features()).build();
-    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(SharedData.root()), BadRows.FAIL);
+    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(TestData.root()), BadRows.FAIL);
     assertEquals(202_027, data.train().size());
     assertEquals(57_722, data.validation().size());
     assertEquals(28_860, data.test().size());
@@ -67,7 +69,7 @@ class FrappeTrainingTest {
     Map<String, String[]> columns = new HashMap<>();
     fields.forEach(f -> columns.put(f, new String[CHECKED_ROWS]));
     int[] row = {0};
-    new RowReader(frappe.schema(), frappe.features(), BadRows.FAIL).read(frappe.splits(SharedData.root()).test(), r -> {
+    new RowReader(frappe.schema(), frappe.features(), BadRows.FAIL).read(frappe.splits(TestData.root()).test(), r -> {
       if (row[0] < CHECKED_ROWS) {
         for (int f = 0; f < fields.size(); f++) {
           columns.get(fields.get(f))[row[0]] = r.token(f);

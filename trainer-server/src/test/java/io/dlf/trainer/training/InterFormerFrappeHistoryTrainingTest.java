@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
@@ -19,13 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.ConfigProto;
 
 /** The InterFormer preset reading frappe-history's training-split histories learns within one epoch. */
+@RequiresDataset("frappe")
 class InterFormerFrappeHistoryTrainingTest {
   private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
 
   @Test
   void oneEpochBeatsAConstantPredictorClearly(@TempDir Path dir) throws Exception {
     DatasetCatalog.Entry entry = DatasetCatalog.get(DatasetCatalog.FRAPPE_HISTORY);
-    DatasetSplits splits = entry.derivation().orElseThrow().write(entry.splits(SharedData.root()), dir.resolve("data"));
+    DatasetSplits splits = entry.derivation().orElseThrow().write(entry.splits(TestData.root()), dir.resolve("data"));
     ModelSpec spec = Presets.interFormer().features(entry.features())
         .interFormer(i -> i.sequence(FrappeHistory.HISTORY)).build();
     PreparedData data = DataPreparation.prepare(spec, entry.schema(), splits, BadRows.FAIL);

@@ -6,8 +6,9 @@ import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
@@ -22,6 +23,7 @@ import org.tensorflow.proto.ConfigProto;
  * The MGDIN preset, with either deferral schedule, trained as the baselines are on Frappe (batch 4096,
  * Adam at 1e-3), learns within one epoch.
  */
+@RequiresDataset("frappe")
 class MgdinFrappeTrainingTest {
   private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
 
@@ -30,7 +32,7 @@ class MgdinFrappeTrainingTest {
   void oneEpochBeatsAConstantPredictorClearly(MaskSchedule schedule, @TempDir Path dir) throws Exception {
     DatasetCatalog.Entry frappe = DatasetCatalog.get(DatasetCatalog.FRAPPE);
     ModelSpec spec = Presets.mgdin().features(frappe.features()).mgdin(m -> m.schedule(schedule)).build();
-    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(SharedData.root()), BadRows.FAIL);
+    PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(TestData.root()), BadRows.FAIL);
 
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(1).batchSize(4096).seed(2021);
     TrainingMetrics metrics = new Trainer(CONFIG).train(spec, data, options, dir, TrainingListener.NONE,

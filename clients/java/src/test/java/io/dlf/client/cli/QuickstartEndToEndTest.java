@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * a one-epoch DLF trained on Frappe, its version served and scoring Frappe's first test rows, and
  * both servers gone at the end.
  */
+@RequiresDataset("frappe")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class QuickstartEndToEndTest {
-  private static final Path DATA = Path.of(System.getProperty("dlf.shared.dir", "../../../shared"), "data")
-      .toAbsolutePath().normalize();
+  private static final Path DATA = TestData.root();
 
   @Test
   void trainsServesPredictsAndStopsTheServers(@TempDir Path dir) throws Exception {

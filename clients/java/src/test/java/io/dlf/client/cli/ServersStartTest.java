@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ class ServersStartTest {
   }
 
   @Test
+  @Tag("e2e")
   void aServerThatEndsBeforeAnsweringIsReportedWithItsLog(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("no-such-folder");
     Cli cli = Cli.run(TestServers.NO_INTERRUPTS, TestServers.launcher(), "servers", "start",

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The prediction client and dlfctl's predict and models commands against a real serving server
  * on a loopback port, serving a real (untrained) version of a small model with every feature kind.
  */
+@Tag("e2e")
 class ServingEndToEndTest {
   private static final Map<String, Object> EXAMPLE = Map.of("user", "user3", "item", "item7", "price", 2.5f,
       "history", List.of("item1", "item2"));

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.client.TrainerClient;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecJson;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.Job;
@@ -43,11 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code train --watch}, the job seen through {@code jobs}, its version served and scored with
  * {@code predict}; a second job left running on Ctrl-C, then cancelled on Ctrl-C.
  */
+@RequiresDataset("frappe")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TrainerEndToEndTest {
   private static final String FEATURES = "user,item,daytime,weekday,isweekend,homework,cost,weather,country,city";
-  private static final Path DATA = Path.of(System.getProperty("dlf.shared.dir", "../../../shared"), "data")
-      .toAbsolutePath().normalize();
+  private static final Path DATA = TestData.root();
 
   @TempDir
   static Path dir;

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.ConfigProto;
@@ -42,6 +43,7 @@ import org.tensorflow.proto.ConfigProto;
  * leading and trailing separators gives, served over gRPC from the same raw cells, exactly the
  * probabilities the trainer computes in process from its own encoding of them.
  */
+@Tag("e2e")
 class EmptyTokensTrainServeTest {
   private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
   private static final List<String> COLUMNS = List.of("label", "user", "history");

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RequiresDataset;
+import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.trainer.v1.DatasetRef;
-import io.dlf.trainer.SharedData;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.FrappeHistory;
 import io.dlf.trainer.data.GeneratedDatasets;
@@ -16,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The catalog's derived frappe-history resolves to files the trainer writes once from Frappe's splits. */
+@RequiresDataset("frappe")
 class FrappeHistoryResolutionTest {
-
   @Test
   void theNameResolvesToDerivedFilesUnderTheDatasetsFolder(@TempDir Path dir) throws Exception {
-    DatasetResolver resolver = new DatasetResolver(new DataRoots(List.of(SharedData.root())), new GeneratedDatasets(dir));
+    DatasetResolver resolver = new DatasetResolver(new DataRoots(List.of(TestData.root())), new GeneratedDatasets(dir));
     ModelSpec spec = Presets.interFormer().features(DatasetCatalog.get(DatasetCatalog.FRAPPE_HISTORY).features())
         .interFormer(i -> i.sequence(FrappeHistory.HISTORY)).build();
 

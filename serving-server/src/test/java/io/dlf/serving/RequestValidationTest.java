@@ -2,11 +2,9 @@ package io.dlf.serving;
 
 import static io.dlf.serving.VersionLifecycleEndToEndTest.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.BadRequest;
-import com.google.rpc.RetryInfo;
 import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ModelRepository;
 import io.dlf.proto.inference.InferTensorContents;
@@ -17,27 +15,19 @@ import io.dlf.proto.serving.v1.Columns;
 import io.dlf.proto.serving.v1.Example;
 import io.dlf.proto.serving.v1.FeatureValue;
 import io.dlf.proto.serving.v1.FloatColumn;
+import io.dlf.proto.serving.v1.GetModelMetadataRequest;
+import io.dlf.proto.serving.v1.GetModelStatusRequest;
 import io.dlf.proto.serving.v1.ModelSpec;
 import io.dlf.proto.serving.v1.PredictRequest;
 import io.dlf.proto.serving.v1.PredictResponse;
-import io.dlf.proto.serving.v1.PredictionServiceGrpc;
 import io.dlf.serving.grpc.InferRequests;
 import io.dlf.serving.grpc.PredictRequests;
-import io.dlf.serving.model.ModelLoader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +35,12 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Requests the server must refuse, each with a status and a message that says what to fix, and
- * overload: a full queue and an expired deadline. The server keeps serving throughout.
+ * Requests the serving server's services (PredictionService, ModelService, KServe v2) must refuse,
+ * each with a status and a message that says what to fix, against a small exported model; the real
+ * services, wired by the server's Guice modules, called in process.
  */
-class BadInputEndToEndTest {
+class RequestValidationTest {
   private static final int MAX_EXAMPLES = 8;
-  private static final RecordingLoader LOADER = new RecordingLoader();
 
   @TempDir
   static Path root;
@@ -59,9 +49,8 @@ class BadInputEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     TestVersions.publish(new ModelRepository(root), "ctr", 1);
-    serving = RunningServer.start(root, c -> c.withBatching(c.batching()
-            .withMaxExamplesPerRequest(MAX_EXAMPLES).withMaxConcurrentBatches(1).withMaxQueueSize(2)),
-        binder -> binder.bind(ModelLoader.class).toInstance(LOADER));
+    serving = RunningServer.inProcess(root,
+        c -> c.withBatching(c.batching().withMaxExamplesPerRequest(MAX_EXAMPLES)));
   }
 
   @AfterAll
@@ -110,19 +99,6 @@ class BadInputEndToEndTest {
     throw new AssertionError("no input " + name);
   }
 
-  private static String metrics() {
-    try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + serving.server.metricsPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Test
   void unknownModelVersionOrLabelIsNotFoundAndNamed() {
     RawBatch batch = TestVersions.examples(1, 1);
@@ -138,6 +114,16 @@ class BadInputEndToEndTest {
         () -> serving.kserve().modelReady(ModelReadyRequest.newBuilder().setName("cvr").build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, "name the model",
         () -> predict(PredictRequests.rows(ModelSpec.getDefaultInstance(), batch)));
+  }
+
+  @Test
+  void theModelServiceNamesAnUnknownModelVersionOrLabel() {
+    assertStatus(Status.Code.NOT_FOUND, "model 'cvr' is not served",
+        () -> serving.models().getModelStatus(GetModelStatusRequest.newBuilder().setName("cvr").build()));
+    assertStatus(Status.Code.NOT_FOUND, "model 'ctr' has no version 7 on this server",
+        () -> serving.models().getModelStatus(GetModelStatusRequest.newBuilder().setName("ctr").setVersion(7).build()));
+    assertStatus(Status.Code.NOT_FOUND, "model 'ctr' has no label 'stable'", () -> serving.models()
+        .getModelMetadata(GetModelMetadataRequest.newBuilder().setModel(ctr().toBuilder().setLabel("stable")).build()));
   }
 
   @Test
@@ -206,39 +192,5 @@ class BadInputEndToEndTest {
     PredictRequest both = PredictRequests.rows(ctr(), TestVersions.examples(1, 1)).toBuilder()
         .setColumns(PredictRequests.columns(ctr(), TestVersions.examples(1, 1)).getColumns()).build();
     assertStatus(Status.Code.INVALID_ARGUMENT, "as examples or as columns, not both", () -> predict(both));
-  }
-
-  @Test
-  void aFullQueueIsResourceExhaustedAndAnExpiredRequestNeverReachesTheModel() throws Exception {
-    GatedModel model = LOADER.model(1);
-    List<Integer> before = model.batchSizes();
-    model.hold();
-    PredictionServiceGrpc.PredictionServiceFutureStub async = PredictionServiceGrpc.newFutureStub(serving.channel);
-    Future<PredictResponse> running = async.withDeadlineAfter(60, TimeUnit.SECONDS)
-        .predict(PredictRequests.rows(ctr(), TestVersions.examples(1, 1)));
-    model.awaitHeldCall();
-    Future<PredictResponse> queued = async.withDeadlineAfter(60, TimeUnit.SECONDS)
-        .predict(PredictRequests.rows(ctr(), TestVersions.examples(2, 2)));
-    Future<PredictResponse> late = async.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
-        .predict(PredictRequests.rows(ctr(), TestVersions.examples(3, 3)));
-    Await.until("both requests are queued", Duration.ofSeconds(30),
-        () -> metrics().contains("dlf_serving_queued_requests{model=\"ctr\",version=\"1\"} 2.0"));
-    StatusRuntimeException full = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-        () -> predict(PredictRequests.rows(ctr(), TestVersions.examples(4, 4))));
-    assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
-    assertTrue(full.getStatus().getDescription().contains("2 requests, the max-queue-size"),
-        full.getStatus().getDescription());
-    assertTrue(StatusProto.fromThrowable(full).getDetailsList().stream().anyMatch(d -> d.is(RetryInfo.class)));
-
-    ExecutionException expired = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> late.get(30, TimeUnit.SECONDS));
-    assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(expired.getCause()).getCode());
-    model.release();
-    assertEquals(1, running.get(30, TimeUnit.SECONDS).getProbabilitiesCount());
-    assertEquals(2, queued.get(30, TimeUnit.SECONDS).getProbabilitiesCount());
-    List<Integer> after = model.batchSizes().subList(before.size(), model.batchSizes().size());
-    assertEquals(List.of(1, 2), after, "the 3 examples whose deadline passed were dropped before the model");
-    assertEquals(1, predict(PredictRequests.rows(ctr(), TestVersions.examples(1, 9))).getVersion(),
-        "the server serves on");
   }
 }
