@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What one block of a plan keeps per sample during a training step, and the spec's sizes its cost
- * scales with (the first of them is the block's own main size).
+ * scales with.
  *
  * @param floatsPerSample the forward tensors the block creates for one sample (outputs and the
  *     intermediates the backward pass reads: projections, normalisations, MLP layers, attention

@@ -14,10 +14,9 @@ import java.util.Map;
  * @param distinctTokens distinct tokens the vocabulary builders count in the training split, before
  *     min_count drops the rare ones
  * @param tokenBytes the bytes of those tokens' text
- * @param exact read from the data rather than bounded
  */
 public record DataSize(long trainRows, long validationRows, long testRows, Map<String, Long> tableRows,
-    long distinctTokens, long tokenBytes, boolean exact) {
+    long distinctTokens, long tokenBytes) {
 
   /** Vocabulary ids are ints: no table has more rows. */
   public static final long MAX_TABLE_ROWS = Integer.MAX_VALUE;
@@ -32,7 +31,7 @@ public record DataSize(long trainRows, long validationRows, long testRows, Map<S
     Map<String, Long> rows = new LinkedHashMap<>();
     vocabularySizes.forEach((owner, size) -> rows.put(owner, (long) size));
     long distinct = rows.values().stream().mapToLong(Long::longValue).sum();
-    return new DataSize(trainRows, validationRows, testRows, rows, distinct, tokenBytes, true);
+    return new DataSize(trainRows, validationRows, testRows, rows, distinct, tokenBytes);
   }
 
   /**
@@ -60,12 +59,7 @@ public record DataSize(long trainRows, long validationRows, long testRows, Map<S
       rows.put(e.getKey(), Math.min(e.getValue() / minCount + 2, MAX_TABLE_ROWS));
       distinct = Exact.saturatedSum(distinct, e.getValue());
     }
-    return new DataSize(trainRows, validationRows, testRows, rows, distinct, trainBytes, false);
-  }
-
-  /** The rows of every embedding table together. */
-  public long allTableRows() {
-    return tableRows.values().stream().reduce(0L, Exact::saturatedSum);
+    return new DataSize(trainRows, validationRows, testRows, rows, distinct, trainBytes);
   }
 
   /** The largest split. */

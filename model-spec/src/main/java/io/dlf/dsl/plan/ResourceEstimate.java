@@ -4,6 +4,7 @@ import static io.dlf.dsl.plan.Exact.product;
 
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.Quoted;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,9 +35,10 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>Each part is scaled by a safety factor of {@value #SAFETY_PERCENT}%, chosen so the estimate
- * bounds measured peaks from above (bench/results/admission-2026-12-06.md). Each part names the size that scales it most
- * (its {@link Part#driver}); the estimate's {@link #driver()} is the one with the most bytes. All
- * arithmetic is exact: an estimate beyond {@link Long#MAX_VALUE} bytes {@link #overflows()}.
+ * bounds measured peaks from above (bench/results/admission-2026-12-06.md). Each part names the
+ * size that scales it most (its {@link Part#driver}); the estimate's {@link #driver()} is the one
+ * with the most bytes. All arithmetic is exact: an estimate beyond {@link Long#MAX_VALUE} bytes
+ * {@link #overflows()}.
  */
 public final class ResourceEstimate {
   /** The driver of a training step's activations. */
@@ -47,10 +49,10 @@ public final class ResourceEstimate {
   static final int VOCABULARY_ENTRY_BYTES = 128;
   private static final long FLOAT = 4;
   private static final long STATE_FLOATS_PER_PARAMETER = 5;
-  /** An evaluation batch holds at most this share of a forward pass: 1/7.6 to 1/12.8 measured on DLF. */
+  /** An evaluation batch holds at most this share of a forward pass: 1/7.2 to 1/12.4 measured on DLF. */
   private static final long EVAL_LIVE_DIVISOR = 6;
   /**
-   * The raw counts bounded the measured peaks by 1.3x to 2x; a quarter more leaves room for
+   * The raw counts bounded the measured peaks by 1.3x to 1.9x; a quarter more leaves room for
    * allocators, JVM heap sizing and machines that differ from the one measured.
    */
   static final long SAFETY_PERCENT = 125;
@@ -134,8 +136,11 @@ public final class ResourceEstimate {
     long train = Exact.saturatedProduct(batchSize, forward, FLOAT);
     long evalBatch = Math.min(evalBatchSize, Math.max(data.validationRows(), data.testRows()));
     long eval = Exact.saturatedProduct(evalBatch, evalLive, FLOAT);
-    // evaluation's batch size is the trainer's: when it dominates, the model's heaviest block is what to change
-    parts.add(Kind.STEP, train >= eval ? BATCH_SIZE : driver(footprints, heaviest.getKey()), () -> Math.max(train, eval));
+    // A step is the batch times the heaviest block's sizes: the larger of them drives it. Evaluation's
+    // batch size is the trainer's: when evaluation dominates, the model's heaviest block is what to change.
+    SizeField block = SizeField.largest(heaviest.getValue().sizes());
+    String driver = train >= eval && batchSize >= block.value() ? BATCH_SIZE : block.path();
+    parts.add(Kind.STEP, driver, () -> Math.max(train, eval));
   }
 
   private static void data(ModelPlan plan, DataSize data, Parts parts) {
@@ -223,7 +228,7 @@ public final class ResourceEstimate {
     String kinds = Arrays.stream(Kind.values())
         .map(k -> k.description() + " " + human(bytes(k)))
         .collect(Collectors.joining(", "));
-    return "an estimated " + human(bytes()) + " (" + String.format(Locale.ROOT, "%,d", bytes()) + " bytes: " + kinds
+    return "an estimated " + human(bytes()) + " (" + Quoted.count(bytes()) + " bytes: " + kinds
         + ")";
   }
 

@@ -12,6 +12,8 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.Head;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,18 @@ class ResourceEstimateTest {
     // at least one character and a two-character separator, seen 4 times to get a row; PAD and OOV
     assertEquals(Map.of("user", 2_000L + 2, "item", (1_000L + 90_000 / 3) / 4 + 2), bounded.tableRows());
     assertEquals(2_000 + 1_000 + 30_000, bounded.distinctTokens());
-    assertFalse(bounded.exact());
+    assertEquals(90_000, bounded.tokenBytes());
+  }
+
+  @Test
+  void everyPresetHasAFootprintForEachOfItsBlocks() {
+    List<ModelSpec> specs = new ArrayList<>();
+    Presets.names().forEach(name -> specs.add(Frappe.declare(Presets.named(name)).build()));
+    specs.add(Frappe.withHistory(Presets.named(Presets.INTERFORMER), 20).build());
+    for (ModelSpec spec : specs) {
+      ResourceEstimate estimate = ResourceEstimate.of(ModelPlan.of(spec), 4096, 50_000, FRAPPE);
+      assertTrue(estimate.bytes(Kind.STEP) > 0 && estimate.bytes(Kind.STATE) > 0, spec.name() + ": " + estimate);
+    }
   }
 
   @Test
