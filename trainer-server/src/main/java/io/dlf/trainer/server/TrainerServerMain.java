@@ -59,6 +59,10 @@ public final class TrainerServerMain implements Callable<Integer> {
   @Option(names = "--pause-timeout-seconds", defaultValue = "60",
       description = "on shutdown, how long running jobs get to checkpoint (default: ${DEFAULT-VALUE})")
   long pauseTimeoutSeconds;
+  @Option(names = "--job-memory-limit", converter = MemorySizeConverter.class, paramLabel = "SIZE",
+      description = "refuse jobs whose memory estimate exceeds this, e.g. 6g or 512m (default: physical memory "
+          + "less 2 GiB for the trainer, divided by the job slots)")
+  long jobMemoryLimit;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainerServerMain()).execute(args));
@@ -90,7 +94,8 @@ public final class TrainerServerMain implements Callable<Integer> {
         .withQueueCapacity(queueSize)
         .withUseGpus(!cpuOnly)
         .withThreads(intraThreads, interThreads)
-        .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds));
+        .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
+        .withJobMemoryLimit(jobMemoryLimit);
   }
 
   GrpcServerConfig grpcConfig() {
