@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The trainer's admission estimate against measured job memory: six whole jobs on the first rows of
+# Frappe (small and paper-sized DLF models, small and large batches), each in a fresh JVM, peak RSS
+# against the estimate. Writes bench/results/admission-<date>.md. Takes ~5 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TF_CPP_MIN_LOG_LEVEL=2
+source bench/classpath.sh
+exec java -Xmx1g -Dorg.bytedeco.javacpp.cachedir="$PWD/.cache/javacpp" -cp "$BENCH_CLASSPATH" \
+  io.dlf.bench.AdmissionCalibration --data-root "${DLF_DATA:-../shared/data}" "$@"
