@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The rules of a model spec. Every violation is collected, each with its block path. */
+/**
+ * The rules of a model spec. Every violation is collected, each with its block path; every size is
+ * bounded by {@link SpecLimits}. Values quoted back in a message are cut short ({@link Quoted}).
+ */
 final class SpecValidator {
   private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -35,7 +38,8 @@ final class SpecValidator {
           + " backbone needs format " + backbone.formatVersion() + " or newer, found " + formatVersion);
     }
     if (!MODEL_NAME.matcher(name).matches()) {
-      v.fail("name", "'" + name + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      v.fail("name", Quoted.of(name) + " must be 1-" + SpecLimits.NAME_LENGTH
+          + " letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     Map<String, Feature> declared = v.checkFeatures(features);
     v.checkEmbedding(embedding);
@@ -48,6 +52,7 @@ final class SpecValidator {
     }
     v.checkMlp("head.mlp", head.mlp());
     v.checkInputs(backbone, declared);
+    v.checkListSize(backbone.pathName() + ".inputs", backbone.inputs().size(), SpecLimits.FEATURES);
     backbone.accept(new BackboneVisitor<Void>() {
       @Override
       public Void visitDlf(DlfBackbone dlf) {
@@ -72,7 +77,7 @@ final class SpecValidator {
 
       @Override
       public Void visitDcnV2(DcnV2Backbone dcn) {
-        v.check(dcn.crossLayers() >= 1, "dcnv2.cross_layers", dcn.crossLayers() + " must be at least 1");
+        v.checkSize("dcnv2.cross_layers", dcn.crossLayers(), SpecLimits.LAYERS);
         v.checkMlp("dcnv2.dnn", dcn.dnn());
         return null;
       }
@@ -107,30 +112,33 @@ final class SpecValidator {
 
   private Map<String, Feature> checkFeatures(List<Feature> features) {
     check(!features.isEmpty(), "features", "at least one feature must be declared");
+    checkListSize("features", features.size(), SpecLimits.FEATURES);
     Map<String, Feature> declared = new HashMap<>();
     Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < features.size(); i++) {
       Feature f = features.get(i);
       String path = "features[" + i + "]";
       if (!FEATURE_NAME.matcher(f.name()).matches()) {
-        fail(path + ".name", "'" + f.name() + "' must match " + FEATURE_NAME.pattern());
+        fail(path + ".name", Quoted.of(f.name()) + " must match " + FEATURE_NAME.pattern());
       }
       Integer previous = firstIndex.putIfAbsent(f.name(), i);
       if (previous != null) {
-        fail(path + ".name", "duplicate feature name '" + f.name() + "' (also features[" + previous + "])");
+        fail(path + ".name", "duplicate feature name " + Quoted.of(f.name()) + " (also features[" + previous + "])");
       }
       declared.putIfAbsent(f.name(), f);
       if (f.hasVocabulary()) {
-        check(f.minCount() >= 1, path + ".min_count", f.minCount() + " must be at least 1");
+        checkSize(path + ".min_count", f.minCount(), SpecLimits.MIN_COUNT);
       }
       if (f.kind() == FeatureKind.SEQUENCE) {
-        check(f.maxLength() >= 1, path + ".max_length", f.maxLength() + " must be at least 1");
+        checkSize(path + ".max_length", f.maxLength(), SpecLimits.MAX_LENGTH);
         check(!f.separator().isEmpty(), path + ".separator", "a sequence needs a non-empty token separator");
       }
+      check(f.separator().length() <= SpecLimits.SEPARATOR_LENGTH, path + ".separator", "a separator of "
+          + f.separator().length() + " characters must be at most " + SpecLimits.SEPARATOR_LENGTH);
       if (f.kind() == FeatureKind.NUMERIC) {
         check(Float.isFinite(f.fillValue()), path + ".fill_value", f.fillValue() + " must be finite");
         check(f.vocabularyFrom().isEmpty(), path + ".vocabulary_from",
-            "numeric feature '" + f.name() + "' has no vocabulary to share");
+            "numeric feature " + Quoted.of(f.name()) + " has no vocabulary to share");
       }
     }
     for (int i = 0; i < features.size(); i++) {
@@ -141,19 +149,19 @@ final class SpecValidator {
       String path = "features[" + i + "].vocabulary_from";
       Feature owner = declared.get(f.vocabularyFrom());
       if (owner == null) {
-        fail(path, "feature '" + f.vocabularyFrom() + "' is not declared");
+        fail(path, "feature " + Quoted.of(f.vocabularyFrom()) + " is not declared");
       } else if (owner.name().equals(f.name())) {
-        fail(path, "feature '" + f.name() + "' cannot share its own vocabulary");
+        fail(path, "feature " + Quoted.of(f.name()) + " cannot share its own vocabulary");
       } else if (!owner.hasVocabulary() || !owner.vocabularyFrom().isEmpty()) {
-        fail(path, "feature '" + owner.name()
-            + "' must be a categorical or sequence feature that owns its vocabulary");
+        fail(path, "feature " + Quoted.of(owner.name())
+            + " must be a categorical or sequence feature that owns its vocabulary");
       }
     }
     return declared;
   }
 
   private void checkEmbedding(Embedding embedding) {
-    check(embedding.dim() >= 1, "embedding.dim", embedding.dim() + " must be at least 1");
+    checkSize("embedding.dim", embedding.dim(), SpecLimits.EMBEDDING_DIM);
     check(Float.isFinite(embedding.initStddev()) && embedding.initStddev() > 0, "embedding.init_stddev",
         embedding.initStddev() + " must be a positive number");
   }
@@ -164,10 +172,10 @@ final class SpecValidator {
       String input = backbone.inputs().get(i);
       String path = backbone.pathName() + ".inputs[" + i + "]";
       if (!declared.containsKey(input)) {
-        fail(path, "feature '" + input + "' is used but not declared in features (declared: "
-            + String.join(", ", declared.keySet().stream().sorted().toList()) + ")");
+        fail(path, "feature " + Quoted.of(input) + " is used but not declared in features (declared: "
+            + Quoted.list(declared.keySet().stream().sorted().toList()) + ")");
       }
-      check(seen.add(input), path, "feature '" + input + "' is listed twice");
+      check(seen.add(input), path, "feature " + Quoted.of(input) + " is listed twice");
     }
   }
 
@@ -195,17 +203,16 @@ final class SpecValidator {
       for (int j = 0; j < stream.fsContext().size(); j++) {
         String feature = stream.fsContext().get(j);
         String at = path + ".fs_context[" + j + "]";
-        check(fields.contains(feature), at, "feature '" + feature + "' must be one of the backbone's fields ("
-            + String.join(", ", fields) + ")");
-        check(seen.add(feature), at, "feature '" + feature + "' is listed twice");
+        check(fields.contains(feature), at, "feature " + Quoted.of(feature) + " must be one of the backbone's fields ("
+            + Quoted.list(fields) + ")");
+        check(seen.add(feature), at, "feature " + Quoted.of(feature) + " is listed twice");
       }
       check(!stream.mlp().hidden().isEmpty(), path + ".mlp.hidden", "each stream needs at least one hidden layer");
       checkMlp(path + ".mlp", stream.mlp());
       checkRate(path + ".dropout", stream.dropout());
     }
     checkMlp("finalmlp.feature_selection", spec.featureSelection());
-    if (spec.heads() < 1) {
-      fail("finalmlp.heads", spec.heads() + " must be at least 1");
+    if (!checkSize("finalmlp.heads", spec.heads(), SpecLimits.HEADS)) {
       return;
     }
     List<Integer> widths = spec.streams().stream().map(s -> s.mlp().hidden())
@@ -222,6 +229,9 @@ final class SpecValidator {
       fail("dlf.layers", "at least one layer is required");
       return;
     }
+    if (!checkListSize("dlf.layers", dlf.layers().size(), SpecLimits.LAYERS)) {
+      return;
+    }
     List<String> firstBlocks = enabledBlocks(dlf.layers().get(0));
     for (int i = 0; i < dlf.layers().size(); i++) {
       DlfLayer layer = dlf.layers().get(i);
@@ -231,8 +241,7 @@ final class SpecValidator {
       checkFmBlock(path + ".high_rank", layer.highRank());
       checkFmBlock(path + ".low_rank", layer.lowRank());
       if (layer.implicit().enabled()) {
-        check(layer.implicit().tokens() >= 1, path + ".implicit.tokens",
-            layer.implicit().tokens() + " must be at least 1");
+        checkSize(path + ".implicit.tokens", layer.implicit().tokens(), SpecLimits.TOKENS);
       }
       checkFusion(path + "." + layer.fusion().blockName(), layer.fusion(), blocks);
       float eps = layer.residual().layerNormEpsilon();
@@ -249,6 +258,7 @@ final class SpecValidator {
 
   private void checkMgdin(MgdinBackbone mgdin, int fields) {
     check(!mgdin.granularities().isEmpty(), "mgdin.granularities", "at least one granularity (one branch) is required");
+    checkListSize("mgdin.granularities", mgdin.granularities().size(), SpecLimits.GRANULARITIES);
     Set<Integer> seen = new HashSet<>();
     for (int i = 0; i < mgdin.granularities().size(); i++) {
       int g = mgdin.granularities().get(i);
@@ -261,12 +271,10 @@ final class SpecValidator {
       }
       check(seen.add(g), path, "granularity " + g + " is listed twice (each granularity is one branch)");
     }
-    check(mgdin.layers() >= 1, "mgdin.layers", mgdin.layers() + " must be at least 1");
-    check(mgdin.width() >= 1, "mgdin.width", mgdin.width() + " must be at least 1");
-    check(mgdin.ffnMultiplier() >= 1, "mgdin.ffn_multiplier", mgdin.ffnMultiplier() + " must be at least 1");
-    if (mgdin.heads() < 1) {
-      fail("mgdin.heads", mgdin.heads() + " must be at least 1");
-    } else if (mgdin.width() >= 1) {
+    checkSize("mgdin.layers", mgdin.layers(), SpecLimits.LAYERS);
+    boolean width = checkSize("mgdin.width", mgdin.width(), SpecLimits.ATTENTION_WIDTH);
+    checkSize("mgdin.ffn_multiplier", mgdin.ffnMultiplier(), SpecLimits.FFN_MULTIPLIER);
+    if (checkSize("mgdin.heads", mgdin.heads(), SpecLimits.HEADS) && width) {
       check(mgdin.width() % mgdin.heads() == 0, "mgdin.heads", mgdin.heads() + " heads do not divide width "
           + mgdin.width() + " (heads must divide the branch width)");
     }
@@ -277,10 +285,10 @@ final class SpecValidator {
     if (spec.hasSequence()) {
       Feature sequence = declared.get(spec.sequence());
       if (sequence == null || !inputs.contains(spec.sequence())) {
-        fail("interformer.sequence", "'" + spec.sequence() + "' must be one of the backbone's inputs ("
-            + String.join(", ", inputs) + ")");
+        fail("interformer.sequence", Quoted.of(spec.sequence()) + " must be one of the backbone's inputs ("
+            + Quoted.list(inputs) + ")");
       } else if (sequence.kind() != FeatureKind.SEQUENCE) {
-        fail("interformer.sequence", "'" + spec.sequence() + "' is " + sequence.kind()
+        fail("interformer.sequence", Quoted.of(spec.sequence()) + " is " + sequence.kind()
             + "; the sequence arch reads a SEQUENCE feature's tokens");
       } else {
         check(spec.recentTokens() <= sequence.maxLength(), "interformer.recent_tokens", spec.recentTokens()
@@ -289,14 +297,12 @@ final class SpecValidator {
     }
     long nonSequence = inputs.stream().filter(name -> !name.equals(spec.sequence())).count();
     check(nonSequence >= 1, "interformer.inputs", "at least one non-sequence feature is required besides the sequence");
-    check(spec.layers() >= 1, "interformer.layers", spec.layers() + " must be at least 1");
-    check(spec.summaryTokens() >= 1, "interformer.summary_tokens", spec.summaryTokens() + " must be at least 1");
-    check(spec.pmaTokens() >= 0, "interformer.pma_tokens", spec.pmaTokens() + " must not be negative");
-    check(spec.recentTokens() >= 0, "interformer.recent_tokens", spec.recentTokens() + " must not be negative");
-    check(spec.ffnMultiplier() >= 1, "interformer.ffn_multiplier", spec.ffnMultiplier() + " must be at least 1");
-    if (spec.heads() < 1) {
-      fail("interformer.heads", spec.heads() + " must be at least 1");
-    } else {
+    checkSize("interformer.layers", spec.layers(), SpecLimits.LAYERS);
+    checkSize("interformer.summary_tokens", spec.summaryTokens(), SpecLimits.TOKENS);
+    checkRange("interformer.pma_tokens", spec.pmaTokens(), 0, SpecLimits.TOKENS);
+    checkRange("interformer.recent_tokens", spec.recentTokens(), 0, SpecLimits.MAX_LENGTH);
+    checkSize("interformer.ffn_multiplier", spec.ffnMultiplier(), SpecLimits.FFN_MULTIPLIER);
+    if (checkSize("interformer.heads", spec.heads(), SpecLimits.HEADS)) {
       check(dim % spec.heads() == 0, "interformer.heads", spec.heads() + " heads do not divide the embedding dim "
           + dim + " (every attention runs at the embedding width)");
     }
@@ -320,22 +326,22 @@ final class SpecValidator {
     if (!block.enabled()) {
       return;
     }
-    check(block.tokens() >= 1, path + ".tokens", block.tokens() + " must be at least 1");
-    check(block.rank() >= 1, path + ".rank", block.rank() + " must be at least 1");
+    checkSize(path + ".tokens", block.tokens(), SpecLimits.TOKENS);
+    checkSize(path + ".rank", block.rank(), SpecLimits.RANK);
     checkMlp(path + ".mlp", block.mlp());
   }
 
   private void checkFusion(String path, Fusion fusion, List<String> blocks) {
     switch (fusion.kind()) {
       case NAF -> {
-        check(fusion.heads() >= 1, path + ".heads", fusion.heads() + " must be at least 1");
-        check(fusion.attentionDim() >= 1, path + ".attention_dim", fusion.attentionDim() + " must be at least 1");
-        if (fusion.heads() >= 1 && fusion.attentionDim() >= 1) {
+        boolean heads = checkSize(path + ".heads", fusion.heads(), SpecLimits.HEADS);
+        boolean width = checkSize(path + ".attention_dim", fusion.attentionDim(), SpecLimits.ATTENTION_WIDTH);
+        if (heads && width) {
           check(fusion.attentionDim() % fusion.heads() == 0, path + ".heads",
               fusion.heads() + " heads do not divide attention_dim " + fusion.attentionDim()
                   + " (heads must divide the attention width)");
         }
-        check(fusion.sublayers() >= 1, path + ".sublayers", fusion.sublayers() + " must be at least 1");
+        checkSize(path + ".sublayers", fusion.sublayers(), SpecLimits.SUBLAYERS);
         check(blocks.size() != 1, path, "naf cross-attends between blocks and needs at least 2 enabled blocks, found "
             + blocks);
       }
@@ -348,10 +354,34 @@ final class SpecValidator {
   }
 
   private void checkMlp(String path, Mlp mlp) {
-    for (int i = 0; i < mlp.hidden().size(); i++) {
-      int width = mlp.hidden().get(i);
-      check(width >= 1, path + ".hidden[" + i + "]", width + " must be at least 1");
+    if (!checkListSize(path + ".hidden", mlp.hidden().size(), SpecLimits.MLP_DEPTH)) {
+      return;
     }
+    for (int i = 0; i < mlp.hidden().size(); i++) {
+      checkSize(path + ".hidden[" + i + "]", mlp.hidden().get(i), SpecLimits.MLP_WIDTH);
+    }
+  }
+
+  /** A count or width: 1 to {@code max}. Returns whether it is. */
+  private boolean checkSize(String path, int value, int max) {
+    return checkRange(path, value, 1, max);
+  }
+
+  private boolean checkRange(String path, int value, int min, int max) {
+    if (value < min) {
+      fail(path, value + (min == 0 ? " must not be negative" : " must be at least " + min));
+      return false;
+    }
+    if (value > max) {
+      fail(path, value + " must be at most " + Quoted.count(max));
+      return false;
+    }
+    return true;
+  }
+
+  private boolean checkListSize(String path, int size, int max) {
+    check(size <= max, path, size + " entries must be at most " + Quoted.count(max));
+    return size <= max;
   }
 
   private void checkRate(String path, float value) {

@@ -221,4 +221,40 @@ class SpecValidationTest {
         e.violations().stream().map(Violation::path).toList());
     assertTrue(e.getMessage().startsWith("Invalid model spec 'dlf-paper': dropout: 2.0 must be in [0, 1)"), e.getMessage());
   }
+
+  @Test
+  void sizesAboveTheirMaximumNameTheirBlockAndTheMaximum() {
+    assertViolation(layer(0, l -> l.lowRank(l.lowRank().tokens(2_000_000))), "dlf.layers[0].low_rank.tokens",
+        "2000000 must be at most 1,024");
+    assertViolation(layer(1, l -> l.highRank(l.highRank().rank(Integer.MAX_VALUE))), "dlf.layers[1].high_rank.rank",
+        "must be at most 1,024");
+    assertViolation(layer(2, l -> l.highRank(l.highRank().mlp(Mlp.of(Integer.MAX_VALUE)))),
+        "dlf.layers[2].high_rank.mlp.hidden[0]", "must be at most 16,384");
+    assertViolation(layer(0, l -> l.highRank(l.highRank().mlp(Mlp.of(new int[17])))),
+        "dlf.layers[0].high_rank.mlp.hidden", "17 entries must be at most 16");
+    assertViolation(layer(0, l -> l.implicit(l.implicit().tokens(1_025))), "dlf.layers[0].implicit.tokens", "1,024");
+    assertViolation(layer(2, l -> l.fusion(l.fusion().sublayers(17))), "dlf.layers[2].naf.sublayers", "at most 16");
+    assertViolation(paper().embeddingDim(1_000_000_000), "embedding.dim", "1000000000 must be at most 1,024");
+    assertViolation(paper().dlf(d -> d.layers(java.util.Collections.nCopies(33, d.layers().get(0)))), "dlf.layers",
+        "33 entries must be at most 32");
+    assertViolation(paper().feature(Feature.sequence("history", 4_097)), "features[10].max_length", "at most 4,096");
+    assertViolation(paper().feature(Feature.sequence("history", 5).separator("-".repeat(17))),
+        "features[10].separator", "17 characters must be at most 16");
+    assertViolation(paper().feature(Feature.categorical("x").minCount(Integer.MAX_VALUE)), "features[10].min_count",
+        "at most 1,000,000,000");
+    assertViolation(Presets.dcnV2().categorical("a", "b").dcnV2(d -> d.crossLayers(100)), "dcnv2.cross_layers",
+        "at most 32");
+    assertViolation(Frappe.declare(Presets.mgdin()).mgdin(m -> m.width(8_192)), "mgdin.width", "at most 4,096");
+  }
+
+  @Test
+  void longValuesAreQuotedShortInMessages() {
+    String huge = "f".repeat(1 << 20);
+    Violation v = only(paper().categorical(huge));
+    assertEquals("features[10].name", v.path());
+    assertTrue(v.message().length() < 200, v.message());
+    assertTrue(v.message().contains("(1,048,576 characters)"), v.message());
+    Violation name = only(paper().name(huge + "/"));
+    assertTrue(name.message().length() < 200, name.message());
+  }
 }

@@ -2,6 +2,7 @@ package io.dlf.trainer.data;
 
 import static java.util.Objects.requireNonNull;
 
+import io.dlf.dsl.spec.Quoted;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,11 +28,12 @@ public record DatasetSchema(DataFormat format, List<String> columns, String labe
     Set<String> seen = new HashSet<>();
     for (String c : columns) {
       if (!seen.add(c)) {
-        throw new IllegalArgumentException("schema.columns: column '" + c + "' is listed twice");
+        throw new IllegalArgumentException("schema.columns: column " + Quoted.of(c) + " is listed twice");
       }
     }
     if (format != DataFormat.LIBFM && !seen.contains(label)) {
-      throw new IllegalArgumentException("schema.label: '" + label + "' is not one of the columns " + columns);
+      throw new IllegalArgumentException("schema.label: " + Quoted.of(label) + " is not one of the columns ["
+          + Quoted.list(columns) + "]");
     }
   }
 

@@ -19,6 +19,8 @@ import java.util.List;
  * @param intraOpThreads TensorFlow threads within an op, per job (0: TensorFlow picks)
  * @param interOpThreads TensorFlow threads across ops, per job (0: TensorFlow picks)
  * @param pauseTimeout how long a shutdown waits for running jobs to checkpoint
+ * @param jobMemoryLimit bytes one job may need by the admission estimate; 0: derived from the
+ *     machine's memory and the job slots ({@link io.dlf.trainer.server.submit.JobMemoryLimit})
  */
 public record TrainerServerConfig(
     Path dataDir,
@@ -30,7 +32,8 @@ public record TrainerServerConfig(
     boolean useGpus,
     int intraOpThreads,
     int interOpThreads,
-    Duration pauseTimeout) {
+    Duration pauseTimeout,
+    long jobMemoryLimit) {
 
   public TrainerServerConfig {
     requireNonNull(dataDir, "dataDir is null");
@@ -44,6 +47,14 @@ public record TrainerServerConfig(
     check(intraOpThreads >= 0 && interOpThreads >= 0,
         "TensorFlow thread counts must be at least 0 (0: TensorFlow picks)");
     check(!pauseTimeout.isNegative(), "pause timeout " + pauseTimeout + " must not be negative");
+    check(jobMemoryLimit >= 0, "job memory limit " + jobMemoryLimit + " must not be negative (0: derived)");
+  }
+
+  /** A configuration whose per-job memory limit is derived from the machine. */
+  public TrainerServerConfig(Path dataDir, Path modelsDir, List<Path> dataRoots, int cpuSlots, int gpuSlots,
+      int queueCapacity, boolean useGpus, int intraOpThreads, int interOpThreads, Duration pauseTimeout) {
+    this(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus, intraOpThreads, interOpThreads,
+        pauseTimeout, 0);
   }
 
   private static void check(boolean ok, String message) {
@@ -54,7 +65,8 @@ public record TrainerServerConfig(
 
   /**
    * Models under {@code dataDir/models}, one CPU job and one job per GPU at a time, 64 waiting,
-   * GPUs used when found, TensorFlow's thread defaults, a minute to checkpoint on shutdown.
+   * GPUs used when found, TensorFlow's thread defaults, a minute to checkpoint on shutdown, the
+   * per-job memory limit derived from the machine.
    */
   public static TrainerServerConfig defaults(Path dataDir, List<Path> dataRoots) {
     return new TrainerServerConfig(dataDir, dataDir.resolve("models"), dataRoots, 1, 1, 64, true, 0, 0,
@@ -63,31 +75,36 @@ public record TrainerServerConfig(
 
   public TrainerServerConfig withModelsDir(Path value) {
     return new TrainerServerConfig(dataDir, value, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
   }
 
   public TrainerServerConfig withSlots(int cpu, int gpu) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpu, gpu, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
   }
 
   public TrainerServerConfig withQueueCapacity(int value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, value, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
   }
 
   public TrainerServerConfig withUseGpus(boolean value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, value,
-        intraOpThreads, interOpThreads, pauseTimeout);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
   }
 
   public TrainerServerConfig withThreads(int intraOp, int interOp) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOp, interOp, pauseTimeout);
+        intraOp, interOp, pauseTimeout, jobMemoryLimit);
   }
 
   public TrainerServerConfig withPauseTimeout(Duration value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, value);
+        intraOpThreads, interOpThreads, value, jobMemoryLimit);
+  }
+
+  public TrainerServerConfig withJobMemoryLimit(long bytes) {
+    return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
+        intraOpThreads, interOpThreads, pauseTimeout, bytes);
   }
 }

@@ -63,6 +63,10 @@ public final class TrainerServerMain implements Callable<Integer> {
       description = "TensorFlow threads running ops side by side, per job; 0: TensorFlow picks "
           + "(default: ${DEFAULT-VALUE}).")
   int interThreads;
+  @Option(names = "--job-memory-limit", converter = MemorySizeConverter.class, paramLabel = "SIZE",
+      description = "Refuse jobs whose memory estimate exceeds this, e.g. 6g or 512m (default: physical memory "
+          + "less 2 GiB for the trainer, divided by the job slots).")
+  long jobMemoryLimit;
 
   public static void main(String[] args) {
     System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
@@ -101,7 +105,8 @@ public final class TrainerServerMain implements Callable<Integer> {
         .withQueueCapacity(queueSize)
         .withUseGpus(!cpuOnly)
         .withThreads(intraThreads, interThreads)
-        .withPauseTimeout(server.config().shutdownGrace());
+        .withPauseTimeout(server.config().shutdownGrace())
+        .withJobMemoryLimit(jobMemoryLimit);
   }
 
   GrpcServerConfig grpcConfig() {

@@ -111,6 +111,17 @@ class TrainerServerMainTest {
   }
 
   @Test
+  void theJobMemoryLimitTakesBinaryUnitsAndIsDerivedWhenAbsent() {
+    assertEquals(6L << 30, parse("--job-memory-limit", "6g").trainerConfig().jobMemoryLimit());
+    assertEquals(512L << 20, parse("--job-memory-limit", "512MiB").trainerConfig().jobMemoryLimit());
+    assertEquals(1_000_000, parse("--job-memory-limit", "1000000").trainerConfig().jobMemoryLimit());
+    assertEquals(0, parse().trainerConfig().jobMemoryLimit(), "0: derived from the machine");
+    for (String bad : List.of("lots", "0", "-1g", "9999999t", "6ib")) {
+      assertThrows(CommandLine.ParameterException.class, () -> parse("--job-memory-limit", bad), bad);
+    }
+  }
+
+  @Test
   void aDataRootThatIsNotThereStopsTheStartWithItsName(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("no-such-folder");
     IllegalStateException e = assertThrows(IllegalStateException.class,

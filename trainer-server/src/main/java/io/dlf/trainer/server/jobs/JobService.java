@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import io.dlf.dsl.spec.Quoted;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
@@ -37,6 +38,8 @@ import java.util.logging.Logger;
 public final class JobService {
   private static final Logger LOG = Logger.getLogger(JobService.class.getName());
   private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(30);
+  /** Job ids are UUIDs (36 characters); a longer id names no job. */
+  private static final int MAX_JOB_ID_LENGTH = 64;
   private static final Comparator<Job> NEWEST_FIRST = Comparator
       .comparing((Job j) -> Timestamps.toNanos(j.getCreateTime())).thenComparing(Job::getId).reversed();
 
@@ -106,9 +109,10 @@ public final class JobService {
     return find(jobId).snapshot();
   }
 
-  /** Newest first, filtered by state, one page at a time. */
+  /** Newest first, filtered by state, one page at a time: 100 jobs unless asked, at most 1000 (uint32: unsigned). */
   public ListJobsResponse list(ListJobsRequest request) {
-    int pageSize = request.getPageSize() == 0 ? 100 : Math.min(request.getPageSize(), 1000);
+    long asked = Integer.toUnsignedLong(request.getPageSize());
+    int pageSize = asked == 0 ? 100 : (int) Math.min(asked, 1000);
     Optional<PageToken> after = PageToken.parse(request.getPageToken());
     List<Job> matching = registry.all().stream()
         .map(LiveJob::snapshot)
@@ -183,6 +187,10 @@ public final class JobService {
   private LiveJob find(String jobId) {
     if (jobId.isEmpty()) {
       throw GrpcErrors.invalidArgument("job_id", "required");
+    }
+    if (jobId.length() > MAX_JOB_ID_LENGTH) {
+      throw GrpcErrors.invalidArgument("job_id", Quoted.of(jobId) + " is not a job id (at most "
+          + MAX_JOB_ID_LENGTH + " characters; SubmitJob and ListJobs return them)");
     }
     return registry.find(jobId).orElseThrow(() -> GrpcErrors.notFound("JOB_NOT_FOUND",
         "no job '" + jobId + "' on this trainer; ListJobs shows the known jobs"));

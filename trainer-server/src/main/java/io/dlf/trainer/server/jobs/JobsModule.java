@@ -10,9 +10,12 @@ import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.devices.DeviceSessionConfigs;
 import io.dlf.trainer.server.submit.DataRoots;
+import io.dlf.trainer.server.submit.JobMemoryLimit;
+import java.util.logging.Logger;
 
 /** Jobs: validation against the data roots, running them, and export into the model repository. */
 public final class JobsModule extends AbstractModule {
+  private static final Logger LOG = Logger.getLogger(JobsModule.class.getName());
 
   @Override
   protected void configure() {
@@ -25,6 +28,14 @@ public final class JobsModule extends AbstractModule {
   @Singleton
   DataRoots dataRoots(TrainerServerConfig config) {
     return new DataRoots(config.dataRoots());
+  }
+
+  @Provides
+  @Singleton
+  JobMemoryLimit jobMemoryLimit(TrainerServerConfig config, DeviceInventory devices) {
+    JobMemoryLimit limit = JobMemoryLimit.of(config, devices);
+    LOG.info(() -> "per-job memory limit: " + limit.describe());
+    return limit;
   }
 
   /** Generated datasets live beside the jobs, in the trainer's own folder. */

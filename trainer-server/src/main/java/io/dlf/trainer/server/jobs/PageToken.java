@@ -9,6 +9,8 @@ import java.util.Optional;
 
 /** Where a page of ListJobs ended: the last job's creation time and id, opaque to clients. */
 record PageToken(long createNanos, String jobId) {
+  /** Base64 of a time in nanoseconds, a colon and a job id: far below this. */
+  static final int MAX_LENGTH = 256;
 
   static PageToken of(Job job) {
     return new PageToken(Timestamps.toNanos(job.getCreateTime()), job.getId());
@@ -18,6 +20,10 @@ record PageToken(long createNanos, String jobId) {
   static Optional<PageToken> parse(String token) {
     if (token.isEmpty()) {
       return Optional.empty();
+    }
+    if (token.length() > MAX_LENGTH) {
+      throw GrpcErrors.invalidArgument("page_token", "not a token from ListJobsResponse.next_page_token (those are "
+          + "at most " + MAX_LENGTH + " characters, this one has " + token.length() + ")");
     }
     try {
       String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);

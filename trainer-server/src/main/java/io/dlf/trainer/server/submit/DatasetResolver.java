@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.Quoted;
 import io.dlf.proto.trainer.v1.DatasetFiles;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.server.GrpcErrors;
@@ -138,7 +139,8 @@ public final class DatasetResolver {
       Feature feature = spec.features().get(i);
       if (read.contains(feature) && !columns.contains(feature.name())) {
         violations.add(new FieldViolation("model_spec.features[" + i + "].name",
-            "'" + feature.name() + "' is not a column of the dataset (its feature columns: " + columns + ")"));
+            "'" + feature.name() + "' is not a column of the dataset (its feature columns: [" + Quoted.list(columns)
+                + "])"));
       }
     }
     if (!violations.isEmpty()) {

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.export.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.spec.Quoted;
 import io.dlf.dsl.spec.SpecException;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.server.GrpcErrors;
@@ -16,20 +17,24 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a job request and turns it into a {@link JobPlan}. Problems with the request's own fields
- * (spec, training settings, export target) come back together as one INVALID_ARGUMENT with a
- * field violation each; the dataset is checked after them.
+ * (spec, training settings, export target, the lengths of its strings) come back together as one
+ * INVALID_ARGUMENT with a field violation each; the dataset is checked after them, and last whether
+ * the job fits the trainer's per-job memory limit ({@link JobAdmission}).
  */
 public final class SubmissionValidator {
   private final DatasetResolver datasets;
+  private final JobAdmission admission;
 
   @Inject
-  public SubmissionValidator(DatasetResolver datasets) {
+  public SubmissionValidator(DatasetResolver datasets, JobAdmission admission) {
     this.datasets = datasets;
+    this.admission = admission;
   }
 
   /** @throws io.grpc.StatusRuntimeException naming what is wrong */
   public JobPlan validate(SubmitJobRequest request) {
     List<FieldViolation> violations = new ArrayList<>();
+    RequestLimits.check(request, violations);
     ModelSpec spec = spec(request, violations);
     TrainingOptions options = TrainingSettingsReader.options(request.getTraining(), violations);
     DeviceRequest device = TrainingSettingsReader.device(request.getTraining(), violations);
@@ -38,14 +43,16 @@ public final class SubmissionValidator {
     if (!ModelRepository.isValidModelName(modelName)) {
       violations.add(new FieldViolation("export.model_name", modelName.isEmpty()
           ? "required when model_spec.name is empty"
-          : "'" + modelName + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+          : Quoted.of(modelName) + " must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
     }
     if (!violations.isEmpty()) {
       throw GrpcErrors.invalidArgument("invalid job request: "
           + violations.stream().map(v -> v.field() + ": " + v.description()).collect(Collectors.joining("; ")),
           violations);
     }
-    return new JobPlan(spec, datasets.resolve(request.getDataset(), spec), options, device, modelName);
+    JobPlan plan = new JobPlan(spec, datasets.resolve(request.getDataset(), spec), options, device, modelName);
+    admission.check(plan);
+    return plan;
   }
 
   private static ModelSpec spec(SubmitJobRequest request, List<FieldViolation> violations) {

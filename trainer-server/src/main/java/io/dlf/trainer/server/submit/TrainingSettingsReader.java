@@ -1,16 +1,19 @@
 package io.dlf.trainer.server.submit;
 
+import io.dlf.dsl.spec.Quoted;
 import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.server.GrpcErrors.FieldViolation;
 import io.dlf.trainer.server.devices.DeviceRequest;
 import io.dlf.trainer.training.Monitor;
 import io.dlf.trainer.training.TrainingOptions;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
  * Maps a request's training settings onto the training loop's options: an absent field keeps the
- * loop's default, a present one is checked by the options themselves.
+ * loop's default, a present one is checked by the options themselves. The proto's counts are
+ * unsigned: one beyond {@code int} is refused here, by its unsigned value.
  */
 final class TrainingSettingsReader {
   private final List<FieldViolation> violations;
@@ -23,16 +26,18 @@ final class TrainingSettingsReader {
   /** The options, with what is wrong added to {@code violations}. */
   static TrainingOptions options(TrainingSettings s, List<FieldViolation> violations) {
     TrainingSettingsReader reader = new TrainingSettingsReader(violations);
-    reader.set("training.max_epochs", s.hasMaxEpochs(), o -> o.maxEpochs(s.getMaxEpochs()));
-    reader.set("training.batch_size", s.hasBatchSize(), o -> o.batchSize(s.getBatchSize()));
+    reader.setCount("training.max_epochs", s.hasMaxEpochs(), s.getMaxEpochs(), TrainingOptions.MAX_EPOCHS,
+        TrainingOptions::maxEpochs);
+    reader.setCount("training.batch_size", s.hasBatchSize(), s.getBatchSize(), TrainingOptions.MAX_BATCH_SIZE,
+        TrainingOptions::batchSize);
     reader.set("training.learning_rate", s.hasLearningRate(), o -> o.learningRate(s.getLearningRate()));
     reader.set("training.seed", s.hasSeed(), o -> o.seed(s.getSeed()));
-    reader.set("training.checkpoint_every_epochs", s.hasCheckpointEveryEpochs(),
-        o -> o.checkpointEveryEpochs(s.getCheckpointEveryEpochs()));
-    reader.set("training.progress_every_steps", s.hasProgressEverySteps(),
-        o -> o.progressEverySteps(s.getProgressEverySteps()));
-    reader.set("training.early_stopping.patience", s.getEarlyStopping().hasPatience(),
-        o -> o.patience(s.getEarlyStopping().getPatience()));
+    reader.setCount("training.checkpoint_every_epochs", s.hasCheckpointEveryEpochs(), s.getCheckpointEveryEpochs(),
+        TrainingOptions.MAX_EPOCHS, TrainingOptions::checkpointEveryEpochs);
+    reader.setCount("training.progress_every_steps", s.hasProgressEverySteps(), s.getProgressEverySteps(),
+        TrainingOptions.MAX_PROGRESS_EVERY_STEPS, TrainingOptions::progressEverySteps);
+    reader.setCount("training.early_stopping.patience", s.getEarlyStopping().hasPatience(),
+        s.getEarlyStopping().getPatience(), TrainingOptions.MAX_EPOCHS, TrainingOptions::patience);
     switch (s.getEarlyStopping().getMonitor()) {
       case MONITOR_UNSPECIFIED -> { }
       case AUC -> reader.options = reader.options.monitor(Monitor.AUC);
@@ -50,6 +55,17 @@ final class TrainingSettingsReader {
       violations.add(new FieldViolation("training.device", "unknown value; expected PREFER_GPU, REQUIRE_GPU or CPU"));
       return DeviceRequest.PREFER_GPU;
     });
+  }
+
+  /** A uint32 count: one that does not fit an {@code int} is far above any maximum. */
+  private void setCount(String field, boolean present, int unsigned, int max,
+      BiFunction<TrainingOptions, Integer, TrainingOptions> change) {
+    if (present && unsigned < 0) {
+      violations.add(new FieldViolation(field, Integer.toUnsignedString(unsigned) + " must be at most "
+          + Quoted.count(max)));
+      return;
+    }
+    set(field, present, o -> change.apply(o, unsigned));
   }
 
   private void set(String field, boolean present, UnaryOperator<TrainingOptions> change) {

@@ -1,0 +1,259 @@
+package io.dlf.dsl.plan;
+
+import static io.dlf.dsl.plan.Exact.product;
+
+import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.FeatureKind;
+import io.dlf.dsl.spec.Quoted;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The memory a training job needs, estimated from its plan before it runs, in three kinds:
+ *
+ * <ul>
+ *   <li>{@link Kind#STATE}: every parameter (embedding tables included) as a float, Adam's two
+ *       slots, and the step's gradient and its clipped copy: 5 floats per parameter. Gradients of
+ *       embedding tables are dense (TensorFlow's C++ gradient of a gather), so they count in full.
+ *   <li>{@link Kind#STEP}: the larger of a training step and an evaluation batch. A training step
+ *       at the batch size keeps every forward tensor until the backward pass reads it (whose
+ *       gradients take the place of the tensors it frees). An evaluation batch (the trainer's eval
+ *       batch size, at most the larger of validation and test) runs forward only, freeing tensors
+ *       as it goes: it holds half the heaviest block's tensors, or a sixth of the whole forward
+ *       pass where more blocks' outputs stay alive (skip connections, the raw embeddings).
+ *   <li>{@link Kind#DATA}: the encoded rows of every split (an int or float per field and sequence
+ *       position, and the label) plus the doubling buffer of the split being encoded, and the
+ *       vocabularies being counted (about {@value #VOCABULARY_ENTRY_BYTES} bytes per distinct token
+ *       and the tokens' text).
+ * </ul>
+ *
+ * <p>Each part is scaled by a safety factor of {@value #SAFETY_PERCENT}%, chosen so the estimate
+ * bounds measured peaks from above (bench/results/admission-2026-12-06.md). Each part names the
+ * size that scales it most (its {@link Part#driver}); the estimate's {@link #driver()} is the one
+ * with the most bytes. All arithmetic is exact: an estimate beyond {@link Long#MAX_VALUE} bytes
+ * {@link #overflows()}.
+ */
+public final class ResourceEstimate {
+  /** The driver of a training step's activations. */
+  public static final String BATCH_SIZE = "training.batch_size";
+  /** The driver of what the data holds: its rows and vocabularies. */
+  public static final String DATA = "dataset";
+  /** Bytes per distinct token while vocabularies are counted: map entry, String, count, later its id. */
+  static final int VOCABULARY_ENTRY_BYTES = 128;
+  private static final long FLOAT = 4;
+  private static final long STATE_FLOATS_PER_PARAMETER = 5;
+  /** An evaluation batch holds at most this share of a forward pass: 1/7.2 to 1/12.4 measured on DLF. */
+  private static final long EVAL_LIVE_DIVISOR = 6;
+  /**
+   * The raw counts bounded the measured peaks by 1.3x to 1.9x; a quarter more leaves room for
+   * allocators, JVM heap sizing and machines that differ from the one measured.
+   */
+  static final long SAFETY_PERCENT = 125;
+
+  /** What a part of the estimate is. */
+  public enum Kind {
+    STATE("parameters, Adam slots and gradients"),
+    STEP("activations of one step"),
+    DATA("encoded data and vocabularies");
+
+    private final String description;
+
+    Kind(String description) {
+      this.description = description;
+    }
+
+    public String description() {
+      return description;
+    }
+  }
+
+  /**
+   * Bytes of one kind that one size scales.
+   *
+   * @param driver a spec path such as {@code dlf.layers[0].low_rank.tokens}, or {@link #BATCH_SIZE} or
+   *     {@link #DATA}
+   * @param bytes {@link Long#MAX_VALUE} when the count overflowed
+   */
+  public record Part(Kind kind, String driver, long bytes) {}
+
+  private final List<Part> parts;
+
+  private ResourceEstimate(List<Part> parts) {
+    this.parts = List.copyOf(parts);
+  }
+
+  /**
+   * The estimate of training {@code plan} at {@code batchSize}, evaluating in batches of
+   * {@code evalBatchSize}, on data of {@code data}'s size.
+   */
+  public static ResourceEstimate of(ModelPlan plan, int batchSize, int evalBatchSize, DataSize data) {
+    Parts parts = new Parts();
+    String backbone = plan.spec().backbone().pathName();
+    Map<String, BlockFootprint> footprints;
+    List<SummaryRow> rows;
+    try {
+      footprints = BlockFootprints.of(plan);
+      rows = plan.summary().rows();
+    } catch (ArithmeticException e) {
+      parts.overflow(Kind.STEP, backbone);
+      return new ResourceEstimate(parts.list);
+    }
+    state(plan, data, rows, footprints, parts);
+    step(batchSize, evalBatchSize, data, footprints, parts);
+    data(plan, data, parts);
+    return new ResourceEstimate(parts.list);
+  }
+
+  private static void state(ModelPlan plan, DataSize data, List<SummaryRow> rows,
+      Map<String, BlockFootprint> footprints, Parts parts) {
+    long width = plan.dim() + (plan.backbone().firstOrder() ? 1 : 0);
+    long stateBytes = FLOAT * STATE_FLOATS_PER_PARAMETER;
+    data.tableRows().forEach((owner, tableRows) -> parts.add(Kind.STATE,
+        tableRows >= plan.dim() ? DATA : "embedding.dim", () -> product(tableRows, width, stateBytes)));
+    long numeric = plan.fields().stream().filter(f -> f.kind() == FeatureKind.NUMERIC).count();
+    parts.add(Kind.STATE, "embedding.dim", () -> product(numeric, width, stateBytes));
+    for (SummaryRow row : rows) {
+      if (!row.embedding()) {
+        parts.add(Kind.STATE, driver(footprints, row.path()), () -> product(row.parameters(), stateBytes));
+      }
+    }
+  }
+
+  private static void step(int batchSize, int evalBatchSize, DataSize data, Map<String, BlockFootprint> footprints,
+      Parts parts) {
+    long forward = footprints.values().stream().mapToLong(BlockFootprint::floatsPerSample)
+        .reduce(0, Exact::saturatedSum);
+    Map.Entry<String, BlockFootprint> heaviest = footprints.entrySet().stream()
+        .max(Comparator.comparingLong(e -> e.getValue().floatsPerSample())).orElseThrow();
+    long evalLive = Math.max(heaviest.getValue().floatsPerSample() / 2, forward / EVAL_LIVE_DIVISOR);
+    long train = Exact.saturatedProduct(batchSize, forward, FLOAT);
+    long evalBatch = Math.min(evalBatchSize, Math.max(data.validationRows(), data.testRows()));
+    long eval = Exact.saturatedProduct(evalBatch, evalLive, FLOAT);
+    // A step is the batch times the heaviest block's sizes: the larger of them drives it. Evaluation's
+    // batch size is the trainer's: when evaluation dominates, the model's heaviest block is what to change.
+    SizeField block = SizeField.largest(heaviest.getValue().sizes());
+    String driver = train >= eval && batchSize >= block.value() ? BATCH_SIZE : block.path();
+    parts.add(Kind.STEP, driver, () -> Math.max(train, eval));
+  }
+
+  private static void data(ModelPlan plan, DataSize data, Parts parts) {
+    long rowValues = 1;
+    for (Feature f : plan.fields()) {
+      rowValues += f.kind() == FeatureKind.SEQUENCE ? f.maxLength() : 1;
+    }
+    long perRow = rowValues * FLOAT;
+    parts.add(Kind.DATA, DATA, () -> product(perRow, Exact.sum(data.trainRows(), data.validationRows(),
+        data.testRows(), product(2, data.largestSplitRows()))));
+    parts.add(Kind.DATA, DATA, () -> Exact.sum(product(data.distinctTokens(), VOCABULARY_ENTRY_BYTES),
+        product(2, data.tokenBytes())));
+  }
+
+  private static String driver(Map<String, BlockFootprint> footprints, String path) {
+    BlockFootprint footprint = footprints.get(path);
+    if (footprint == null) {
+      throw new IllegalStateException("no footprint for summary row " + path);
+    }
+    return SizeField.largest(footprint.sizes()).path();
+  }
+
+  /** Collects parts, each scaled by the safety factor; a part whose count overflows is {@link Long#MAX_VALUE}. */
+  private static final class Parts {
+    private final List<Part> list = new ArrayList<>();
+
+    void add(Kind kind, String driver, LongSupplier bytes) {
+      long scaled;
+      try {
+        scaled = product(bytes.getAsLong(), SAFETY_PERCENT) / 100;
+      } catch (ArithmeticException e) {
+        scaled = Long.MAX_VALUE;
+      }
+      list.add(new Part(kind, driver, scaled));
+    }
+
+    void overflow(Kind kind, String driver) {
+      list.add(new Part(kind, driver, Long.MAX_VALUE));
+    }
+  }
+
+  public List<Part> parts() {
+    return parts;
+  }
+
+  /** The estimate in bytes; {@link Long#MAX_VALUE} when it {@link #overflows()}. */
+  public long bytes() {
+    return sum(parts);
+  }
+
+  /** The job needs more than {@link Long#MAX_VALUE} (2^63 - 1) bytes. */
+  public boolean overflows() {
+    return bytes() == Long.MAX_VALUE;
+  }
+
+  /** The bytes of one kind. */
+  public long bytes(Kind kind) {
+    return sum(parts.stream().filter(p -> p.kind() == kind).toList());
+  }
+
+  /** The size that contributes the most bytes, summed over the parts it drives. */
+  public String driver() {
+    return byDriver().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  /** The bytes {@code driver} drives. */
+  public long bytesDrivenBy(String driver) {
+    return byDriver().getOrDefault(driver, 0L);
+  }
+
+  private Map<String, Long> byDriver() {
+    Map<String, Long> sums = new LinkedHashMap<>();
+    parts.forEach(p -> sums.merge(p.driver(), p.bytes(), Exact::saturatedSum));
+    return sums;
+  }
+
+  /**
+   * For people: "an estimated 2.4 GiB (2,576,980,378 bytes: parameters, Adam slots and gradients
+   * 1.1 GiB, ...)", or "more than 2^63 bytes".
+   */
+  public String describe() {
+    if (overflows()) {
+      return "more than 2^63 bytes";
+    }
+    String kinds = Arrays.stream(Kind.values())
+        .map(k -> k.description() + " " + human(bytes(k)))
+        .collect(Collectors.joining(", "));
+    return "an estimated " + human(bytes()) + " (" + Quoted.count(bytes()) + " bytes: " + kinds
+        + ")";
+  }
+
+  /** Binary units with one decimal: 512 bytes, 1.5 KiB, 2.4 GiB. */
+  public static String human(long bytes) {
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+      return bytes + " bytes";
+    }
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  private static long sum(List<Part> parts) {
+    return parts.stream().mapToLong(Part::bytes).reduce(0, Exact::saturatedSum);
+  }
+
+  @Override
+  public String toString() {
+    return describe() + ", driven most by " + driver() + " "
+        + parts.stream().sorted(Comparator.comparingLong(Part::bytes).reversed()).limit(5).toList();
+  }
+}
