@@ -11,13 +11,18 @@ const grpc = require('@grpc/grpc-js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const DATA = path.resolve(process.env.DLF_DATA || path.join(REPO, '..', 'shared', 'data'));
 
+/** The class path bin/build-classpath.sh left for a module: its classes and its dependencies. */
+function moduleClasspath(module) {
+  const classpathFile = path.join(REPO, module, 'target', 'classpath.txt');
+  if (!fs.existsSync(classpathFile)) {
+    throw new Error(`${classpathFile} is missing: run "bin/build-classpath.sh" first`);
+  }
+  return `${path.join(REPO, module, 'target', 'classes')}:${fs.readFileSync(classpathFile, 'utf8').trim()}`;
+}
+
 class JavaServer {
   static async start(module, mainClass, args, logPath) {
-    const classpathFile = path.join(REPO, module, 'target', 'classpath.txt');
-    if (!fs.existsSync(classpathFile)) {
-      throw new Error(`${classpathFile} is missing: run "bin/build-classpath.sh" first`);
-    }
-    const classpath = `${path.join(REPO, module, 'target', 'classes')}:${fs.readFileSync(classpathFile, 'utf8').trim()}`;
+    const classpath = moduleClasspath(module);
     const port = await freePort();
     const log = fs.openSync(logPath, 'w');
     const child = spawn('java', ['-Xmx2g', `-Dorg.bytedeco.javacpp.cachedir=${path.join(REPO, '.cache', 'javacpp')}`,
@@ -66,7 +71,8 @@ function startTrainer(workdir) {
   fs.mkdirSync(dataRoot, { recursive: true });
   return JavaServer.start('trainer-server', 'io.dlf.trainer.server.TrainerServerMain',
     ['--data-dir', path.join(workdir, 'trainer'), '--data-root', dataRoot, '--cpu-only',
-      '--tf-intra-threads', '2', '--tf-inter-threads', '1'], path.join(workdir, 'trainer.log'));
+      '--tf-intra-threads', '2', '--tf-inter-threads', '1', '--worker-classpath', moduleClasspath('trainer-worker')],
+    path.join(workdir, 'trainer.log'));
 }
 
 /** A serving server over the model repository of startTrainer(workdir) (created if still missing). */

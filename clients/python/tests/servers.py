@@ -15,12 +15,17 @@ REPO = pathlib.Path(__file__).resolve().parents[3]
 DATA = pathlib.Path(os.environ.get("DLF_DATA") or REPO.parent / "shared" / "data").resolve()
 
 
+def module_classpath(module):
+    """The class path bin/build-classpath.sh left for a module: its classes and its dependencies."""
+    classpath_file = REPO / module / "target" / "classpath.txt"
+    if not classpath_file.exists():
+        raise RuntimeError(f"{classpath_file} is missing: run `bin/build-classpath.sh` first")
+    return f"{REPO / module / 'target' / 'classes'}:{classpath_file.read_text().strip()}"
+
+
 class JavaServer:
     def __init__(self, module, main_class, args, log_path):
-        classpath_file = REPO / module / "target" / "classpath.txt"
-        if not classpath_file.exists():
-            raise RuntimeError(f"{classpath_file} is missing: run `bin/build-classpath.sh` first")
-        classpath = f"{REPO / module / 'target' / 'classes'}:{classpath_file.read_text().strip()}"
+        classpath = module_classpath(module)
         self.port = _free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -64,7 +69,8 @@ def start_trainer(workdir):
     data_root.mkdir(exist_ok=True)
     return JavaServer("trainer-server", "io.dlf.trainer.server.TrainerServerMain",
                       ["--data-dir", str(workdir / "trainer"), "--data-root", str(data_root), "--cpu-only",
-                       "--tf-intra-threads", "2", "--tf-inter-threads", "1"],
+                       "--tf-intra-threads", "2", "--tf-inter-threads", "1",
+                       "--worker-classpath", module_classpath("trainer-worker")],
                       workdir / "trainer.log")
 
 

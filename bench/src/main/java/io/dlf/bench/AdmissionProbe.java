@@ -8,15 +8,15 @@ import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.plan.ResourceEstimate;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.DatasetSplits;
-import io.dlf.trainer.data.PreparedData;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.submit.DataBounds;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,9 +30,9 @@ import java.util.zip.GZIPInputStream;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One measurement for {@link AdmissionCalibration}, in a fresh JVM: the resident memory once

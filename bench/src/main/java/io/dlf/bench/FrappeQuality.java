@@ -13,13 +13,13 @@ import io.dlf.dsl.spec.Regularization;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataPreparation;
-import io.dlf.trainer.data.PreparedData;
-import io.dlf.trainer.training.Monitor;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.Monitor;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * Model quality on Frappe, as the evaluation protocol asks: for each preset and seed, train with

@@ -3,12 +3,12 @@ package io.dlf.bench;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.BatchTensors;
 import io.dlf.dsl.compile.FieldLayout;
-import io.dlf.dsl.compile.OptimizerSettings;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.trainer.data.DatasetCatalog;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +23,9 @@ import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Times training steps of a preset on random Frappe-shaped batches and traces where a step's time goes. */
 @Command(name = "profile-step", mixinStandardHelpOptions = true)

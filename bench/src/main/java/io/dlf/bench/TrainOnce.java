@@ -8,21 +8,21 @@ import io.dlf.dsl.spec.Regularization;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
-import io.dlf.trainer.data.PreparedData;
-import io.dlf.trainer.training.Monitor;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.Monitor;
+import io.dlf.trainer.job.TrainingOptions;
+import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
 import io.dlf.trainer.training.TrainingOutcome;
-import io.dlf.trainer.training.StopSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** One training run of a preset on a catalog dataset, printing each epoch: a tool for experiments. */
 @Command(name = "train-once", mixinStandardHelpOptions = true)

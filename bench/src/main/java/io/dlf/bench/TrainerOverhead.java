@@ -5,7 +5,7 @@ import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
@@ -18,15 +18,15 @@ import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.proto.trainer.v1.WatchJobRequest;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
-import io.dlf.trainer.data.PreparedData;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.TrainerServer;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
 import io.dlf.trainer.training.TrainingOutcome;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -39,9 +39,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * What the trainer server costs: the same Frappe job run through the library (prepare, train,

@@ -4,18 +4,18 @@ import com.google.gson.Gson;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataPreparation;
 import io.dlf.trainer.data.DatasetCatalog;
-import io.dlf.trainer.data.PreparedData;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
 import io.dlf.trainer.training.TrainingOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One measurement of {@link TrainingBenchmark}, in its own JVM: one epoch of the reference preset

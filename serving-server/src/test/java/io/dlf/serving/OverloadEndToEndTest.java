@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.RetryInfo;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.serving.v1.ModelSpec;
 import io.dlf.proto.serving.v1.PredictRequest;
 import io.dlf.proto.serving.v1.PredictResponse;

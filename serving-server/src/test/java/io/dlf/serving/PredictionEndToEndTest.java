@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlf.dsl.encode.RawBatch;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.inference.ModelInferResponse;
 import io.dlf.proto.inference.ModelMetadataRequest;
 import io.dlf.proto.inference.ModelMetadataResponse;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.protobuf.ByteString;
 import com.google.rpc.BadRequest;
 import io.dlf.dsl.encode.RawBatch;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.inference.InferTensorContents;
 import io.dlf.proto.inference.ModelInferRequest;
 import io.dlf.proto.inference.ModelReadyRequest;

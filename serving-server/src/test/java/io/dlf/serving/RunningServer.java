@@ -2,7 +2,7 @@ package io.dlf.serving;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.inference.GRPCInferenceServiceGrpc;
 import io.dlf.proto.serving.v1.ModelServiceGrpc;
 import io.dlf.proto.serving.v1.PredictionServiceGrpc;

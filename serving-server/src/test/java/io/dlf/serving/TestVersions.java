@@ -3,7 +3,7 @@ package io.dlf.serving;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ExportedModel;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.dsl.testing.RandomExamples;
 import java.io.IOException;

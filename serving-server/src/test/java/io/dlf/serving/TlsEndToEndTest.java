@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dlf.dsl.encode.RawBatch;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.serving.v1.ModelSpec;
 import io.dlf.proto.serving.v1.PredictResponse;
 import io.dlf.proto.serving.v1.PredictionServiceGrpc;

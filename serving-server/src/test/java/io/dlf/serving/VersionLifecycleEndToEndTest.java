@@ -82,7 +82,7 @@ class VersionLifecycleEndToEndTest {
 
   @Test
   void aNewVersionDroppedInUnderLoadTakesOverWithoutAFailedOrStalledRequest() throws Exception {
-    TestVersions.publish(new io.dlf.dsl.export.ModelRepository(root), "ctr", 1);
+    TestVersions.publish(new io.dlf.dsl.repository.ModelRepository(root), "ctr", 1);
     try (RunningServer serving = start(VersionPolicy.latest(), List.of())) {
       int clients = 4;
       List<RawBatch> batches = new ArrayList<>();
@@ -152,7 +152,7 @@ class VersionLifecycleEndToEndTest {
 
   @Test
   void aBrokenVersionFailsWithItsErrorAndAHalfWrittenOneLoadsOnceComplete() throws Exception {
-    var repository = new io.dlf.dsl.export.ModelRepository(root);
+    var repository = new io.dlf.dsl.repository.ModelRepository(root);
     TestVersions.publish(repository, "ctr", 1);
     try (RunningServer serving = start(VersionPolicy.latest(), List.of())) {
       TestVersions.publishCorrupt(repository, "ctr");
@@ -213,7 +213,7 @@ class VersionLifecycleEndToEndTest {
 
   @Test
   void theVersionPolicyDecidesWhatIsServedAndAVanishedFolderIsUnloaded() throws Exception {
-    var repository = new io.dlf.dsl.export.ModelRepository(root);
+    var repository = new io.dlf.dsl.repository.ModelRepository(root);
     for (long seed = 1; seed <= 3; seed++) {
       TestVersions.publish(repository, "ctr", seed);
     }
@@ -236,7 +236,7 @@ class VersionLifecycleEndToEndTest {
 
   @Test
   void labelsMoveThroughTheApiAndOnlyPointAtAvailableVersions() throws Exception {
-    var repository = new io.dlf.dsl.export.ModelRepository(root);
+    var repository = new io.dlf.dsl.repository.ModelRepository(root);
     TestVersions.publish(repository, "ctr", 1);
     TestVersions.publish(repository, "ctr", 2);
     try (RunningServer serving = start(new VersionPolicy.All(), List.of())) {
@@ -275,7 +275,7 @@ class VersionLifecycleEndToEndTest {
 
   @Test
   void aConfiguredLabelKeepsItsVersionLoadedUntilRemoved() throws Exception {
-    var repository = new io.dlf.dsl.export.ModelRepository(root);
+    var repository = new io.dlf.dsl.repository.ModelRepository(root);
     TestVersions.publish(repository, "ctr", 1);
     TestVersions.publish(repository, "ctr", 2);
     RunningServer serving = start(VersionPolicy.latest(), List.of(new LabelAssignment("ctr", "stable", 1)));

@@ -2,6 +2,7 @@ package io.dlf.dsl.compile;
 
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Regularization;
+import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;

@@ -9,6 +9,7 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.encode.SequenceWindow;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.TrainingMetrics;

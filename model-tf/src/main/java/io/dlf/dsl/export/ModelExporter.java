@@ -6,6 +6,8 @@ import io.dlf.dsl.codec.SpecJson;
 import io.dlf.dsl.compile.ServingGraph;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.plan.ModelPlan;
+import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.model.v1.VersionManifest;

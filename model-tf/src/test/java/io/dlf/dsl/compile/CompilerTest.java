@@ -7,6 +7,7 @@ import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.training.OptimizerSettings;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;

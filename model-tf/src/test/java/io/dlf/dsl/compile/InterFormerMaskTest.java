@@ -8,6 +8,7 @@ import io.dlf.dsl.Presets;
 import io.dlf.dsl.plan.InterFormerPlan;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

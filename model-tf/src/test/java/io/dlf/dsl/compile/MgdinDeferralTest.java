@@ -11,6 +11,7 @@ import io.dlf.dsl.spec.FieldOrdering;
 import io.dlf.dsl.spec.MaskSchedule;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -3,7 +3,7 @@ package io.dlf.serving.repository;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 
 /** The model repository and the watcher that follows it. */
 public final class RepositoryModule extends AbstractModule {

@@ -2,11 +2,11 @@ package io.dlf.serving.repository;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import io.dlf.dsl.export.ModelRepository;
-import io.dlf.serving.ServingException;
-import io.dlf.serving.ServingException.Kind;
-import io.dlf.serving.version.VersionManager;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.server.NamedThreads;
+import io.dlf.serving.ServingException.Kind;
+import io.dlf.serving.ServingException;
+import io.dlf.serving.version.VersionManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

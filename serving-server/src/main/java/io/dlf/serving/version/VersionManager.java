@@ -2,15 +2,15 @@ package io.dlf.serving.version;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import io.dlf.dsl.export.ModelRepository;
 import io.dlf.dsl.encode.RawBatch;
-import io.dlf.serving.ServingException;
+import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.server.NamedThreads;
 import io.dlf.serving.ServingException.Kind;
+import io.dlf.serving.ServingException;
 import io.dlf.serving.model.ModelLoader;
 import io.dlf.serving.model.ServableModel;
 import io.dlf.serving.model.WarmupExamples;
 import io.dlf.serving.predict.BatcherFactory;
-import io.dlf.server.NamedThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

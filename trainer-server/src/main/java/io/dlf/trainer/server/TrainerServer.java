@@ -98,9 +98,11 @@ public final class TrainerServer implements AutoCloseable {
     grpc.health().setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     grpc.health().setStatus(TrainerServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
     jobs.stopAccepting();
+    jobs.pauseRunning();
     if (!scheduler.drain(config.pauseTimeout())) {
-      LOG.warning("jobs still running after " + config.pauseTimeout() + " were interrupted; they resume from their "
+      LOG.warning("jobs still running after " + config.pauseTimeout() + " were killed; they resume from their "
           + "last checkpoint on the next start");
+      jobs.killRunning();
     }
     jobs.disconnectWatchers();
     grpc.stop();

@@ -2,6 +2,7 @@ package io.dlf.trainer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.dlf.trainer.server.workers.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
  * @param pauseTimeout how long a shutdown waits for running jobs to checkpoint
  * @param jobMemoryLimit bytes one job may need by the admission estimate; 0: derived from the
  *     machine's memory and the job slots ({@link io.dlf.trainer.server.submit.JobMemoryLimit})
+ * @param workers how jobs' worker processes start
  */
 public record TrainerServerConfig(
     Path dataDir,
@@ -33,13 +35,15 @@ public record TrainerServerConfig(
     int intraOpThreads,
     int interOpThreads,
     Duration pauseTimeout,
-    long jobMemoryLimit) {
+    long jobMemoryLimit,
+    WorkerSettings workers) {
 
   public TrainerServerConfig {
     requireNonNull(dataDir, "dataDir is null");
     requireNonNull(modelsDir, "modelsDir is null");
     dataRoots = List.copyOf(requireNonNull(dataRoots, "dataRoots is null"));
     requireNonNull(pauseTimeout, "pauseTimeout is null");
+    requireNonNull(workers, "workers is null");
     check(!dataRoots.isEmpty(), "at least one data root is required (--data-root): datasets are read only from them");
     check(cpuSlots >= 1, "cpu slots " + cpuSlots + " must be at least 1");
     check(gpuSlots >= 1, "gpu slots " + gpuSlots + " must be at least 1");
@@ -48,13 +52,6 @@ public record TrainerServerConfig(
         "TensorFlow thread counts must be at least 0 (0: TensorFlow picks)");
     check(!pauseTimeout.isNegative(), "pause timeout " + pauseTimeout + " must not be negative");
     check(jobMemoryLimit >= 0, "job memory limit " + jobMemoryLimit + " must not be negative (0: derived)");
-  }
-
-  /** A configuration whose per-job memory limit is derived from the machine. */
-  public TrainerServerConfig(Path dataDir, Path modelsDir, List<Path> dataRoots, int cpuSlots, int gpuSlots,
-      int queueCapacity, boolean useGpus, int intraOpThreads, int interOpThreads, Duration pauseTimeout) {
-    this(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus, intraOpThreads, interOpThreads,
-        pauseTimeout, 0);
   }
 
   private static void check(boolean ok, String message) {
@@ -66,45 +63,50 @@ public record TrainerServerConfig(
   /**
    * Models under {@code dataDir/models}, one CPU job and one job per GPU at a time, 64 waiting,
    * GPUs used when found, TensorFlow's thread defaults, a minute to checkpoint on shutdown, the
-   * per-job memory limit derived from the machine.
+   * per-job memory limit derived from the machine, and {@link WorkerSettings#defaults() default workers}.
    */
   public static TrainerServerConfig defaults(Path dataDir, List<Path> dataRoots) {
     return new TrainerServerConfig(dataDir, dataDir.resolve("models"), dataRoots, 1, 1, 64, true, 0, 0,
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1), 0, WorkerSettings.defaults());
   }
 
   public TrainerServerConfig withModelsDir(Path value) {
     return new TrainerServerConfig(dataDir, value, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withSlots(int cpu, int gpu) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpu, gpu, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withQueueCapacity(int value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, value, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withUseGpus(boolean value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, value,
-        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit);
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withThreads(int intraOp, int interOp) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOp, interOp, pauseTimeout, jobMemoryLimit);
+        intraOp, interOp, pauseTimeout, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withPauseTimeout(Duration value) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, value, jobMemoryLimit);
+        intraOpThreads, interOpThreads, value, jobMemoryLimit, workers);
   }
 
   public TrainerServerConfig withJobMemoryLimit(long bytes) {
     return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
-        intraOpThreads, interOpThreads, pauseTimeout, bytes);
+        intraOpThreads, interOpThreads, pauseTimeout, bytes, workers);
+  }
+
+  public TrainerServerConfig withWorkers(WorkerSettings value) {
+    return new TrainerServerConfig(dataDir, modelsDir, dataRoots, cpuSlots, gpuSlots, queueCapacity, useGpus,
+        intraOpThreads, interOpThreads, pauseTimeout, jobMemoryLimit, value);
   }
 }

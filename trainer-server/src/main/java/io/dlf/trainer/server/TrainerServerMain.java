@@ -3,18 +3,20 @@ package io.dlf.trainer.server;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerDefaults;
 import io.dlf.server.GrpcServerOptions;
+import io.dlf.trainer.server.workers.WorkerSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Starts a trainer server and keeps it running until the process is told to stop (SIGTERM or Ctrl-C: graceful). */
 @Command(name = "trainer-server", mixinStandardHelpOptions = true, sortOptions = false,
@@ -68,6 +70,24 @@ public final class TrainerServerMain implements Callable<Integer> {
           + "less 2 GiB for the trainer, divided by the job slots).")
   long jobMemoryLimit;
 
+  @Option(names = "--worker-heap", defaultValue = "2g",
+      description = "Java heap of each job's worker process (-Xmx); TensorFlow's tensors live outside it "
+          + "(default: ${DEFAULT-VALUE}).")
+  String workerHeap;
+
+  @Option(names = "--worker-jvm-option", paramLabel = "OPTION",
+      description = "A JVM option for each job's worker process, e.g. -XX:+UseParallelGC; repeatable (default: none).")
+  List<String> workerJvmOptions = new ArrayList<>();
+
+  @Option(names = "--worker-classpath", description = "The worker processes' class path (default: the "
+      + "trainer-worker module's, which the launch script passes as -Ddlf.worker.classpath; else this JVM's).")
+  String workerClasspath;
+
+  @Option(names = "--max-attempts", defaultValue = "2",
+      description = "Times a job's worker may die (killed, crashed) before the job fails; each retry resumes from "
+          + "the last checkpoint (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
   public static void main(String[] args) {
     System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
   }
@@ -106,7 +126,16 @@ public final class TrainerServerMain implements Callable<Integer> {
         .withUseGpus(!cpuOnly)
         .withThreads(intraThreads, interThreads)
         .withPauseTimeout(server.config().shutdownGrace())
-        .withJobMemoryLimit(jobMemoryLimit);
+        .withJobMemoryLimit(jobMemoryLimit)
+        .withWorkers(workers());
+  }
+
+  private WorkerSettings workers() {
+    WorkerSettings defaults = WorkerSettings.defaults();
+    return defaults.withClasspath(workerClasspath != null ? workerClasspath : defaults.classpath())
+        .withHeap(workerHeap)
+        .withJvmOptions(workerJvmOptions)
+        .withMaxAttempts(maxAttempts);
   }
 
   GrpcServerConfig grpcConfig() {

@@ -8,7 +8,7 @@ import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ExportedModel;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.testing.RequiresDataset;
 import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.trainer.v1.DatasetRef;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.export.ModelRepository;
 import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.trainer.v1.CancelJobRequest;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;

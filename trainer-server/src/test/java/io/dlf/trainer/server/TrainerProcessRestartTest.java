@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.JsonFormat;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.train.v1.TrainingState;
 import io.dlf.proto.trainer.v1.GetJobRequest;

@@ -10,6 +10,7 @@ import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.OptionsReadme;
 import io.dlf.trainer.server.store.FileJobStore;
+import io.dlf.trainer.server.workers.WorkerSettings;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -50,9 +51,12 @@ class TrainerServerMainTest {
     TrainerServerMain main = parse("--host", "0.0.0.0", "--port", "7001", "--metrics-port", "-1", "--data-dir", "/srv/t",
         "--data-root", "/data/a", "--data-root", "/data/b", "--cpu-jobs", "2", "--gpu-jobs", "3", "--queue-size", "5",
         "--cpu-only", "--tf-intra-threads", "4", "--tf-inter-threads", "2", "--shutdown-grace", "9s",
-        "--tls-cert", "c.pem", "--tls-key", "k.pem", "--handler-threads", "3", "--max-message-bytes", "4096");
+        "--tls-cert", "c.pem", "--tls-key", "k.pem", "--handler-threads", "3", "--max-message-bytes", "4096",
+        "--worker-heap", "3g", "--worker-jvm-option", "-XX:+UseSerialGC", "--worker-classpath", "/w/a.jar:/w/b.jar",
+        "--max-attempts", "4");
     assertEquals(new TrainerServerConfig(Path.of("/srv/t"), Path.of("/srv/t/models"),
-        List.of(Path.of("/data/a"), Path.of("/data/b")), 2, 3, 5, false, 4, 2, Duration.ofSeconds(9)),
+        List.of(Path.of("/data/a"), Path.of("/data/b")), 2, 3, 5, false, 4, 2, Duration.ofSeconds(9), 0,
+        new WorkerSettings("/w/a.jar:/w/b.jar", "3g", List.of("-XX:+UseSerialGC"), 4)),
         main.trainerConfig());
     GrpcServerConfig grpc = main.grpcConfig();
     assertEquals("0.0.0.0", grpc.host());

@@ -8,7 +8,7 @@ import io.dlf.client.DlfException;
 import io.dlf.client.ModelRef;
 import io.dlf.client.PredictionClient;
 import io.dlf.client.Predictions;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.proto.serving.v1.ModelStatus;
 import io.dlf.proto.serving.v1.VersionState;

@@ -1,5 +1,11 @@
 package io.dlf.trainer.server.devices;
 
+import io.dlf.proto.train.v1.DeviceInfo;
+import io.dlf.proto.train.v1.DeviceList;
+import io.dlf.trainer.server.workers.WorkerLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,6 +14,8 @@ import java.util.Optional;
  * compiler builds graphs without device scopes, so TensorFlow puts every GPU job on GPU:0.
  */
 public final class DeviceInventory {
+  private static final Device CPU = new Device("/device:CPU:0", DeviceKind.CPU, 0);
+  private static final List<Path> NVIDIA_DRIVER = List.of(Path.of("/proc/driver/nvidia/version"), Path.of("/dev/nvidiactl"));
   private final Device cpu;
   private final List<Device> gpus;
 
@@ -16,12 +24,26 @@ public final class DeviceInventory {
     this.gpus = List.copyOf(gpus);
   }
 
-  /** What TensorFlow lists; without {@code useGpus}, the CPU alone. */
-  public static DeviceInventory discover(boolean useGpus) {
-    List<Device> all = TensorFlowDevices.list(useGpus);
-    Device cpu = all.stream().filter(d -> d.kind() == DeviceKind.CPU).findFirst()
-        .orElseThrow(() -> new IllegalStateException("TensorFlow lists no CPU device: " + all));
-    return new DeviceInventory(cpu, all.stream().filter(d -> d.kind() == DeviceKind.GPU).toList());
+  /**
+   * The CPU, and the GPUs TensorFlow lists in a worker started to look (only with {@code useGpus}
+   * on a host with an NVIDIA driver: elsewhere there is nothing to find, and no worker to wait for).
+   */
+  public static DeviceInventory discover(boolean useGpus, WorkerLauncher launcher, Path logs) {
+    if (!useGpus || NVIDIA_DRIVER.stream().noneMatch(Files::exists)) {
+      return new DeviceInventory(CPU, List.of());
+    }
+    DeviceList listed;
+    try {
+      listed = launcher.listDevices(logs.resolve("device-probe.log"));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not list this host's TensorFlow devices: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing this host's TensorFlow devices", e);
+    }
+    List<Device> gpus = listed.getDevicesList().stream().filter(DeviceInfo::getGpu)
+        .map(d -> new Device(d.getName(), DeviceKind.GPU, d.getMemoryBytes())).toList();
+    return new DeviceInventory(CPU, gpus);
   }
 
   public Device cpu() {

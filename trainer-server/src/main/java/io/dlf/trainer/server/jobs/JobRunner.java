@@ -2,116 +2,213 @@ package io.dlf.trainer.server.jobs;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import io.dlf.dsl.export.ModelExporter;
-import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.proto.trainer.v1.DataSummary;
-import io.dlf.proto.trainer.v1.JobFailure;
-import io.dlf.trainer.data.DataPreparation;
-import io.dlf.trainer.data.PreparedData;
+import io.dlf.proto.train.v1.WorkerAssignment;
+import io.dlf.proto.train.v1.WorkerCommand;
+import io.dlf.proto.train.v1.WorkerEvent;
+import io.dlf.proto.trainer.v1.JobAttempt;
+import io.dlf.trainer.job.DatasetProtos;
+import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
-import io.dlf.trainer.server.devices.DeviceSessionConfigs;
+import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.dlf.trainer.server.store.JobStore;
 import io.dlf.trainer.server.submit.JobPlan;
 import io.dlf.trainer.server.submit.SubmissionValidator;
-import io.dlf.trainer.training.StopSignal;
-import io.dlf.trainer.training.Trainer;
-import io.dlf.trainer.training.TrainingOutcome;
+import io.dlf.trainer.server.workers.WorkerExit;
+import io.dlf.trainer.server.workers.WorkerLauncher;
+import io.dlf.trainer.server.workers.WorkerProcess;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.util.concurrent.CancellationException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one job on its device: reads the data, trains (resuming from the job's checkpoints if it
- * ran before), and exports the best checkpoint as the next version of the model. The export is
- * keyed by the job id, so a job that runs again after a crash between export and record finds its
- * version instead of writing a second one.
+ * Runs one job on its device in a worker process of its own, and follows it: the worker's events
+ * become the job's, cancels and shutdown pauses become its commands. A worker that dies without
+ * saying how its job ended fails only that attempt: the job resumes from its last checkpoint, up to
+ * the configured number of attempts, then fails with the cause.
  */
 @Singleton
 final class JobRunner {
   private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
 
   private final SubmissionValidator validator;
-  private final DeviceSessionConfigs sessions;
-  private final ModelExporter exporter;
+  private final WorkerLauncher launcher;
   private final JobStore store;
   private final JobScheduler scheduler;
   private final JobRegistry registry;
+  private final TrainerServerConfig config;
+  private final Map<String, WorkerProcess> running = new ConcurrentHashMap<>();
+  private volatile boolean pausing;
 
   @Inject
-  JobRunner(SubmissionValidator validator, DeviceSessionConfigs sessions, ModelExporter exporter, JobStore store,
-      JobScheduler scheduler, JobRegistry registry) {
+  JobRunner(SubmissionValidator validator, WorkerLauncher launcher, JobStore store, JobScheduler scheduler,
+      JobRegistry registry, TrainerServerConfig config) {
     this.validator = validator;
-    this.sessions = sessions;
-    this.exporter = exporter;
+    this.launcher = launcher;
     this.store = store;
     this.scheduler = scheduler;
     this.registry = registry;
+    this.config = config;
   }
 
   void run(LiveJob job, Device device) {
     if (!job.start(device)) {
       return;
     }
-    try {
-      execute(job, device);
-    } catch (CancellationException e) {
-      job.cancelled(e.getMessage());
-    } catch (Exception | OutOfMemoryError e) {
-      if (scheduler.draining() && Thread.currentThread().isInterrupted()) {
-        // A shutdown that ran out of patience, not a fault of the job (reads fail when interrupted).
-        job.requeue("interrupted by a trainer shutdown; resumes from its last checkpoint when the trainer starts "
-            + "again");
-        return;
-      }
-      JobFailure failure = JobFailures.of(e);
-      if (failure.getKind() == JobFailure.Kind.INTERNAL) {
-        LOG.log(Level.SEVERE, "job " + job.id() + " failed", e);
-      }
-      job.failed(failure);
-    }
-    if (LiveJob.terminal(job.snapshot().getState())) {
-      deleteCheckpoints(job);
-    }
-  }
-
-  private void execute(LiveJob job, Device device) throws IOException {
     // Checked again: the data may have changed while the job waited or the trainer was down.
-    JobPlan plan = validator.validate(job.snapshot().getRequest());
-    PreparedData data = DataPreparation.prepare(plan.spec(), plan.dataset().schema(), plan.dataset().splits(),
-        plan.dataset().badRows());
-    job.dataPrepared(DataSummary.newBuilder()
-        .setTrainRows(data.train().size())
-        .setValidationRows(data.validation().size())
-        .setTestRows(data.test().size())
-        .setSkippedRows(data.skippedRows())
-        .build());
-    if (job.cancelRequested()) {
-      throw new CancellationException("cancelled while its data was read");
-    }
-    TrainingOutcome outcome = new Trainer(sessions.forDevice(device)).train(plan.spec(), data, plan.options(),
-        store.workDir(job.id()), new ProgressReporter(job, registry, plan.options(), data.train().size()),
-        stopSignal(job));
-    if (!outcome.completed()) {
-      job.requeue("paused by a trainer shutdown; resumes from its checkpoint when the trainer starts again");
+    JobPlan plan;
+    try {
+      plan = validator.validate(job.snapshot().getRequest());
+    } catch (StatusRuntimeException e) {
+      job.failed(JobFailures.revalidation(e));
+      deleteWorkDir(job);
       return;
     }
-    TrainingMetrics metrics = outcome.metrics().orElseThrow();
-    job.exporting();
-    long version = exporter.export(new ModelExporter.Request(plan.modelName(), plan.spec(), data.vocabularies(),
-        outcome.bestCheckpoint(), metrics, job.id(), plan.options().seed()));
-    job.succeeded(version, metrics);
+    Path log = config.dataDir().resolve("logs").resolve(job.id() + "-attempt-" + job.snapshot().getAttempts() + ".log");
+    WorkerProcess worker;
+    try {
+      worker = launcher.start(assignment(job, plan, device), log);
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "could not start a worker for job " + job.id(), e);
+      afterDeath(job, device, "the worker did not start: " + e.getMessage(), "");
+      return;
+    }
+    LOG.info(() -> "job " + job.id() + " runs in worker " + worker.pid() + " on " + device.name() + ", log " + log);
+    job.workerStarted(worker.pid(), log.toString());
+    running.put(job.id(), worker);
+    try {
+      // A cancel or a shutdown that came while the worker started reaches it now.
+      if (job.cancelRequested()) {
+        worker.send(WorkerCommand.Kind.CANCEL);
+      } else if (pausing) {
+        worker.send(WorkerCommand.Kind.PAUSE);
+      }
+      follow(job, worker, device, plan);
+    } finally {
+      running.remove(job.id());
+    }
   }
 
-  /** A cancel wins over a shutdown's pause: a cancelled job has nothing to resume. */
-  private StopSignal stopSignal(LiveJob job) {
-    return () -> job.cancelRequested() ? StopSignal.Request.CANCEL
-        : scheduler.draining() ? StopSignal.Request.PAUSE : StopSignal.Request.CONTINUE;
+  /** Asks the job's worker, if it runs, to stop at its next step. */
+  void cancel(String jobId) {
+    Optional.ofNullable(running.get(jobId)).ifPresent(w -> w.send(WorkerCommand.Kind.CANCEL));
+  }
+
+  /** From now on every worker, running or starting, checkpoints at its next step and ends. */
+  void pauseAll() {
+    pausing = true;
+    running.values().forEach(w -> w.send(WorkerCommand.Kind.PAUSE));
+  }
+
+  /** Kills the workers still running: their jobs resume from their last checkpoints on the next start. */
+  void killAll() {
+    running.values().forEach(WorkerProcess::kill);
+  }
+
+  private WorkerAssignment assignment(LiveJob job, JobPlan plan, Device device) {
+    return WorkerAssignment.newBuilder()
+        .setJobId(job.id())
+        .setRequest(job.snapshot().getRequest())
+        .setModelName(plan.modelName())
+        .setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(), plan.dataset().badRows()))
+        .setWorkDir(store.workDir(job.id()).toAbsolutePath().toString())
+        .setModelsDir(config.modelsDir().toAbsolutePath().toString())
+        .setDevice(device.name())
+        .setGpu(device.kind() == DeviceKind.GPU)
+        .setIntraOpThreads(config.intraOpThreads())
+        .setInterOpThreads(config.interOpThreads())
+        .build();
+  }
+
+  /**
+   * Applies the worker's events to the job until the worker ends; then accounts for how it ended.
+   * The job's last change waits for the worker's exit, so a client that sees a job end sees its
+   * worker gone and, for a job that ended, its checkpoints deleted.
+   */
+  private void follow(LiveJob job, WorkerProcess worker, Device device, JobPlan plan) {
+    ProgressReporter progress = null;
+    WorkerEvent last = null;
+    for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
+      WorkerEvent event = next.get();
+      switch (event.getEventCase()) {
+        case DATA_PREPARED -> {
+          job.dataPrepared(event.getDataPrepared());
+          progress = new ProgressReporter(job, registry, plan.options(), event.getDataPrepared().getTrainRows());
+        }
+        case PROGRESS -> {
+          if (progress != null) {
+            progress.onProgress(event.getProgress());
+          }
+        }
+        case EPOCH_ENDED -> job.epochEnded(event.getEpochEnded().getMetrics(), event.getEpochEnded().getImproved());
+        case EXPORTING -> job.exporting();
+        case SUCCEEDED, FAILED, CANCELLED, PAUSED -> last = event;
+        case EVENT_NOT_SET -> LOG.warning("worker " + worker.pid() + " sent an empty event");
+      }
+    }
+    WorkerExit exit;
+    try {
+      exit = worker.awaitExit();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      worker.kill();
+      return;
+    }
+    if (last == null) {
+      afterDeath(job, device, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
+          worker.logTail());
+      return;
+    }
+    switch (last.getEventCase()) {
+      case PAUSED -> job.requeue("paused by a trainer shutdown; resumes from its checkpoint when the trainer starts "
+          + "again", JobAttempt.End.PAUSED);
+      case SUCCEEDED -> {
+        deleteWorkDir(job);
+        job.succeeded(last.getSucceeded().getVersion(), last.getSucceeded().getMetrics());
+      }
+      case FAILED -> {
+        deleteWorkDir(job);
+        job.failed(last.getFailed());
+      }
+      default -> {
+        deleteWorkDir(job);
+        job.cancelled(last.getCancelled().getMessage());
+      }
+    }
+  }
+
+  /** The worker ended without a word: the attempt failed, the job retries from its checkpoint or fails. */
+  private void afterDeath(LiveJob job, Device device, String cause, String logTail) {
+    LOG.warning(() -> "job " + job.id() + ": " + cause);
+    if (job.cancelRequested()) {
+      job.cancelled("cancelled; " + cause);
+      deleteWorkDir(job);
+      return;
+    }
+    if (pausing) {
+      job.requeue("the trainer is shutting down and " + cause + "; the job resumes from its last checkpoint when "
+          + "the trainer starts again", JobAttempt.End.TRAINER_STOPPED, cause, logTail);
+      return;
+    }
+    int deaths = job.workerDeaths() + 1;
+    int allowed = launcher.settings().maxAttempts();
+    if (deaths < allowed) {
+      job.requeue(cause + "; retrying from its last checkpoint (attempt " + (deaths + 1) + " of " + allowed + ")",
+          JobAttempt.End.WORKER_DIED, cause, logTail);
+      scheduler.enqueue(job.id(), device.kind(), d -> run(job, d));
+    } else {
+      job.workerDied(JobFailures.workerDied(cause, deaths, logTail), cause, logTail);
+      deleteWorkDir(job);
+    }
   }
 
   /** A job that ended cannot resume, so its checkpoints only take space. */
-  private void deleteCheckpoints(LiveJob job) {
+  private void deleteWorkDir(LiveJob job) {
     try {
       store.deleteWorkDir(job.id());
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.dlf.dsl.spec.Quoted;
 import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
@@ -131,7 +132,9 @@ public final class JobService {
 
   public Job cancel(String jobId) {
     LiveJob job = find(jobId);
-    return job.cancel(() -> scheduler.removeWaiting(jobId));
+    Job cancelled = job.cancel(() -> scheduler.removeWaiting(jobId));
+    runner.cancel(jobId);
+    return cancelled;
   }
 
   public void watch(String jobId, ServerCallStreamObserver<JobEvent> stream) {
@@ -150,7 +153,8 @@ public final class JobService {
       registry.add(live);
       switch (job.getState()) {
         case RUNNING -> {
-          live.requeue("the trainer stopped while the job ran; it resumes from its last checkpoint");
+          live.requeue("the trainer stopped while the job ran; it resumes from its last checkpoint",
+              JobAttempt.End.TRAINER_STOPPED);
           schedule(live);
         }
         case QUEUED -> schedule(live);
@@ -164,6 +168,16 @@ public final class JobService {
   /** Refuses new submissions and watches from now on. */
   public void stopAccepting() {
     accepting = false;
+  }
+
+  /** Running jobs checkpoint at their next step and go back to the queue; jobs starting from now on too. */
+  public void pauseRunning() {
+    runner.pauseAll();
+  }
+
+  /** Ends the workers that did not pause in time; their jobs resume from their last checkpoints. */
+  public void killRunning() {
+    runner.killAll();
   }
 
   /** Ends every watch: clients should watch again once the trainer is back. */

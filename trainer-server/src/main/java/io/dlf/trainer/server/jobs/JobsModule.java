@@ -3,17 +3,15 @@ package io.dlf.trainer.server.jobs;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.trainer.data.GeneratedDatasets;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.DeviceInventory;
-import io.dlf.trainer.server.devices.DeviceSessionConfigs;
 import io.dlf.trainer.server.submit.DataRoots;
 import io.dlf.trainer.server.submit.JobMemoryLimit;
 import java.util.logging.Logger;
 
-/** Jobs: validation against the data roots, running them, and export into the model repository. */
+/** Jobs: validation against the data roots, and running them in worker processes that export into the model repository. */
 public final class JobsModule extends AbstractModule {
   private static final Logger LOG = Logger.getLogger(JobsModule.class.getName());
 
@@ -49,12 +47,5 @@ public final class JobsModule extends AbstractModule {
   @Singleton
   ModelRepository repository(TrainerServerConfig config) {
     return new ModelRepository(config.modelsDir());
-  }
-
-  /** Export runs on the CPU: it only restores weights and writes files. */
-  @Provides
-  @Singleton
-  ModelExporter exporter(ModelRepository repository, DeviceSessionConfigs sessions, DeviceInventory devices) {
-    return new ModelExporter(repository, sessions.forDevice(devices.cpu()));
   }
 }

@@ -7,6 +7,7 @@ import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.EpochEnded;
 import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.JobResult;
@@ -72,9 +73,25 @@ public final class LiveJob {
       transition(JobState.CANCELLED, RunPhase.RUN_PHASE_UNSPECIFIED, "cancelled before it started", null, b -> { });
       return false;
     }
+    Timestamp now = now();
     transition(JobState.RUNNING, RunPhase.PREPARING_DATA, "placed on " + device.name() + "; reading data", null,
-        b -> b.setDevice(device.name()).setAttempts(job.getAttempts() + 1).setStartTime(now()));
+        b -> b.setDevice(device.name()).setAttempts(job.getAttempts() + 1).setStartTime(now)
+            .addAttemptHistory(JobAttempt.newBuilder().setNumber(job.getAttempts() + 1).setDevice(device.name())
+                .setStartTime(now).setEnd(JobAttempt.End.RUNNING)));
     return true;
+  }
+
+  /** Records the running attempt's worker, so an operator (or a test) can find its process and log. */
+  synchronized void workerStarted(long pid, String log) {
+    int last = job.getAttemptHistoryCount() - 1;
+    job = job.toBuilder().setAttemptHistory(last, job.getAttemptHistory(last).toBuilder().setWorkerPid(pid)
+        .setWorkerLog(log)).build();
+    persist();
+  }
+
+  /** Attempts whose worker died: they count against the job's limit; pauses and trainer stops do not. */
+  synchronized int workerDeaths() {
+    return (int) job.getAttemptHistoryList().stream().filter(a -> a.getEnd() == JobAttempt.End.WORKER_DIED).count();
   }
 
   /** Phase changes keep the state: a job being cancelled stays CANCELLING. */
@@ -120,9 +137,29 @@ public final class LiveJob {
     transition(JobState.CANCELLED, RunPhase.RUN_PHASE_UNSPECIFIED, message, null, b -> { });
   }
 
-  /** Back to the queue: paused by a shutdown, or found running after a restart. */
-  synchronized void requeue(String message) {
-    transition(JobState.QUEUED, RunPhase.RUN_PHASE_UNSPECIFIED, message, null, b -> { });
+  /** Back to the queue: paused by a shutdown, found running after a restart, or to retry after its worker died. */
+  synchronized void requeue(String message, JobAttempt.End end) {
+    requeue(message, end, "", "");
+  }
+
+  synchronized void requeue(String message, JobAttempt.End end, String cause, String logTail) {
+    transition(JobState.QUEUED, RunPhase.RUN_PHASE_UNSPECIFIED, message, null,
+        b -> endAttempt(b, end, cause, logTail));
+  }
+
+  /** Fails the job because its worker died on its last allowed attempt. */
+  synchronized void workerDied(JobFailure failure, String cause, String logTail) {
+    transition(JobState.FAILED, RunPhase.RUN_PHASE_UNSPECIFIED, failure.getMessage(), failure,
+        b -> endAttempt(b, JobAttempt.End.WORKER_DIED, cause, logTail));
+  }
+
+  /** Closes the running attempt, if any. */
+  private static void endAttempt(Job.Builder b, JobAttempt.End end, String cause, String logTail) {
+    int last = b.getAttemptHistoryCount() - 1;
+    if (last >= 0 && b.getAttemptHistory(last).getEnd() == JobAttempt.End.RUNNING) {
+      b.setAttemptHistory(last, b.getAttemptHistory(last).toBuilder().setEnd(end).setEndTime(now()).setCause(cause)
+          .setLogTail(logTail));
+    }
   }
 
   /**
@@ -188,6 +225,9 @@ public final class LiveJob {
       b.setEndTime(now);
     }
     change.accept(b);
+    if (terminal(state)) {
+      endAttempt(b, JobAttempt.End.JOB_ENDED, "", "");
+    }
     job = b.build();
     persist();
     publish(event().setStateChanged(t), false);

@@ -1,55 +1,50 @@
 package io.dlf.trainer.server.jobs;
 
-import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.train.v1.TrainingProgress;
 import io.dlf.proto.trainer.v1.Progress;
-import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOptions;
+import io.dlf.trainer.job.TrainingOptions;
 
-/** Passes the training loop's reports on to the job (and so to its watchers) and to the server's counters. */
-final class ProgressReporter implements TrainingListener {
+/** Passes a worker's progress reports on to the job (and so to its watchers) and to the server's counters. */
+final class ProgressReporter {
   private final LiveJob job;
   private final JobRegistry registry;
   private final TrainingOptions options;
-  private final int trainRows;
+  private final long trainRows;
   private long lastSamples = -1;
   private long lastSteps;
 
-  ProgressReporter(LiveJob job, JobRegistry registry, TrainingOptions options, int trainRows) {
+  ProgressReporter(LiveJob job, JobRegistry registry, TrainingOptions options, long trainRows) {
     this.job = job;
     this.registry = registry;
     this.options = options;
     this.trainRows = trainRows;
   }
 
-  @Override
-  public void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {
-    long steps = (long) (epoch - 1) * stepsPerEpoch + step;
+  void onProgress(TrainingProgress report) {
+    int epoch = report.getEpoch();
+    int step = report.getStep();
+    long steps = (long) (epoch - 1) * report.getStepsPerEpoch() + step;
     long samples = samplesThrough(epoch, step);
     if (lastSamples < 0) {
       // The first report of this run covers at most one reporting window (less right after a resume).
       lastSteps = steps - Math.min(step, options.progressEverySteps());
-      lastSamples = samplesThrough(epoch, (int) (lastSteps - (long) (epoch - 1) * stepsPerEpoch));
+      lastSamples = samplesThrough(epoch, (int) (lastSteps - (long) (epoch - 1) * report.getStepsPerEpoch()));
     }
     long windowSteps = steps - lastSteps;
     long windowSamples = samples - lastSamples;
     registry.recordTraining(windowSteps, windowSamples);
     lastSteps = steps;
     lastSamples = samples;
-    double stepsPerSecond = windowSamples > 0 ? windowSteps * samplesPerSecond / windowSamples : 0;
+    double stepsPerSecond = windowSamples > 0 ? windowSteps * report.getSamplesPerSecond() / windowSamples : 0;
     job.progress(Progress.newBuilder()
         .setEpoch(epoch)
         .setMaxEpochs(options.maxEpochs())
         .setStep(step)
-        .setStepsPerEpoch(stepsPerEpoch)
-        .setLoss(loss)
-        .setSamplesPerSecond(samplesPerSecond)
+        .setStepsPerEpoch(report.getStepsPerEpoch())
+        .setLoss(report.getLoss())
+        .setSamplesPerSecond(report.getSamplesPerSecond())
         .setStepsPerSecond(stepsPerSecond)
         .build());
-  }
-
-  @Override
-  public void onEpoch(EpochMetrics metrics, boolean improved) {
-    job.epochEnded(metrics, improved);
   }
 
   /** Training rows seen from the start of the run to {@code step} of {@code epoch}. */

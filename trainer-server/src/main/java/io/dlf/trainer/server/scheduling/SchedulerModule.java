@@ -5,10 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.DeviceInventory;
-import io.dlf.trainer.server.devices.DeviceSessionConfigs;
+import io.dlf.trainer.server.workers.WorkerLauncher;
 import java.util.logging.Logger;
 
-/** Devices found at start-up, the session settings that pin jobs to them, and the scheduler. */
+/** The worker launcher, the devices its probe finds at start-up, and the scheduler. */
 public final class SchedulerModule extends AbstractModule {
   private static final Logger LOG = Logger.getLogger(SchedulerModule.class.getName());
 
@@ -19,17 +19,17 @@ public final class SchedulerModule extends AbstractModule {
 
   @Provides
   @Singleton
-  DeviceInventory devices(TrainerServerConfig config) {
-    DeviceInventory devices = DeviceInventory.discover(config.useGpus());
-    LOG.info(() -> "TensorFlow devices: " + devices.describe()
-        + (devices.gpus().isEmpty()
-            ? " (no GPU: PREFER_GPU jobs train on the CPU, REQUIRE_GPU jobs are refused)" : ""));
-    return devices;
+  WorkerLauncher workerLauncher(TrainerServerConfig config) {
+    return new WorkerLauncher(config.workers());
   }
 
   @Provides
   @Singleton
-  DeviceSessionConfigs sessionConfigs(TrainerServerConfig config) {
-    return new DeviceSessionConfigs(config.intraOpThreads(), config.interOpThreads());
+  DeviceInventory devices(TrainerServerConfig config, WorkerLauncher launcher) {
+    DeviceInventory devices = DeviceInventory.discover(config.useGpus(), launcher, config.dataDir().resolve("logs"));
+    LOG.info(() -> "TensorFlow devices: " + devices.describe()
+        + (devices.gpus().isEmpty()
+            ? " (no GPU: PREFER_GPU jobs train on the CPU, REQUIRE_GPU jobs are refused)" : ""));
+    return devices;
   }
 }

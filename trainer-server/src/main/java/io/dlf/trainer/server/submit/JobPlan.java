@@ -3,8 +3,8 @@ package io.dlf.trainer.server.submit;
 import static java.util.Objects.requireNonNull;
 
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.devices.DeviceRequest;
-import io.dlf.trainer.training.TrainingOptions;
 
 /** A job request that passed validation, in the trainer's own terms. */
 public record JobPlan(ModelSpec spec, ResolvedDataset dataset, TrainingOptions options, DeviceRequest device,

@@ -2,15 +2,16 @@ package io.dlf.trainer.server.submit;
 
 import com.google.inject.Inject;
 import io.dlf.dsl.codec.SpecProtos;
-import io.dlf.dsl.export.ModelRepository;
+import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.Quoted;
 import io.dlf.dsl.spec.SpecException;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
-import io.dlf.server.GrpcErrors;
 import io.dlf.server.GrpcErrors.FieldViolation;
+import io.dlf.server.GrpcErrors;
+import io.dlf.trainer.job.TrainingOptions;
+import io.dlf.trainer.job.TrainingSettingsReader;
 import io.dlf.trainer.server.devices.DeviceRequest;
-import io.dlf.trainer.training.TrainingOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,7 +38,7 @@ public final class SubmissionValidator {
     RequestLimits.check(request, violations);
     ModelSpec spec = spec(request, violations);
     TrainingOptions options = TrainingSettingsReader.options(request.getTraining(), violations);
-    DeviceRequest device = TrainingSettingsReader.device(request.getTraining(), violations);
+    DeviceRequest device = DeviceRequests.of(request.getTraining(), violations);
     String modelName = request.getExport().getModelName().isEmpty() && spec != null
         ? spec.name() : request.getExport().getModelName();
     if (!ModelRepository.isValidModelName(modelName)) {

@@ -1,0 +1,118 @@
+package io.dlf.trainer.worker;
+
+import io.dlf.dsl.codec.SpecProtos;
+import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.train.v1.Cancelled;
+import io.dlf.proto.train.v1.Exporting;
+import io.dlf.proto.train.v1.Paused;
+import io.dlf.proto.train.v1.TrainingProgress;
+import io.dlf.proto.train.v1.WorkerAssignment;
+import io.dlf.proto.train.v1.WorkerEvent;
+import io.dlf.proto.trainer.v1.DataSummary;
+import io.dlf.proto.trainer.v1.EpochEnded;
+import io.dlf.proto.trainer.v1.JobResult;
+import io.dlf.server.GrpcErrors.FieldViolation;
+import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.DatasetProtos;
+import io.dlf.trainer.job.TrainingOptions;
+import io.dlf.trainer.job.TrainingSettingsReader;
+import io.dlf.trainer.training.Trainer;
+import io.dlf.trainer.training.TrainingListener;
+import io.dlf.trainer.training.TrainingOutcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * One job in its worker: reads the data, trains (resuming from the work folder's checkpoints if the
+ * job ran before), and exports the best checkpoint as the next version of the model, telling the
+ * trainer each step. The export is keyed by the job id, so a job that runs again after a crash
+ * between export and report finds its version instead of writing a second one.
+ */
+final class JobExecution {
+  private static final Logger LOG = Logger.getLogger(JobExecution.class.getName());
+
+  private final WorkerAssignment assignment;
+  private final WorkerChannel channel;
+
+  JobExecution(WorkerAssignment assignment, WorkerChannel channel) {
+    this.assignment = assignment;
+    this.channel = channel;
+  }
+
+  /** Runs the job to its last event. */
+  void run() {
+    try {
+      execute();
+    } catch (CancellationException e) {
+      channel.send(WorkerEvent.newBuilder().setCancelled(Cancelled.newBuilder().setMessage(e.getMessage())).build());
+    } catch (Exception | OutOfMemoryError e) {
+      LOG.log(Level.SEVERE, "job " + assignment.getJobId() + " failed", e);
+      channel.send(WorkerEvent.newBuilder().setFailed(WorkerFailures.of(e)).build());
+    }
+  }
+
+  private void execute() throws IOException {
+    // Both were checked by the trainer before it started this worker.
+    ModelSpec spec = SpecProtos.fromProto(assignment.getRequest().getModelSpec());
+    List<FieldViolation> violations = new ArrayList<>();
+    TrainingOptions options = TrainingSettingsReader.options(assignment.getRequest().getTraining(), violations);
+    if (!violations.isEmpty()) {
+      throw new IllegalStateException("the trainer passed invalid training settings: " + violations);
+    }
+    PreparedData data = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
+        DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
+    channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()
+        .setTrainRows(data.train().size())
+        .setValidationRows(data.validation().size())
+        .setTestRows(data.test().size())
+        .setSkippedRows(data.skippedRows())).build());
+    if (channel.cancelRequested()) {
+      throw new CancellationException("cancelled while its data was read");
+    }
+    ConfigProto session = DeviceSessionConfigs.forDevice(assignment.getGpu(), assignment.getIntraOpThreads(),
+        assignment.getInterOpThreads());
+    TrainingOutcome outcome = new Trainer(session).train(spec, data, options, Path.of(assignment.getWorkDir()),
+        new EventListener(), channel);
+    if (!outcome.completed()) {
+      channel.send(WorkerEvent.newBuilder().setPaused(Paused.newBuilder()
+          .setMessage("paused; resumes from its checkpoint")).build());
+      return;
+    }
+    TrainingMetrics metrics = outcome.metrics().orElseThrow();
+    channel.send(WorkerEvent.newBuilder().setExporting(Exporting.getDefaultInstance()).build());
+    // Export only restores weights and writes files: the CPU will do.
+    ConfigProto cpu = DeviceSessionConfigs.forDevice(false, assignment.getIntraOpThreads(),
+        assignment.getInterOpThreads());
+    long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
+        new ModelExporter.Request(assignment.getModelName(), spec, data.vocabularies(), outcome.bestCheckpoint(),
+            metrics, assignment.getJobId(), options.seed()));
+    channel.send(WorkerEvent.newBuilder().setSucceeded(JobResult.newBuilder().setModelName(assignment.getModelName())
+        .setVersion(version).setMetrics(metrics)).build());
+  }
+
+  /** The training loop's reports, passed on as they come. */
+  private final class EventListener implements TrainingListener {
+    @Override
+    public void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {
+      channel.send(WorkerEvent.newBuilder().setProgress(TrainingProgress.newBuilder().setEpoch(epoch).setStep(step)
+          .setStepsPerEpoch(stepsPerEpoch).setLoss(loss).setSamplesPerSecond(samplesPerSecond)).build());
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics metrics, boolean improved) {
+      channel.send(WorkerEvent.newBuilder().setEpochEnded(EpochEnded.newBuilder().setMetrics(metrics)
+          .setImproved(improved)).build());
+    }
+  }
+}
