@@ -19,6 +19,25 @@ public final class JobRegistry {
   private final Map<String, LiveJob> byRequestId = new ConcurrentHashMap<>();
   private final LongAdder steps = new LongAdder();
   private final LongAdder samples = new LongAdder();
+  private final LongAdder workerStarts = new LongAdder();
+  private final Map<WorkerExitCause, LongAdder> workerExits = new EnumMap<>(WorkerExitCause.class);
+  private final LongAdder retries = new LongAdder();
+
+  /** How a job's worker process ended, as the metrics count it. */
+  public enum WorkerExitCause {
+    /** It reported the job's end: succeeded, failed or cancelled. */
+    JOB_ENDED,
+    /** It checkpointed for a shutdown. */
+    PAUSED,
+    /** It died without a word (killed, crashed), or never started. */
+    DIED
+  }
+
+  public JobRegistry() {
+    for (WorkerExitCause cause : WorkerExitCause.values()) {
+      workerExits.put(cause, new LongAdder());
+    }
+  }
 
   void add(LiveJob job) {
     jobs.put(job.id(), job);
@@ -63,6 +82,33 @@ public final class JobRegistry {
   void recordTraining(long stepsDone, long samplesDone) {
     steps.add(stepsDone);
     samples.add(samplesDone);
+  }
+
+  void recordWorkerStart() {
+    workerStarts.increment();
+  }
+
+  void recordWorkerExit(WorkerExitCause cause) {
+    workerExits.get(cause).increment();
+  }
+
+  void recordRetry() {
+    retries.increment();
+  }
+
+  public long workerStarts() {
+    return workerStarts.sum();
+  }
+
+  public Map<WorkerExitCause, Long> workerExits() {
+    Map<WorkerExitCause, Long> counts = new EnumMap<>(WorkerExitCause.class);
+    workerExits.forEach((cause, n) -> counts.put(cause, n.sum()));
+    return counts;
+  }
+
+  /** Jobs queued again because their worker died. */
+  public long retries() {
+    return retries.sum();
   }
 
   public long trainedSteps() {

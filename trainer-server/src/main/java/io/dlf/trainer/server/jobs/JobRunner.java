@@ -10,6 +10,7 @@ import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
+import io.dlf.trainer.server.jobs.JobRegistry.WorkerExitCause;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.dlf.trainer.server.store.JobStore;
 import io.dlf.trainer.server.submit.JobPlan;
@@ -75,9 +76,11 @@ final class JobRunner {
       worker = launcher.start(assignment(job, plan, device), log);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "could not start a worker for job " + job.id(), e);
+      registry.recordWorkerExit(WorkerExitCause.DIED);
       afterDeath(job, device, "the worker did not start: " + e.getMessage(), "");
       return;
     }
+    registry.recordWorkerStart();
     LOG.info(() -> "job " + job.id() + " runs in worker " + worker.pid() + " on " + device.name() + ", log " + log);
     job.workerStarted(worker.pid(), log.toString());
     running.put(job.id(), worker);
@@ -159,6 +162,8 @@ final class JobRunner {
       worker.kill();
       return;
     }
+    registry.recordWorkerExit(last == null ? WorkerExitCause.DIED
+        : last.getEventCase() == WorkerEvent.EventCase.PAUSED ? WorkerExitCause.PAUSED : WorkerExitCause.JOB_ENDED);
     if (last == null) {
       afterDeath(job, device, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
           worker.logTail());
@@ -200,6 +205,7 @@ final class JobRunner {
     if (deaths < allowed) {
       job.requeue(cause + "; retrying from its last checkpoint (attempt " + (deaths + 1) + " of " + allowed + ")",
           JobAttempt.End.WORKER_DIED, cause, logTail);
+      registry.recordRetry();
       scheduler.enqueue(job.id(), device.kind(), d -> run(job, d));
     } else {
       job.workerDied(JobFailures.workerDied(cause, deaths, logTail), cause, logTail);
