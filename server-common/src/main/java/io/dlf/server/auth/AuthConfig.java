@@ -47,7 +47,7 @@ public record AuthConfig(
     if (clientCertificateRequired && clientCa.isEmpty()) {
       throw new IllegalArgumentException("--tls-client-auth require needs --tls-client-ca");
     }
-    if (policyFile.isPresent() && !authenticates()) {
+    if (policyFile.isPresent() && jwtKeys.isEmpty() && tokenFile.isEmpty() && clientCa.isEmpty()) {
       throw new IllegalArgumentException("--auth-policy names principals, but nobody is authenticated: add "
           + "--auth-jwt-keys, --auth-tokens or --tls-client-ca");
     }

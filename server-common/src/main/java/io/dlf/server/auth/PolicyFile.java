@@ -49,7 +49,7 @@ public final class PolicyFile {
             + "); give all its roles on one line");
       }
       Set<Grant> granted = new LinkedHashSet<>();
-      for (String entry : line.substring(equals + 1).split(",")) {
+      for (String entry : line.substring(equals + 1).split(",", -1)) {
         String text = entry.strip();
         if (text.isEmpty()) {
           throw new IllegalArgumentException(where + "an empty role in '" + line + "' (roles are separated by commas)");

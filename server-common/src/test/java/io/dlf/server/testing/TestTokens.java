@@ -1,0 +1,63 @@
+package io.dlf.server.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/** An RSA key pair made for a test, its public key as a PEM file, and JWTs it signs. */
+public final class TestTokens {
+  private final KeyPair key;
+  private final Path publicKeyFile;
+
+  private TestTokens(KeyPair key, Path publicKeyFile) {
+    this.key = key;
+    this.publicKeyFile = publicKeyFile;
+  }
+
+  /** A new key pair; the public key goes to {@code publicKeyFile}. */
+  public static TestTokens create(Path publicKeyFile) throws IOException, GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair key = generator.generateKeyPair();
+    Files.createDirectories(publicKeyFile.toAbsolutePath().getParent());
+    Files.writeString(publicKeyFile, TestPki.pem("PUBLIC KEY", key.getPublic().getEncoded()),
+        StandardCharsets.US_ASCII);
+    return new TestTokens(key, publicKeyFile);
+  }
+
+  public Path publicKeyFile() {
+    return publicKeyFile;
+  }
+
+  /** A JWT for {@code subject} valid from now for {@code lifetime} (negative: already expired). */
+  public String jwt(String subject, Duration lifetime) {
+    Instant now = Instant.now();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plus(lifetime))).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+    try {
+      jwt.sign(new RSASSASigner(key.getPrivate()));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a test JWT", e);
+    }
+    return jwt.serialize();
+  }
+
+  /** A JWT for {@code subject} valid for an hour. */
+  public String jwt(String subject) {
+    return jwt(subject, Duration.ofHours(1));
+  }
+}
