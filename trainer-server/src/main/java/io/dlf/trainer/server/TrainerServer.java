@@ -5,10 +5,11 @@ import com.google.inject.Guice;
 import com.google.inject.Inject;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
-import com.google.inject.spi.Message;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerService;
+import io.dlf.server.WiringErrors;
+import io.dlf.server.auth.AuthConfig;
 import io.dlf.trainer.server.grpc.TrainerGrpcModule;
 import io.dlf.trainer.server.jobs.JobService;
 import io.dlf.trainer.server.jobs.JobsModule;
@@ -20,9 +21,7 @@ import io.dlf.trainer.server.store.JobStoreModule;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * The trainer server: the job store, the scheduler and its devices, TrainerService over gRPC, and
@@ -56,26 +55,26 @@ public final class TrainerServer implements AutoCloseable {
    *     trainer holds, a data root that is not a folder, ...)
    */
   public static TrainerServer create(TrainerServerConfig config, GrpcServerConfig grpc) {
+    return create(config, grpc, AuthConfig.none());
+  }
+
+  /** A server that authenticates its callers as {@code auth} says. */
+  public static TrainerServer create(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth) {
     try {
-      return injector(config, grpc).getInstance(TrainerServer.class);
-    } catch (CreationException e) {
-      throw new IllegalStateException(causes(e.getErrorMessages()), e);
-    } catch (ProvisionException e) {
-      throw new IllegalStateException(causes(e.getErrorMessages()), e);
+      return injector(config, grpc, auth).getInstance(TrainerServer.class);
+    } catch (CreationException | ProvisionException e) {
+      throw WiringErrors.of(e);
     }
   }
 
   /** The server's object graph; tests serve its gRPC services in process from it. */
   static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc) {
-    return Guice.createInjector(new TrainerConfigModule(config, grpc), new JobStoreModule(), new SchedulerModule(),
-        new JobsModule(), new TrainerGrpcModule(), new TrainerMetricsModule());
+    return injector(config, grpc, AuthConfig.none());
   }
 
-  private static String causes(Collection<Message> messages) {
-    return messages.stream()
-        .map(m -> m.getCause() != null ? m.getCause().getMessage() : m.getMessage())
-        .distinct()
-        .collect(Collectors.joining("; "));
+  static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth) {
+    return Guice.createInjector(new TrainerConfigModule(config, grpc), new JobStoreModule(), new SchedulerModule(),
+        new JobsModule(), new TrainerGrpcModule(auth), new TrainerMetricsModule());
   }
 
   /** Takes back the jobs a previous run left (running ones resume), then serves. */

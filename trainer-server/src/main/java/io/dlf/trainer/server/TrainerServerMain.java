@@ -3,6 +3,7 @@ package io.dlf.trainer.server;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerDefaults;
 import io.dlf.server.GrpcServerOptions;
+import io.dlf.server.auth.AuthOptions;
 import io.dlf.trainer.server.workers.WorkerSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ public final class TrainerServerMain implements Callable<Integer> {
 
   @Mixin
   GrpcServerOptions server;
+
+  @Mixin
+  AuthOptions auth;
 
   @Option(names = "--data-dir", description = "Jobs (records and checkpoints) live in <data-dir>/jobs "
       + "(default: ${DEFAULT-VALUE}).")
@@ -104,7 +108,7 @@ public final class TrainerServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainerServer server;
     try {
-      server = TrainerServer.create(trainerConfig(), grpcConfig());
+      server = TrainerServer.create(trainerConfig(), grpcConfig(), auth.config());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("trainer-server: " + e.getMessage());
       return 2;

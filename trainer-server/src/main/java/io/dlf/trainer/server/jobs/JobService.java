@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -65,8 +66,13 @@ public final class JobService {
     this.devices = devices;
   }
 
-  /** Validates, stores and queues a job; returns it as stored. */
-  public Job submit(SubmitJobRequest request) {
+  /**
+   * Validates, stores and queues a job; returns it as stored.
+   *
+   * @param submittedBy the principal submitting it (empty: the trainer authenticates nobody); a repeated
+   *     request_id finds only this principal's earlier job
+   */
+  public Job submit(SubmitJobRequest request, String submittedBy) {
     checkAccepting();
     JobPlan plan = validator.validate(request);
     DeviceKind kind = devices.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
@@ -76,7 +82,7 @@ public final class JobService {
       if (!request.getRequestId().isEmpty()) {
         Optional<LiveJob> earlier = registry.findByRequestId(request.getRequestId());
         if (earlier.isPresent()) {
-          return sameRequest(earlier.get(), request);
+          return sameRequest(earlier.get(), request, submittedBy);
         }
       }
       if (!scheduler.canAccept(kind)) {
@@ -89,6 +95,7 @@ public final class JobService {
           .setState(JobState.QUEUED)
           .setRequest(request)
           .setModelName(plan.modelName())
+          .setSubmittedBy(submittedBy)
           .setCreateTime(now)
           .addTransitions(StateTransition.newBuilder().setState(JobState.QUEUED).setTime(now)
               .setMessage("submitted; waiting for a " + kind + " slot"))
@@ -110,13 +117,17 @@ public final class JobService {
     return find(jobId).snapshot();
   }
 
-  /** Newest first, filtered by state, one page at a time: 100 jobs unless asked, at most 1000 (uint32: unsigned). */
-  public ListJobsResponse list(ListJobsRequest request) {
+  /**
+   * Newest first, filtered by state and by {@code visible} (the caller's own jobs), one page at a time: 100 jobs
+   * unless asked, at most 1000 (uint32: unsigned).
+   */
+  public ListJobsResponse list(ListJobsRequest request, Predicate<Job> visible) {
     long asked = Integer.toUnsignedLong(request.getPageSize());
     int pageSize = asked == 0 ? 100 : (int) Math.min(asked, 1000);
     Optional<PageToken> after = PageToken.parse(request.getPageToken());
     List<Job> matching = registry.all().stream()
         .map(LiveJob::snapshot)
+        .filter(visible)
         .filter(j -> request.getStatesList().isEmpty() || request.getStatesList().contains(j.getState()))
         .sorted(NEWEST_FIRST)
         .filter(j -> after.map(token -> token.precedes(j)).orElse(true))
@@ -210,14 +221,19 @@ public final class JobService {
         "no job '" + jobId + "' on this trainer; ListJobs shows the known jobs"));
   }
 
-  private static Job sameRequest(LiveJob earlier, SubmitJobRequest request) {
+  private static Job sameRequest(LiveJob earlier, SubmitJobRequest request, String submittedBy) {
     Job job = earlier.snapshot();
+    if (!job.getSubmittedBy().equals(submittedBy)) {
+      throw GrpcErrors.alreadyExists("REQUEST_ID_REUSED", "request_id '" + request.getRequestId()
+          + "' is taken by another principal's job; use a new request_id");
+    }
     if (!job.getRequest().equals(request)) {
       throw GrpcErrors.alreadyExists("REQUEST_ID_REUSED", "request_id '" + request.getRequestId()
           + "' already created job " + job.getId() + " with a different request; use a new request_id");
     }
     return job;
   }
+
 
   private void checkAccepting() {
     if (!accepting) {
