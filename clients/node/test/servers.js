@@ -75,13 +75,16 @@ function startTrainer(workdir) {
     path.join(workdir, 'trainer.log'));
 }
 
-/** A serving server over the model repository of startTrainer(workdir) (created if still missing). */
-function startServing(workdir) {
+/**
+ * A serving server over the model repository of startTrainer(workdir) (created if still missing); auth: its
+ * --auth-* options, if any.
+ */
+function startServing(workdir, auth = []) {
   const repository = path.join(workdir, 'trainer', 'models');
   fs.mkdirSync(repository, { recursive: true });
   return JavaServer.start('serving-server', 'io.dlf.serving.ServingServerMain',
     ['--host', '127.0.0.1', '--model-repository', repository, '--poll-interval', '1s',
-      '--tf-intra-threads', '1', '--tf-inter-threads', '1'], path.join(workdir, 'serving.log'));
+      '--tf-intra-threads', '1', '--tf-inter-threads', '1', ...auth], path.join(workdir, 'serving.log'));
 }
 
 function freePort() {

@@ -74,13 +74,14 @@ def start_trainer(workdir):
                       workdir / "trainer.log")
 
 
-def start_serving(workdir):
-    """A serving server over the model repository of start_trainer(workdir) (created if still missing)."""
+def start_serving(workdir, auth=(), name="serving"):
+    """A serving server over the model repository of start_trainer(workdir) (created if still missing); auth: its
+    --auth-* options, if any."""
     (workdir / "trainer" / "models").mkdir(parents=True, exist_ok=True)
     return JavaServer("serving-server", "io.dlf.serving.ServingServerMain",
                       ["--host", "127.0.0.1", "--model-repository", str(workdir / "trainer" / "models"),
-                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1"],
-                      workdir / "serving.log")
+                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1", *auth],
+                      workdir / f"{name}.log")
 
 
 def _free_port():
