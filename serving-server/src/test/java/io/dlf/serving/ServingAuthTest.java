@@ -27,6 +27,7 @@ import io.dlf.proto.serving.v1.ReloadRequest;
 import io.dlf.proto.serving.v1.RemoveLabelRequest;
 import io.dlf.proto.serving.v1.SetLabelRequest;
 import io.dlf.server.testing.AuditCapture;
+import io.dlf.server.testing.Bearer;
 import io.dlf.server.testing.SecureSetup;
 import io.dlf.server.testing.SecureSetup.Caller;
 import io.dlf.serving.auth.ServingAccess;
@@ -95,7 +96,7 @@ class ServingAuthTest {
 
     private static <S extends AbstractStub<S>> S with(S stub, String token) {
       S timed = stub.withDeadlineAfter(30, TimeUnit.SECONDS);
-      CallCredentials credentials = token == null ? null : SecureSetup.bearer(token);
+      CallCredentials credentials = token == null ? null : new Bearer(token);
       return credentials == null ? timed : timed.withCallCredentials(credentials);
     }
   }

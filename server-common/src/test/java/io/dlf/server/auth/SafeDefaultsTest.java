@@ -9,6 +9,7 @@ import com.google.inject.Guice;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerModule;
 import io.dlf.server.GrpcServerService;
+import io.dlf.server.testing.Bearer;
 import io.dlf.server.testing.SecureSetup;
 import io.grpc.ManagedChannel;
 import com.google.inject.ProvisionException;
@@ -84,7 +85,7 @@ class SafeDefaultsTest {
           assertEquals(openHealth ? Status.Code.OK : Status.Code.UNAUTHENTICATED,
               SecureSetup.code(() -> health.check(HealthCheckRequest.getDefaultInstance())));
           assertEquals(Status.Code.OK, SecureSetup.code(() -> health.withCallCredentials(
-              SecureSetup.bearer(setup.tokens().jwt("anyone"))).check(HealthCheckRequest.getDefaultInstance())));
+              new Bearer(setup.tokens().jwt("anyone"))).check(HealthCheckRequest.getDefaultInstance())));
         } finally {
           server.stop();
         }

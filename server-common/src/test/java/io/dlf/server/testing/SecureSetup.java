@@ -2,11 +2,9 @@ package io.dlf.server.testing;
 
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.auth.AuthConfig;
-import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * A secured server's set-up made for one test: a throwaway CA with a server certificate and client certificates,
@@ -103,18 +100,6 @@ public final class SecureSetup implements AutoCloseable {
       case FOREIGN_KEY_TOKEN -> foreign.jwt(withRole);
       case TOKEN_WITHOUT_ROLE -> tokens.jwt(withoutRole);
       case TOKEN_WITH_ROLE -> tokens.jwt(withRole);
-    };
-  }
-
-  /** Sends {@code authorization: Bearer token} with every call. */
-  public static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        applier.apply(headers);
-      }
     };
   }
 

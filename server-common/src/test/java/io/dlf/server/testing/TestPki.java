@@ -12,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -51,7 +50,7 @@ public final class TestPki {
     X509v3CertificateBuilder builder = builder(subject, subject, key);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     TestPki pki = new TestPki(dir, key, sign(builder, key));
-    Files.writeString(pki.caFile(), pem("CERTIFICATE", pki.ca.getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(pki.caFile(), Pem.of("CERTIFICATE", pki.ca.getEncoded()), StandardCharsets.US_ASCII);
     return pki;
   }
 
@@ -80,8 +79,8 @@ public final class TestPki {
     X509Certificate certificate = sign(builder, caKey);
     Path cert = dir.resolve(name + ".pem");
     Path privateKey = dir.resolve(name + ".key");
-    Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
-    Files.writeString(privateKey, pem("PRIVATE KEY", key.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(cert, Pem.of("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
+    Files.writeString(privateKey, Pem.of("PRIVATE KEY", key.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
     return new Path[] {cert, privateKey};
   }
 
@@ -105,11 +104,5 @@ public final class TestPki {
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign a test certificate", e);
     }
-  }
-
-  /** PEM: base64 DER in 64-character lines between BEGIN and END lines. */
-  public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 }

@@ -33,7 +33,7 @@ public final class TestTokens {
     generator.initialize(2048);
     KeyPair key = generator.generateKeyPair();
     Files.createDirectories(publicKeyFile.toAbsolutePath().getParent());
-    Files.writeString(publicKeyFile, TestPki.pem("PUBLIC KEY", key.getPublic().getEncoded()),
+    Files.writeString(publicKeyFile, Pem.of("PUBLIC KEY", key.getPublic().getEncoded()),
         StandardCharsets.US_ASCII);
     return new TestTokens(key, publicKeyFile);
   }

@@ -15,6 +15,7 @@ import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc.TrainerServiceBlockingStub;
 import io.dlf.proto.trainer.v1.WatchJobRequest;
 import io.dlf.server.testing.AuditCapture;
+import io.dlf.server.testing.Bearer;
 import io.dlf.server.testing.SecureSetup;
 import io.dlf.server.testing.SecureSetup.Caller;
 import io.dlf.trainer.server.auth.TrainerAccess;
@@ -75,7 +76,7 @@ class TrainerAuthTest {
     ManagedChannel channel = setup.channel("localhost:" + server.port(), certificate);
     TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(30, TimeUnit.SECONDS);
-    return token == null ? stub : stub.withCallCredentials(SecureSetup.bearer(token));
+    return token == null ? stub : stub.withCallCredentials(new Bearer(token));
   }
 
   private static TrainerServiceBlockingStub as(String principal) throws Exception {
