@@ -64,16 +64,6 @@ public final class Access {
     return unrestricted || grants.stream().anyMatch(g -> g.covers(role, resource));
   }
 
-  /**
-   * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the principal and the missing role, and
-   *     {@code what} the call wanted (never the resource's contents)
-   */
-  public void require(String role, String resource, String what) {
-    if (!allows(role, resource)) {
-      throw denied(what, role + ":" + resource);
-    }
-  }
-
   /** PERMISSION_DENIED: this principal may not do {@code what}; it needs {@code needed}. */
   public io.grpc.StatusRuntimeException denied(String what, String needed) {
     return GrpcErrors.permissionDenied("MISSING_ROLE", "'" + principal + "' may not " + what + ": that needs the role "

@@ -9,9 +9,8 @@ import java.util.List;
  * @param scope whether a grant names what it applies to ({@code predict:ctr}, {@code data:/srv/data})
  * @param implies the roles a grant of this one includes, with the same scope (e.g. {@code jobs.admin} includes
  *     {@code jobs.read})
- * @param help what it allows, for the messages of a bad policy file
  */
-public record Role(String name, Scope scope, List<String> implies, String help) {
+public record Role(String name, Scope scope, List<String> implies) {
   /** How a grant of a role is scoped. */
   public enum Scope {
     /** Never scoped. */
@@ -26,16 +25,16 @@ public record Role(String name, Scope scope, List<String> implies, String help) 
     implies = List.copyOf(implies);
   }
 
-  public static Role plain(String name, String help, String... implies) {
-    return new Role(name, Scope.NONE, List.of(implies), help);
+  public static Role plain(String name, String... implies) {
+    return new Role(name, Scope.NONE, List.of(implies));
   }
 
-  public static Role named(String name, String help) {
-    return new Role(name, Scope.NAME, List.of(), help);
+  public static Role named(String name) {
+    return new Role(name, Scope.NAME, List.of());
   }
 
-  public static Role path(String name, String help) {
-    return new Role(name, Scope.PATH, List.of(), help);
+  public static Role path(String name) {
+    return new Role(name, Scope.PATH, List.of());
   }
 
   /** How it is written in a policy file. */

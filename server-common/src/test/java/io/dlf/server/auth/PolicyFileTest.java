@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Policy files: roles with their scopes and implied roles, and a mistake reported with its line. */
 class PolicyFileTest {
   private static final AccessRules RULES = new AccessRules("test server", List.of(
-      Role.plain("jobs.read", "read jobs"), Role.plain("jobs.admin", "all jobs", "jobs.read"),
-      Role.named("predict", "predict"), Role.path("data", "read data")), Map.of());
+      Role.plain("jobs.read"), Role.plain("jobs.admin", "jobs.read"), Role.named("predict"), Role.path("data")),
+      Map.of());
 
   private static Policy parse(String... lines) {
     return PolicyFile.parse("policy.txt", List.of(lines), RULES);

@@ -66,7 +66,7 @@ class TokensTest {
       }
     };
     MutableClock clock = new MutableClock(Instant.now());
-    Policy policy = Policy.everyRole(new AccessRules("test", List.of(Role.plain("predict", "p")), Map.of()));
+    Policy policy = Policy.everyRole(new AccessRules("test", List.of(Role.named("predict")), Map.of()));
     TokenCache cache = new TokenCache(List.of(counting), policy::access, clock);
     String token = tokens.jwt("alice", Duration.ofMinutes(2));
     for (int i = 0; i < 100; i++) {

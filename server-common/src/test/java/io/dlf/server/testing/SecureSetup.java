@@ -27,7 +27,6 @@ public final class SecureSetup implements AutoCloseable {
     NO_CREDENTIALS, BAD_TOKEN, EXPIRED_TOKEN, FOREIGN_KEY_TOKEN, TOKEN_WITHOUT_ROLE, TOKEN_WITH_ROLE, CERTIFICATE
   }
 
-  private final Path dir;
   private final TestPki pki;
   private final Path[] server;
   private final TestTokens tokens;
@@ -35,8 +34,7 @@ public final class SecureSetup implements AutoCloseable {
   private final Path policy;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  private SecureSetup(Path dir, TestPki pki, Path[] server, TestTokens tokens, TestTokens foreign, Path policy) {
-    this.dir = dir;
+  private SecureSetup(TestPki pki, Path[] server, TestTokens tokens, TestTokens foreign, Path policy) {
     this.pki = pki;
     this.server = server;
     this.tokens = tokens;
@@ -49,12 +47,8 @@ public final class SecureSetup implements AutoCloseable {
     TestPki pki = TestPki.create(dir.resolve("pki"), "dlf-test-ca");
     Path policy = dir.resolve("policy.txt");
     Files.write(policy, policyLines, StandardCharsets.UTF_8);
-    return new SecureSetup(dir, pki, pki.server(), TestTokens.create(dir.resolve("jwt.pem")),
+    return new SecureSetup(pki, pki.server(), TestTokens.create(dir.resolve("jwt.pem")),
         TestTokens.create(dir.resolve("foreign-jwt.pem")), policy);
-  }
-
-  public Path dir() {
-    return dir;
   }
 
   public TestPki pki() {

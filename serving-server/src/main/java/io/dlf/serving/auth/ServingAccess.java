@@ -31,9 +31,9 @@ public final class ServingAccess {
   public static final String MANAGE = "models.manage";
 
   public static final AccessRules RULES = new AccessRules("serving server", List.of(
-      Role.named(PREDICT, "predict with a model (predict:NAME) or with every model (predict)"),
-      Role.plain(READ, "list models, read their status and metadata"),
-      Role.plain(MANAGE, "set and remove labels, reload the repository", READ)),
+      Role.named(PREDICT),
+      Role.plain(READ),
+      Role.plain(MANAGE, READ)),
       Map.ofEntries(
           Map.entry(PredictionServiceGrpc.getPredictMethod().getFullMethodName(),
               MethodRule.onResource(PredictRequest.class, r -> r.getModel().getName(), PREDICT)),

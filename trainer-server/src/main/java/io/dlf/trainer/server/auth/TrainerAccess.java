@@ -20,11 +20,11 @@ public final class TrainerAccess {
   public static final String DATA = "data";
 
   public static final AccessRules RULES = new AccessRules("trainer", List.of(
-      Role.plain(SUBMIT, "submit jobs"),
-      Role.plain(READ, "get, list and watch its own jobs"),
-      Role.plain(CANCEL, "cancel its own jobs"),
-      Role.plain(ADMIN, "read and cancel every job", READ, CANCEL),
-      Role.path(DATA, "read datasets under a folder of the data roots")),
+      Role.plain(SUBMIT),             // SubmitJob
+      Role.plain(READ),               // GetJob, ListJobs, WatchJob: its own jobs
+      Role.plain(CANCEL),             // CancelJob: its own jobs
+      Role.plain(ADMIN, READ, CANCEL), // every job, not just its own
+      Role.path(DATA)),               // the files a job reads, under a folder
       Map.of(
           TrainerServiceGrpc.getSubmitJobMethod().getFullMethodName(), MethodRule.role(SUBMIT),
           TrainerServiceGrpc.getGetJobMethod().getFullMethodName(), MethodRule.role(READ),
