@@ -1,5 +1,6 @@
-"""The Python client with a bearer token against a serving server that requires one (static tokens and a policy
-file, on loopback), over the repository the shared fixtures trained MODEL into."""
+"""The Python client against serving servers that require credentials, over the repository the shared fixtures
+trained MODEL into: a bearer token (static tokens and a policy file, on loopback), and a client certificate (mTLS,
+with a CA made for the run)."""
 import hashlib
 import secrets
 
@@ -7,8 +8,8 @@ import grpc
 import pytest
 
 from conftest import MODEL
-from dlf_client import DlfError, PredictionClient
-from servers import start_serving
+from dlf_client import DlfError, PredictionClient, tls_credentials
+from servers import make_pki, start_serving
 
 OPS = secrets.token_hex(32)
 PREDICTOR = secrets.token_hex(32)
@@ -71,3 +72,37 @@ def test_refusals_are_one_clear_line(secured, example_rows, monkeypatch):
 def test_no_token_is_sent_in_plaintext_beyond_loopback():
     with pytest.raises(ValueError, match="refusing to send a bearer token in plaintext to 192.0.2.1:8500"):
         PredictionClient("192.0.2.1:8500", token=OPS)
+
+
+@pytest.fixture(scope="module")
+def mtls(workdir, trained):
+    """A serving server over the same repository that takes only client certificates of its CA (TLS)."""
+    pki = make_pki(workdir / "pki", "alice")
+    policy = workdir / "mtls-policy.txt"
+    policy.write_text("alice = models.read\n")
+    server = start_serving(workdir, ["--tls-cert", str(pki / "server.pem"), "--tls-key", str(pki / "server.key"),
+                                     "--tls-client-ca", str(pki / "ca.pem"), "--auth-policy", str(policy)],
+                           "serving-mtls")
+    try:
+        server.wait_ready(credentials=_alice(pki))
+        yield server, pki
+    finally:
+        server.stop()
+
+
+def _alice(pki):
+    return tls_credentials(ca=pki / "ca.pem", cert=pki / "alice.pem", key=pki / "alice.key")
+
+
+def test_a_client_certificate_is_the_principal(mtls):
+    server, pki = mtls
+    with PredictionClient(server.target, credentials=_alice(pki)) as alice:
+        assert MODEL in [model.name for model in alice.list_models()]
+        with pytest.raises(DlfError) as denied:
+            alice.set_label(MODEL, "prod", 1)
+    assert denied.value.code == grpc.StatusCode.PERMISSION_DENIED
+    assert str(denied.value).startswith(f"SetLabel at {server.target}: PERMISSION_DENIED: 'alice' may not call")
+    with PredictionClient(server.target, credentials=tls_credentials(ca=pki / "ca.pem"), timeout=5) as anonymous:
+        with pytest.raises(DlfError) as refused:  # the TLS handshake wants a client certificate
+            anonymous.list_models()
+    assert refused.value.code == grpc.StatusCode.UNAVAILABLE
