@@ -34,7 +34,7 @@ class TokensTest {
   }
 
   @Test
-  void jwtsAreVerifiedAgainstTheKeyWithTheirClaims(@TempDir Path dir) throws Exception {
+  void jwtsAreVerifiedAgainstAPemKeyOrAJwksWithTheirClaims(@TempDir Path dir) throws Exception {
     TestTokens tokens = TestTokens.create(dir.resolve("key.pem"));
     TestTokens foreign = TestTokens.create(dir.resolve("other.pem"));
     JwtVerifier verifier = JwtVerifier.fromFile(tokens.publicKeyFile(), Optional.empty(), Optional.empty());
@@ -42,6 +42,11 @@ class TokensTest {
     assertTrue(assertThrows(AuthenticationException.class, () -> verifier.verify(tokens.jwt("alice",
         Duration.ofMinutes(-5)))).getMessage().contains("Expired JWT"));
     assertTrue(assertThrows(AuthenticationException.class, () -> verifier.verify(foreign.jwt("alice")))
+        .getMessage().startsWith("the JWT was refused: "));
+    JwtVerifier fromJwks = JwtVerifier.fromFile(tokens.writeJwks(dir.resolve("jwks.json")), Optional.empty(),
+        Optional.empty());
+    assertEquals(new Principal("bob", "jwt"), fromJwks.verify(tokens.jwt("bob")).principal());
+    assertTrue(assertThrows(AuthenticationException.class, () -> fromJwks.verify(foreign.jwt("bob")))
         .getMessage().startsWith("the JWT was refused: "));
     JwtVerifier withIssuer = JwtVerifier.fromFile(tokens.publicKeyFile(), Optional.of("https://idp"), Optional.empty());
     assertTrue(assertThrows(AuthenticationException.class, () -> withIssuer.verify(tokens.jwt("alice")))

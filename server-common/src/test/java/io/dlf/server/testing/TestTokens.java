@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -40,6 +43,13 @@ public final class TestTokens {
 
   public Path publicKeyFile() {
     return publicKeyFile;
+  }
+
+  /** Writes the public key as a JWKS document (with a key id) to {@code file}, the other form servers read. */
+  public Path writeJwks(Path file) throws IOException {
+    RSAKey jwk = new RSAKey.Builder((RSAPublicKey) key.getPublic()).keyID("test-key").build();
+    Files.writeString(file, new JWKSet(jwk).toString(), StandardCharsets.UTF_8);
+    return file;
   }
 
   /** A JWT for {@code subject} valid from now for {@code lifetime} (negative: already expired). */
