@@ -76,6 +76,40 @@ public final class JobScheduler {
     }
   }
 
+  /** A device of {@code kind} with a free slot now (the least busy), if any. */
+  public Optional<Device> freeSlot(DeviceKind kind) {
+    synchronized (lock) {
+      return draining ? Optional.empty() : freeDevice(kind);
+    }
+  }
+
+  /**
+   * Starts a job on {@code device} at once, bypassing the queue: for a worker host, whose queue is
+   * the shared database. The device must have a free slot ({@link #freeSlot}).
+   */
+  public void startNow(String jobId, Device device, Task task) {
+    synchronized (lock) {
+      if (busy.get(device) >= capacity.get(device)) {
+        throw new IllegalStateException(device.name() + " has no free slot for job " + jobId);
+      }
+      start(new Waiting(jobId, device.kind(), task), device);
+    }
+  }
+
+  /** Waits until a slot frees or {@code timeout} passes. */
+  public void awaitRelease(Duration timeout) throws InterruptedException {
+    synchronized (lock) {
+      lock.wait(Math.max(1, timeout.toMillis()));
+    }
+  }
+
+  /** Wakes {@link #awaitRelease} waiters, e.g. to stop them. */
+  public void wakeWaiters() {
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
   /** Takes a waiting job out of the queue; false if it is not waiting (already started, or unknown). */
   public boolean removeWaiting(String jobId) {
     synchronized (lock) {
@@ -161,6 +195,7 @@ public final class JobScheduler {
     synchronized (lock) {
       busy.merge(device, -1, Integer::sum);
       dispatch();
+      lock.notifyAll();
     }
   }
 

@@ -1,0 +1,49 @@
+package io.dlf.trainer.server.postgres;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import io.dlf.trainer.server.devices.DeviceKind;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** A worker host's part of the shared queue, for Prometheus: jobs leased, their wait in the queue, lease expiries. */
+@Singleton
+final class LeaseMetrics {
+  private final Counter leased;
+  private final Histogram queueWait;
+  private final Counter expiries;
+
+  @Inject
+  LeaseMetrics(PrometheusRegistry registry) {
+    leased = Counter.builder()
+        .name("dlf_trainer_jobs_leased")
+        .help("Jobs this worker host leased from the shared queue, by device kind")
+        .labelNames("device_kind")
+        .register(registry);
+    queueWait = Histogram.builder()
+        .name("dlf_trainer_queue_wait_seconds")
+        .help("How long jobs this worker host leased had waited in the shared queue, by device kind")
+        .labelNames("device_kind")
+        .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+        .register(registry);
+    expiries = Counter.builder()
+        .name("dlf_trainer_lease_expiries")
+        .help("Leases of other (or earlier) worker hosts this host found expired and handed back to the queue")
+        .register(registry);
+    for (DeviceKind kind : DeviceKind.values()) {
+      leased.labelValues(kind.name());
+    }
+  }
+
+  void leased(DeviceKind kind, double waitedSeconds) {
+    leased.labelValues(kind.name()).inc();
+    queueWait.labelValues(kind.name()).observe(Math.max(0, waitedSeconds));
+  }
+
+  void expired(int count) {
+    if (count > 0) {
+      expiries.inc(count);
+    }
+  }
+}
