@@ -18,7 +18,6 @@ import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.server.GrpcServerConfig;
-import io.dlf.trainer.data.DatasetSplits;
 import io.dlf.trainer.data.SyntheticDataset;
 import io.dlf.trainer.server.ClusterSettings;
 import io.dlf.trainer.server.TrainerRole;
@@ -94,7 +93,8 @@ public final class QueueBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     work = Files.createTempDirectory("queue-benchmark");
     root = work.resolve("data");
-    DatasetSplits data = new SyntheticDataset(FEATURES, 1).write(root.resolve("tiny"), 500, 100, 100);
+    SyntheticDataset data = new SyntheticDataset(FEATURES, 1);
+    data.write(root.resolve("tiny"), 500, 100, 100);
     ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(work.resolve("postgres.log").toFile());
     Map<Integer, List<Double>> rates = new LinkedHashMap<>();
     List<Double> resumes = new ArrayList<>();
@@ -236,7 +236,7 @@ public final class QueueBenchmark implements Callable<Integer> {
     return java.sql.DriverManager.getConnection(url, "postgres", "");
   }
 
-  private SubmitJobRequest request(DatasetSplits data) {
+  private SubmitJobRequest request(SyntheticDataset data) {
     return SubmitJobRequest.newBuilder()
         .setModelSpec(SpecProtos.toProto(Presets.dlfPaper(new Presets.Size(4, 1, 4, 2, 16)).name("noop")
             .features(FEATURES).build()))
@@ -313,7 +313,9 @@ public final class QueueBenchmark implements Callable<Integer> {
         .append("Jobs leased per second: `--jobs` no-op jobs (`NoOpWorker`: each is still a worker JVM that starts, ")
         .append("reads its job and reports success) submitted to a control plane while the worker hosts (JVMs of ")
         .append("their own, ").append(slots).append(" slots each) were up; the rate runs from the first lease to the ")
-        .append("last (attempt start times). Median of ").append(runs).append(" runs, the runs taking turns.\n\n")
+        .append("last (attempt start times). Median of ").append(runs).append(" runs, the runs taking turns. ")
+        .append("All hosts share this machine's cores, and every job starts a worker JVM, so with few cores the ")
+        .append("rate is bounded by those starts more than by the database.\n\n")
         .append("| worker hosts | jobs leased per second (median) | runs |\n|---|---|---|\n");
     rates.forEach((hosts, values) -> {
       double median = Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());

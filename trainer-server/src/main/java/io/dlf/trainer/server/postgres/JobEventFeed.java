@@ -92,7 +92,16 @@ final class JobEventFeed {
     followers.remove(follower);
   }
 
+  /** Never throws: an exception would end the scheduled polling. */
   private void poll() {
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "following watched jobs failed; trying again", e);
+    }
+  }
+
+  private void pollOnce() {
     Map<String, Long> after = new HashMap<>();
     synchronized (this) {
       followers.removeIf(f -> !f.watcher.open());

@@ -181,8 +181,17 @@ public final class WorkerHost implements JobExecution {
     return took;
   }
 
-  /** Renews this host's registration and leases, reads cancels, and hands back expired leases. */
+  /** Never throws: an exception would end the scheduled heartbeats. */
   private void beat() {
+    try {
+      beatOnce();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the lease heartbeat failed; trying again", e);
+    }
+  }
+
+  /** Renews this host's registration and leases, reads cancels, and hands back expired leases. */
+  private void beatOnce() {
     if (closed) {
       return;
     }
@@ -198,9 +207,6 @@ public final class WorkerHost implements JobExecution {
       outage.over();
     } catch (SQLException e) {
       outage.began("leases are not renewed (running jobs train on; their changes are kept until it is back)", e);
-      return;
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "the lease heartbeat failed", e);
       return;
     }
     metrics.expired(reaped);
