@@ -6,7 +6,6 @@ import com.google.protobuf.util.Timestamps;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobEvent;
-import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
