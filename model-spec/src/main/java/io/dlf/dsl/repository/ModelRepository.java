@@ -80,16 +80,33 @@ public final class ModelRepository {
   }
 
   /** Publishes a staging folder as the model's next version and returns its number. */
-  @SuppressWarnings("try") // the file lock is held for the block's duration, never read
   public long publish(String model, Path staging) throws IOException {
-    IN_PROCESS.lock();
-    try (FileChannel lockFile = FileChannel.open(modelDir(model).resolve(".lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = lockFile.lock()) {
+    return locked(model, () -> {
       List<Long> existing = versions(model);
       long next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
       Files.move(staging, versionDir(model, next), StandardCopyOption.ATOMIC_MOVE);
       return next;
+    });
+  }
+
+  /** Work on a model's folder that must not interleave with other such work. */
+  @FunctionalInterface
+  public interface LockedWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} holding the model's lock file {@code <model>/.lock}: one at a time in this
+   * process and across processes (a file lock is held per process, hence the in-process lock too).
+   * The model's folder must exist.
+   */
+  @SuppressWarnings("try") // the file lock is held for the block's duration, never read
+  public <T> T locked(String model, LockedWork<T> work) throws IOException {
+    IN_PROCESS.lock();
+    try (FileChannel lockFile = FileChannel.open(modelDir(model).resolve(".lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = lockFile.lock()) {
+      return work.run();
     } finally {
       IN_PROCESS.unlock();
     }

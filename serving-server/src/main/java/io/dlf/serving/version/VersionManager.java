@@ -3,6 +3,7 @@ package io.dlf.serving.version;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.repository.LabelsFile;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.server.NamedThreads;
 import io.dlf.serving.ServingException.Kind;
@@ -112,7 +113,7 @@ public final class VersionManager implements AutoCloseable {
   /** Points a label at an AVAILABLE version. */
   public ModelStatus setLabel(String model, String label, long version) {
     try {
-      LabelAssignment.checkLabel(label);
+      LabelsFile.checkLabel(label);
     } catch (IllegalArgumentException e) {
       throw ServingException.invalid("label", e.getMessage());
     }
