@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ import java.util.regex.Pattern;
 public final class LabelsFile {
   public static final String NAME = "labels.json";
   public static final int FORMAT_VERSION = 1;
+  private static final String TEMP_PREFIX = "." + NAME + "-";
+  private static final String TEMP_SUFFIX = ".tmp";
   /** Letters, digits, '_' and '-', starting with a letter or '_' so that a label never reads as a number. */
   private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
 
@@ -98,7 +101,9 @@ public final class LabelsFile {
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", problems));
       }
-      write(path(model), next);
+      Path file = path(model);
+      deleteLeftovers(file.getParent());
+      write(file, next);
       return next;
     });
   }
@@ -107,7 +112,7 @@ public final class LabelsFile {
   private static void write(Path file, ModelLabels labels) throws IOException {
     byte[] json = (JsonFormat.printer().preservingProtoFieldNames().sortingMapKeys().print(labels) + "\n")
         .getBytes(StandardCharsets.UTF_8);
-    Path temp = Files.createTempFile(file.getParent(), "." + NAME + "-", ".tmp");
+    Path temp = Files.createTempFile(file.getParent(), TEMP_PREFIX, TEMP_SUFFIX);
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(json);
@@ -119,6 +124,15 @@ public final class LabelsFile {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Temporary files of writers killed before their rename: only a writer holding the lock makes one, and we hold it. */
+  private static void deleteLeftovers(Path dir) throws IOException {
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+      }
     }
   }
 

@@ -42,12 +42,13 @@ class LabelsFileTest {
     assertEquals(Map.of("stable", 2L, "prod", 1L), written.getLabelsMap());
     assertEquals(Optional.of(written), labels.read("ctr"));
 
+    Files.writeString(root.resolve("ctr/.labels.json-123.tmp"), "a writer killed before its rename left this");
     ModelLabels second = labels.update("ctr", Map.of("ignored", 9L), l -> l.remove("stable"));
     assertEquals(2, second.getGeneration());
     assertEquals(Map.of("prod", 1L), second.getLabelsMap(), "the file, not the initial labels, is changed");
     try (Stream<Path> files = Files.list(root.resolve("ctr"))) {
       assertEquals(List.of(".lock", "labels.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
-          "no temporary file is left behind");
+          "no temporary file is left behind, nor one a killed writer left");
     }
   }
 
