@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The on-disk model repository: {@code <root>/<model>/<version>/}, versions numbered from 1. A
  * version appears by one atomic rename of a fully written staging folder, so a reader never sees
- * a half-written version; numbering is serialized by a lock file, across processes too.
+ * a half-written version; numbering is serialized by a lock file, across processes too. Beside
+ * the versions, a model's folder holds its labels file ({@link LabelsFile}).
  */
 public final class ModelRepository {
   public static final String STAGING_PREFIX = ".staging-";
