@@ -117,7 +117,11 @@ public final class LiveJob {
     publish(event().setEpochEnded(EpochEnded.newBuilder().setMetrics(metrics).setImproved(improved)), false);
   }
 
+  /** Into phase EXPORTING, unless the job started in it (an export retry). */
   synchronized void exporting() {
+    if (job.getPhase() == RunPhase.EXPORTING) {
+      return;
+    }
     transition(job.getState(), RunPhase.EXPORTING, "exporting the best checkpoint as the next version of "
         + job.getModelName(), null, b -> { });
   }
