@@ -142,17 +142,22 @@ final class JobRunner {
    * worker gone and, for a job that ended, its checkpoints deleted.
    */
   private void follow(LiveJob job, WorkerProcess worker, Device device, Optional<TrainingOptions> training) {
-    Optional<ProgressReporter> progress = Optional.empty();
+    ProgressReporter progress = null;
     WorkerEvent last = null;
     for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
       WorkerEvent event = next.get();
       switch (event.getEventCase()) {
         case DATA_PREPARED -> {
           job.dataPrepared(event.getDataPrepared());
+          // An export retry (no training) reads no data and reports no progress.
           progress = training.map(options -> new ProgressReporter(job, registry, options,
-              event.getDataPrepared().getTrainRows()));
+              event.getDataPrepared().getTrainRows())).orElse(null);
         }
-        case PROGRESS -> progress.ifPresent(p -> p.onProgress(event.getProgress()));
+        case PROGRESS -> {
+          if (progress != null) {
+            progress.onProgress(event.getProgress());
+          }
+        }
         case EPOCH_ENDED -> job.epochEnded(event.getEpochEnded().getMetrics(), event.getEpochEnded().getImproved());
         case EXPORTING -> job.exporting();
         case SUCCEEDED, FAILED, CANCELLED, PAUSED -> last = event;
