@@ -6,7 +6,9 @@ import io.dlf.proto.train.v1.WorkerAssignment;
 import io.dlf.proto.train.v1.WorkerCommand;
 import io.dlf.proto.train.v1.WorkerEvent;
 import io.dlf.proto.trainer.v1.JobAttempt;
+import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.trainer.job.DatasetProtos;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
@@ -31,7 +33,8 @@ import java.util.logging.Logger;
  * Runs one job on its device in a worker process of its own, and follows it: the worker's events
  * become the job's, cancels and shutdown pauses become its commands. A worker that dies without
  * saying how its job ended fails only that attempt: the job resumes from its last checkpoint, up to
- * the configured number of attempts, then fails with the cause.
+ * the configured number of attempts, then fails with the cause. A job whose export failed keeps its
+ * work folder; its export retry runs in a worker that only exports.
  */
 @Singleton
 final class JobRunner {
@@ -61,19 +64,29 @@ final class JobRunner {
     if (!job.start(device)) {
       return;
     }
-    // Checked again: the data may have changed while the job waited or the trainer was down.
-    JobPlan plan;
-    try {
-      plan = validator.validate(job.snapshot().getRequest());
-    } catch (StatusRuntimeException e) {
-      job.failed(JobFailures.revalidation(e));
-      deleteWorkDir(job);
-      return;
+    WorkerAssignment.Builder assignment = assignment(job, device);
+    Optional<TrainingOptions> training = Optional.empty();
+    if (job.snapshot().getExportable()) {
+      // Its training finished and its trained model is kept: no data to check, nothing to train.
+      assignment.setExportOnly(true);
+    } else {
+      // Checked again: the data may have changed while the job waited or the trainer was down.
+      JobPlan plan;
+      try {
+        plan = validator.validate(job.snapshot().getRequest());
+      } catch (StatusRuntimeException e) {
+        job.failed(JobFailures.revalidation(e));
+        deleteWorkDir(job);
+        return;
+      }
+      assignment.setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(),
+          plan.dataset().badRows()));
+      training = Optional.of(plan.options());
     }
     Path log = config.dataDir().resolve("logs").resolve(job.id() + "-attempt-" + job.snapshot().getAttempts() + ".log");
     WorkerProcess worker;
     try {
-      worker = launcher.start(assignment(job, plan, device), log);
+      worker = launcher.start(assignment.build(), log);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "could not start a worker for job " + job.id(), e);
       registry.recordWorkerExit(WorkerExitCause.DIED);
@@ -91,7 +104,7 @@ final class JobRunner {
       } else if (pausing) {
         worker.send(WorkerCommand.Kind.PAUSE);
       }
-      follow(job, worker, device, plan);
+      follow(job, worker, device, training);
     } finally {
       running.remove(job.id());
     }
@@ -113,19 +126,17 @@ final class JobRunner {
     running.values().forEach(WorkerProcess::kill);
   }
 
-  private WorkerAssignment assignment(LiveJob job, JobPlan plan, Device device) {
+  private WorkerAssignment.Builder assignment(LiveJob job, Device device) {
     return WorkerAssignment.newBuilder()
         .setJobId(job.id())
         .setRequest(job.snapshot().getRequest())
-        .setModelName(plan.modelName())
-        .setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(), plan.dataset().badRows()))
+        .setModelName(job.snapshot().getModelName())
         .setWorkDir(store.workDir(job.id()).toAbsolutePath().toString())
         .setModelsDir(config.modelsDir().toAbsolutePath().toString())
         .setDevice(device.name())
         .setGpu(device.kind() == DeviceKind.GPU)
         .setIntraOpThreads(config.intraOpThreads())
-        .setInterOpThreads(config.interOpThreads())
-        .build();
+        .setInterOpThreads(config.interOpThreads());
   }
 
   /**
@@ -133,7 +144,7 @@ final class JobRunner {
    * The job's last change waits for the worker's exit, so a client that sees a job end sees its
    * worker gone and, for a job that ended, its checkpoints deleted.
    */
-  private void follow(LiveJob job, WorkerProcess worker, Device device, JobPlan plan) {
+  private void follow(LiveJob job, WorkerProcess worker, Device device, Optional<TrainingOptions> training) {
     ProgressReporter progress = null;
     WorkerEvent last = null;
     for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
@@ -141,7 +152,9 @@ final class JobRunner {
       switch (event.getEventCase()) {
         case DATA_PREPARED -> {
           job.dataPrepared(event.getDataPrepared());
-          progress = new ProgressReporter(job, registry, plan.options(), event.getDataPrepared().getTrainRows());
+          // An export retry (no training) reads no data and reports no progress.
+          progress = training.map(options -> new ProgressReporter(job, registry, options,
+              event.getDataPrepared().getTrainRows())).orElse(null);
         }
         case PROGRESS -> {
           if (progress != null) {
@@ -177,7 +190,10 @@ final class JobRunner {
         job.succeeded(last.getSucceeded().getVersion(), last.getSucceeded().getMetrics());
       }
       case FAILED -> {
-        deleteWorkDir(job);
+        // A failed export keeps the trained model for RetryExport.
+        if (last.getFailed().getKind() != JobFailure.Kind.EXPORT_FAILED) {
+          deleteWorkDir(job);
+        }
         job.failed(last.getFailed());
       }
       default -> {

@@ -33,7 +33,8 @@ import java.util.logging.Logger;
 
 /**
  * What the trainer does with jobs: accepts them (durably, before answering), looks them up, lists,
- * cancels and streams them, and on start-up takes back the jobs a previous run left.
+ * cancels and streams them, retries failed exports, and on start-up takes back the jobs a previous
+ * run left.
  */
 @Singleton
 public final class JobService {
@@ -137,6 +138,19 @@ public final class JobService {
     return cancelled;
   }
 
+  /**
+   * Queues the export of a job that failed at export again, on the CPU; returns the job. Not
+   * refused for a full queue: the job was admitted once.
+   */
+  public Job retryExport(String jobId) {
+    checkAccepting();
+    LiveJob job = find(jobId);
+    if (job.retryExport()) {
+      schedule(job);
+    }
+    return job.snapshot();
+  }
+
   public void watch(String jobId, ServerCallStreamObserver<JobEvent> stream) {
     checkAccepting();
     find(jobId).watch(stream);
@@ -187,6 +201,11 @@ public final class JobService {
   }
 
   private void schedule(LiveJob live) {
+    if (live.snapshot().getExportable()) {
+      // Only its export is left, and an export runs on the CPU.
+      scheduler.enqueue(live.id(), DeviceKind.CPU, device -> runner.run(live, device));
+      return;
+    }
     // An unknown device value fails the job's validation when it starts; until then it waits like the default.
     DeviceRequest request = DeviceRequests.of(live.snapshot().getRequest().getTraining().getDevice())
         .orElse(DeviceRequest.PREFER_GPU);

@@ -74,7 +74,9 @@ public final class LiveJob {
       return false;
     }
     Timestamp now = now();
-    transition(JobState.RUNNING, RunPhase.PREPARING_DATA, "placed on " + device.name() + "; reading data", null,
+    boolean exportOnly = job.getExportable();
+    transition(JobState.RUNNING, exportOnly ? RunPhase.EXPORTING : RunPhase.PREPARING_DATA, "placed on "
+        + device.name() + (exportOnly ? "; exporting its kept trained model" : "; reading data"), null,
         b -> b.setDevice(device.name()).setAttempts(job.getAttempts() + 1).setStartTime(now)
             .addAttemptHistory(JobAttempt.newBuilder().setNumber(job.getAttempts() + 1).setDevice(device.name())
                 .setStartTime(now).setEnd(JobAttempt.End.RUNNING)));
@@ -115,7 +117,11 @@ public final class LiveJob {
     publish(event().setEpochEnded(EpochEnded.newBuilder().setMetrics(metrics).setImproved(improved)), false);
   }
 
+  /** Into phase EXPORTING, unless the job started in it (an export retry). */
   synchronized void exporting() {
+    if (job.getPhase() == RunPhase.EXPORTING) {
+      return;
+    }
     transition(job.getState(), RunPhase.EXPORTING, "exporting the best checkpoint as the next version of "
         + job.getModelName(), null, b -> { });
   }
@@ -160,6 +166,37 @@ public final class LiveJob {
       b.setAttemptHistory(last, b.getAttemptHistory(last).toBuilder().setEnd(end).setEndTime(now()).setCause(cause)
           .setLogTail(logTail));
     }
+  }
+
+  /**
+   * Queues the export of a job that failed at export again. A job whose retry already waits or
+   * runs stays as it is.
+   *
+   * @return whether the job was queued now: the caller then schedules it
+   * @throws StatusRuntimeException FAILED_PRECONDITION if the job has no trained model to export
+   */
+  synchronized boolean retryExport() {
+    JobState state = job.getState();
+    if (job.getExportable() && !terminal(state)) {
+      return false;
+    }
+    if (state != JobState.FAILED || !job.getExportable()) {
+      throw GrpcErrors.failedPrecondition("JOB_NOT_EXPORTABLE", "job " + id + " " + notExportable()
+          + "; RetryExport is for a job whose export failed (failure kind EXPORT_FAILED)");
+    }
+    transition(JobState.QUEUED, RunPhase.RUN_PHASE_UNSPECIFIED, "export retry requested; waiting for a CPU slot",
+        null, b -> b.clearFailure().clearEndTime());
+    return true;
+  }
+
+  private String notExportable() {
+    return switch (job.getState()) {
+      case SUCCEEDED -> "already succeeded: it exported version " + job.getVersion() + " of " + job.getModelName();
+      case FAILED -> "failed with " + job.getFailure().getKind() + " before it had a trained model to export; fix "
+          + "the cause and submit it again";
+      case CANCELLED -> "was cancelled; there is no trained model to export";
+      default -> "is " + job.getState() + ", not FAILED";
+    };
   }
 
   /**
@@ -222,7 +259,8 @@ public final class LiveJob {
       b.setFailure(failure);
     }
     if (terminal(state)) {
-      b.setEndTime(now);
+      // Only a failed export leaves a trained model to export again.
+      b.setEndTime(now).setExportable(failure != null && failure.getKind() == JobFailure.Kind.EXPORT_FAILED);
     }
     change.accept(b);
     if (terminal(state)) {
