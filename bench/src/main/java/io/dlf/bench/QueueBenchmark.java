@@ -1,8 +1,5 @@
 package io.dlf.bench;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.protobuf.util.Timestamps;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecProtos;
@@ -307,7 +304,7 @@ public final class QueueBenchmark implements Callable<Integer> {
     String command = "bench/queue-benchmark.sh --jobs " + jobs + " --runs " + runs + " --hosts "
         + String.join(",", hostCounts.stream().map(String::valueOf).toList()) + " --slots " + slots
         + " --lease-timeout " + leaseTimeout + " --heartbeat-interval " + heartbeat;
-    JsonObject leased = new JsonObject();
+    Map<String, Double> leased = new LinkedHashMap<>();
     StringBuilder md = new StringBuilder("# PostgreSQL job queue, " + date + "\n\n")
         .append("Machine: ").append(machine).append("  \nCommand: `").append(command).append("`\n\n")
         .append("Jobs leased per second: `--jobs` no-op jobs (`NoOpWorker`: each is still a worker JVM that starts, ")
@@ -319,7 +316,7 @@ public final class QueueBenchmark implements Callable<Integer> {
         .append("| worker hosts | jobs leased per second (median) | runs |\n|---|---|---|\n");
     rates.forEach((hosts, values) -> {
       double median = Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
-      leased.addProperty(Integer.toString(hosts), median);
+      leased.put(Integer.toString(hosts), median);
       md.append("| ").append(hosts).append(" | ").append(String.format("%.2f", median)).append(" | ")
           .append(String.join(", ", values.stream().map(v -> String.format("%.2f", v)).toList())).append(" |\n");
     });
@@ -335,17 +332,17 @@ public final class QueueBenchmark implements Callable<Integer> {
     Reports.write(out.resolve("queue-" + date + ".md"), md.toString());
 
     Path figures = out.resolve("trainer-isolation.json");
-    JsonObject json = Files.exists(figures) ? JsonParser.parseString(Files.readString(figures)).getAsJsonObject()
-        : new JsonObject();
-    json.add("jobs_leased_per_second", leased);
-    json.addProperty("lease_expiry_to_resume_seconds", resume);
-    JsonObject queue = new JsonObject();
-    queue.addProperty("date", date);
-    queue.addProperty("machine", machine);
-    queue.addProperty("command", command);
-    queue.addProperty("kill_to_resume_seconds", fromKill);
-    json.add("queue_benchmark", queue);
-    Reports.write(figures, new Gson().newBuilder().setPrettyPrinting().create().toJson(json) + "\n");
+    Map<String, Object> queue = new LinkedHashMap<>();
+    queue.put("date", date);
+    queue.put("machine", machine);
+    queue.put("command", command);
+    queue.put("kill_to_resume_seconds", fromKill);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("jobs_leased_per_second", leased);
+    json.put("lease_expiry_to_resume_seconds", resume);
+    json.put("queue_benchmark", queue);
+    // The isolation benchmark writes its figures into the same file: each keeps the other's keys.
+    Reports.mergeJson(figures, json);
     System.out.println("wrote " + out.resolve("queue-" + date + ".md") + " and " + figures);
   }
 

@@ -1,12 +1,16 @@
 package io.dlf.bench;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Writes benchmark reports: dated markdown plus a JSON of the figures, each replaced atomically. */
 public final class Reports {
@@ -18,6 +22,20 @@ public final class Reports {
 
   public static void writeJson(Path file, Object value) throws IOException {
     write(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(value) + "\n");
+  }
+
+  /**
+   * Writes {@code figures} into a JSON object file that several benchmarks fill in: keys already
+   * there and not in {@code figures} stay as they were.
+   */
+  public static void mergeJson(Path file, Map<String, Object> figures) throws IOException {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    if (Files.exists(file)) {
+      JsonObject existing = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      existing.entrySet().forEach(e -> merged.put(e.getKey(), e.getValue()));
+    }
+    merged.putAll(figures);
+    writeJson(file, merged);
   }
 
   public static void write(Path file, String text) throws IOException {

@@ -10,6 +10,10 @@ import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.JobState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +91,15 @@ class WorkerIsolationTest {
       Job other = trainer.awaitEnd(bystander, LONG);
       assertEquals(JobState.SUCCEEDED, other.getState(), other.toString());
       assertEquals(1, other.getAttempts());
+
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + trainer.server.metricsPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : List.of("dlf_trainer_worker_starts_total 3.0",
+          "dlf_trainer_worker_exits_total{cause=\"died\"} 2.0", "dlf_trainer_worker_exits_total{cause=\"job_ended\"} 1.0",
+          "dlf_trainer_job_retries_total 1.0", "dlf_trainer_queue_wait_seconds_count{device_kind=\"CPU\"} 3")) {
+        assertTrue(metrics.contains(line), line + " in\n" + metrics);
+      }
     }
     try (RunningTrainer restarted = RunningTrainer.start(config())) {
       Job after = restarted.stub().getJob(GetJobRequest.newBuilder().setJobId(victim).build());

@@ -8,6 +8,7 @@ import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
+import io.dlf.proto.trainer.v1.RetryExportRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.WatchJobRequest;
@@ -50,6 +51,11 @@ final class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase
   @Override
   public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
     unary(response, () -> jobs.cancel(request.getJobId()));
+  }
+
+  @Override
+  public void retryExport(RetryExportRequest request, StreamObserver<Job> response) {
+    unary(response, () -> jobs.retryExport(request.getJobId()));
   }
 
   @Override

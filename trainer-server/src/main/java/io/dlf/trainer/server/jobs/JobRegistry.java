@@ -19,6 +19,25 @@ public final class JobRegistry {
   private final LongAdder samples = new LongAdder();
   /** The latest progress of each job training in this process, wherever its record lives. */
   private final Map<String, Progress> training = new ConcurrentHashMap<>();
+  private final LongAdder workerStarts = new LongAdder();
+  private final Map<WorkerExitCause, LongAdder> workerExits = new EnumMap<>(WorkerExitCause.class);
+  private final LongAdder retries = new LongAdder();
+
+  /** How a job's worker process ended, as the metrics count it. */
+  public enum WorkerExitCause {
+    /** It reported the job's end: succeeded, failed or cancelled. */
+    JOB_ENDED,
+    /** It checkpointed for a shutdown. */
+    PAUSED,
+    /** It died without a word (killed, crashed), or never started. */
+    DIED
+  }
+
+  public JobRegistry() {
+    for (WorkerExitCause cause : WorkerExitCause.values()) {
+      workerExits.put(cause, new LongAdder());
+    }
+  }
 
   void add(LiveJob job) {
     jobs.put(job.id(), job);
@@ -69,6 +88,33 @@ public final class JobRegistry {
   /** The job no longer trains here (it exports, or its run ended). */
   void trainingStopped(String jobId) {
     training.remove(jobId);
+  }
+
+  void recordWorkerStart() {
+    workerStarts.increment();
+  }
+
+  void recordWorkerExit(WorkerExitCause cause) {
+    workerExits.get(cause).increment();
+  }
+
+  void recordRetry() {
+    retries.increment();
+  }
+
+  public long workerStarts() {
+    return workerStarts.sum();
+  }
+
+  public Map<WorkerExitCause, Long> workerExits() {
+    Map<WorkerExitCause, Long> counts = new EnumMap<>(WorkerExitCause.class);
+    workerExits.forEach((cause, n) -> counts.put(cause, n.sum()));
+    return counts;
+  }
+
+  /** Jobs queued again because their worker died. */
+  public long retries() {
+    return retries.sum();
   }
 
   public long trainedSteps() {

@@ -6,10 +6,13 @@ import io.dlf.proto.train.v1.WorkerAssignment;
 import io.dlf.proto.train.v1.WorkerCommand;
 import io.dlf.proto.train.v1.WorkerEvent;
 import io.dlf.proto.trainer.v1.JobAttempt;
+import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.trainer.job.DatasetProtos;
+import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
+import io.dlf.trainer.server.jobs.JobRegistry.WorkerExitCause;
 import io.dlf.trainer.server.store.WorkFolders;
 import io.dlf.trainer.server.submit.JobPlan;
 import io.dlf.trainer.server.submit.SubmissionValidator;
@@ -29,7 +32,8 @@ import java.util.logging.Logger;
  * Runs one job on its device in a worker process of its own, and follows it: the worker's events
  * become the job's record's, cancels and shutdown pauses become its commands. A worker that dies
  * without saying how its job ended fails only that attempt: the job goes back to the queue to resume
- * from its last checkpoint, up to the configured number of attempts, then fails with the cause.
+ * from its last checkpoint, up to the configured number of attempts, then fails with the cause. A job
+ * whose export failed keeps its work folder; its export retry runs in a worker that only exports.
  */
 @Singleton
 public final class JobRunner {
@@ -67,23 +71,35 @@ public final class JobRunner {
     if (!job.start(device)) {
       return Outcome.DONE;
     }
-    // Checked again: the data may have changed while the job waited or the trainer was down.
-    JobPlan plan;
-    try {
-      plan = validator.validate(job.snapshot().getRequest());
-    } catch (StatusRuntimeException e) {
-      job.failed(JobFailures.revalidation(e));
-      deleteWorkDir(job);
-      return Outcome.DONE;
+    WorkerAssignment.Builder assignment = assignment(job, device);
+    Optional<TrainingOptions> training = Optional.empty();
+    if (job.snapshot().getExportable()) {
+      // Its training finished and its trained model is kept: no data to check, nothing to train.
+      assignment.setExportOnly(true);
+    } else {
+      // Checked again: the data may have changed while the job waited or the trainer was down.
+      JobPlan plan;
+      try {
+        plan = validator.validate(job.snapshot().getRequest());
+      } catch (StatusRuntimeException e) {
+        job.failed(JobFailures.revalidation(e));
+        deleteWorkDir(job);
+        return Outcome.DONE;
+      }
+      assignment.setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(),
+          plan.dataset().badRows()));
+      training = Optional.of(plan.options());
     }
     Path log = config.dataDir().resolve("logs").resolve(job.id() + "-attempt-" + job.snapshot().getAttempts() + ".log");
     WorkerProcess worker;
     try {
-      worker = launcher.start(assignment(job, plan, device), log);
+      worker = launcher.start(assignment.build(), log);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "could not start a worker for job " + job.id(), e);
+      registry.recordWorkerExit(WorkerExitCause.DIED);
       return afterDeath(job, "the worker did not start: " + e.getMessage(), "");
     }
+    registry.recordWorkerStart();
     LOG.info(() -> "job " + job.id() + " runs in worker " + worker.pid() + " on " + device.name() + ", log " + log);
     job.workerStarted(worker.pid(), log.toString());
     Running run = new Running(job, worker);
@@ -95,7 +111,7 @@ public final class JobRunner {
       } else if (pausing) {
         worker.send(WorkerCommand.Kind.PAUSE);
       }
-      return follow(job, worker, plan);
+      return follow(job, worker, training);
     } finally {
       running.remove(job.id(), run);
       registry.trainingStopped(job.id());
@@ -123,19 +139,17 @@ public final class JobRunner {
     running.values().forEach(r -> r.worker().kill());
   }
 
-  private WorkerAssignment assignment(JobRecord job, JobPlan plan, Device device) {
+  private WorkerAssignment.Builder assignment(JobRecord job, Device device) {
     return WorkerAssignment.newBuilder()
         .setJobId(job.id())
         .setRequest(job.snapshot().getRequest())
-        .setModelName(plan.modelName())
-        .setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(), plan.dataset().badRows()))
+        .setModelName(job.snapshot().getModelName())
         .setWorkDir(folders.workDir(job.id()).toAbsolutePath().toString())
         .setModelsDir(config.modelsDir().toAbsolutePath().toString())
         .setDevice(device.name())
         .setGpu(device.kind() == DeviceKind.GPU)
         .setIntraOpThreads(config.intraOpThreads())
-        .setInterOpThreads(config.interOpThreads())
-        .build();
+        .setInterOpThreads(config.interOpThreads());
   }
 
   /**
@@ -143,7 +157,7 @@ public final class JobRunner {
    * The job's last change waits for the worker's exit, so a client that sees a job end sees its
    * worker gone and, for a job that ended, its checkpoints deleted.
    */
-  private Outcome follow(JobRecord job, WorkerProcess worker, JobPlan plan) {
+  private Outcome follow(JobRecord job, WorkerProcess worker, Optional<TrainingOptions> training) {
     ProgressReporter progress = null;
     WorkerEvent last = null;
     for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
@@ -151,7 +165,9 @@ public final class JobRunner {
       switch (event.getEventCase()) {
         case DATA_PREPARED -> {
           job.dataPrepared(event.getDataPrepared());
-          progress = new ProgressReporter(job, registry, plan.options(), event.getDataPrepared().getTrainRows());
+          // An export retry (no training) reads no data and reports no progress.
+          progress = training.map(options -> new ProgressReporter(job, registry, options,
+              event.getDataPrepared().getTrainRows())).orElse(null);
         }
         case PROGRESS -> {
           if (progress != null) {
@@ -175,6 +191,8 @@ public final class JobRunner {
       worker.kill();
       return Outcome.DONE;
     }
+    registry.recordWorkerExit(last == null ? WorkerExitCause.DIED
+        : last.getEventCase() == WorkerEvent.EventCase.PAUSED ? WorkerExitCause.PAUSED : WorkerExitCause.JOB_ENDED);
     if (last == null) {
       return afterDeath(job, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
           worker.logTail());
@@ -187,7 +205,10 @@ public final class JobRunner {
         job.succeeded(last.getSucceeded().getVersion(), last.getSucceeded().getMetrics());
       }
       case FAILED -> {
-        deleteWorkDir(job);
+        // A failed export keeps the trained model for RetryExport.
+        if (last.getFailed().getKind() != JobFailure.Kind.EXPORT_FAILED) {
+          deleteWorkDir(job);
+        }
         job.failed(last.getFailed());
       }
       default -> {
@@ -216,6 +237,7 @@ public final class JobRunner {
     if (deaths < allowed) {
       job.requeue(cause + "; retrying from its last checkpoint (attempt " + (deaths + 1) + " of " + allowed + ")",
           JobAttempt.End.WORKER_DIED, cause, logTail);
+      registry.recordRetry();
       return Outcome.RETRY;
     }
     job.workerDied(JobFailures.workerDied(cause, deaths, logTail), cause, logTail);

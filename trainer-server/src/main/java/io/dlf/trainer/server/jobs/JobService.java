@@ -10,8 +10,9 @@ import java.io.IOException;
 
 /**
  * What TrainerService does with jobs: accepts them (durably, before answering), looks them up,
- * lists, cancels and streams them. {@link LocalJobService} keeps them in this process;
- * {@code PostgresJobService} in a database that several trainers share. Errors are gRPC statuses.
+ * lists, cancels and streams them, and retries failed exports. {@link LocalJobService} keeps them in
+ * this process; {@code PostgresJobService} in a database that several trainers share. Errors are
+ * gRPC statuses.
  */
 public interface JobService {
 
@@ -23,6 +24,16 @@ public interface JobService {
   ListJobsResponse list(ListJobsRequest request);
 
   Job cancel(String jobId);
+
+  /**
+   * Queues the export of a job that failed at export (Job.exportable) again, on the CPU; returns the
+   * job. A job whose retry already waits or runs is returned as it is. Not refused for a full queue:
+   * the job was admitted once.
+   *
+   * @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION (JOB_NOT_EXPORTABLE) for a job with no
+   *     trained model to export
+   */
+  Job retryExport(String jobId);
 
   /** Sends the job as it stands, then every change until it ends. */
   void watch(String jobId, ServerCallStreamObserver<JobEvent> stream);

@@ -66,10 +66,15 @@ public final class JobTransitions {
     return earlier;
   }
 
-  /** QUEUED to RUNNING on {@code device}, a new attempt; {@code host} names the worker host ("" for none). */
+  /**
+   * QUEUED to RUNNING on {@code device}, a new attempt; {@code host} names the worker host ("" for
+   * none). An export retry (the job is exportable) starts in phase EXPORTING: it reads no data.
+   */
   public static JobChange start(Job job, Timestamp now, Device device, String host) {
-    return transition(job, now, JobState.RUNNING, RunPhase.PREPARING_DATA,
-        "placed on " + device.name() + (host.isEmpty() ? "" : " of " + host) + "; reading data", null,
+    boolean exportOnly = job.getExportable();
+    return transition(job, now, JobState.RUNNING, exportOnly ? RunPhase.EXPORTING : RunPhase.PREPARING_DATA,
+        "placed on " + device.name() + (host.isEmpty() ? "" : " of " + host)
+            + (exportOnly ? "; exporting its kept trained model" : "; reading data"), null,
         b -> b.setDevice(device.name()).setAttempts(job.getAttempts() + 1).setStartTime(now)
             .addAttemptHistory(JobAttempt.newBuilder().setNumber(job.getAttempts() + 1).setDevice(device.name())
                 .setHost(host).setStartTime(now).setEnd(JobAttempt.End.RUNNING)));
@@ -107,7 +112,11 @@ public final class JobTransitions {
         .setEpochEnded(EpochEnded.newBuilder().setMetrics(metrics).setImproved(improved)).build()));
   }
 
+  /** Into phase EXPORTING, unless the job started in it (an export retry). */
   public static JobChange exporting(Job job, Timestamp now) {
+    if (job.getPhase() == RunPhase.EXPORTING) {
+      return new JobChange(job, List.of());
+    }
     return transition(job, now, job.getState(), RunPhase.EXPORTING, "exporting the best checkpoint as the next "
         + "version of " + job.getModelName(), null, b -> { });
   }
@@ -166,6 +175,36 @@ public final class JobTransitions {
         "cancel requested; the job stops at its next training step", null, b -> { });
   }
 
+  /**
+   * Back to the queue to export again, for a job that failed at export (its trained model is kept);
+   * a job whose retry already waits or runs stays as it is.
+   *
+   * @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION (JOB_NOT_EXPORTABLE) if the job has no
+   *     trained model to export
+   */
+  public static JobChange retryExport(Job job, Timestamp now) {
+    JobState state = job.getState();
+    if (job.getExportable() && !terminal(state)) {
+      return new JobChange(job, List.of());
+    }
+    if (state != JobState.FAILED || !job.getExportable()) {
+      throw GrpcErrors.failedPrecondition("JOB_NOT_EXPORTABLE", "job " + job.getId() + " " + notExportable(job)
+          + "; RetryExport is for a job whose export failed (failure kind EXPORT_FAILED)");
+    }
+    return transition(job, now, JobState.QUEUED, RunPhase.RUN_PHASE_UNSPECIFIED,
+        "export retry requested; waiting for a CPU slot", null, b -> b.clearFailure().clearEndTime());
+  }
+
+  private static String notExportable(Job job) {
+    return switch (job.getState()) {
+      case SUCCEEDED -> "already succeeded: it exported version " + job.getVersion() + " of " + job.getModelName();
+      case FAILED -> "failed with " + job.getFailure().getKind() + " before it had a trained model to export; fix "
+          + "the cause and submit it again";
+      case CANCELLED -> "was cancelled; there is no trained model to export";
+      default -> "is " + job.getState() + ", not FAILED";
+    };
+  }
+
   /** @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION if the job already ended */
   public static void checkCancellable(Job job) {
     if (terminal(job.getState())) {
@@ -186,7 +225,8 @@ public final class JobTransitions {
       b.setFailure(failure);
     }
     if (terminal(state)) {
-      b.setEndTime(now);
+      // Only a failed export leaves a trained model to export again.
+      b.setEndTime(now).setExportable(failure != null && failure.getKind() == JobFailure.Kind.EXPORT_FAILED);
     }
     change.accept(b);
     if (terminal(state)) {

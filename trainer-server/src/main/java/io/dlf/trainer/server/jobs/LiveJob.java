@@ -66,6 +66,19 @@ public final class LiveJob extends JobRecord {
   }
 
   /**
+   * Queues the export of a job that failed at export again; a job whose retry already waits or runs
+   * stays as it is.
+   *
+   * @return whether the job was queued now: the caller then schedules it
+   * @throws StatusRuntimeException FAILED_PRECONDITION if the job has no trained model to export
+   */
+  synchronized boolean retryExport() {
+    Job before = job;
+    apply(j -> JobTransitions.retryExport(j, JobTransitions.now()), true);
+    return job != before;
+  }
+
+  /**
    * Asks the job to stop. A job still waiting ({@code takeOutOfQueue} succeeds) is cancelled at
    * once; a running one goes to CANCELLING and stops at its next step.
    *

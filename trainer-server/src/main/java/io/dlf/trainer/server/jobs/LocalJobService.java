@@ -127,6 +127,16 @@ public final class LocalJobService implements JobService {
   }
 
   @Override
+  public Job retryExport(String jobId) {
+    checkAccepting();
+    LiveJob job = find(jobId);
+    if (job.retryExport()) {
+      schedule(job);
+    }
+    return job.snapshot();
+  }
+
+  @Override
   public void watch(String jobId, ServerCallStreamObserver<JobEvent> stream) {
     checkAccepting();
     find(jobId).watch(stream);
@@ -168,6 +178,11 @@ public final class LocalJobService implements JobService {
   }
 
   private void schedule(LiveJob live) {
+    if (live.snapshot().getExportable()) {
+      // Only its export is left, and an export runs on the CPU.
+      enqueue(live, DeviceKind.CPU);
+      return;
+    }
     // An unknown device value fails the job's validation when it starts; until then it waits like the default.
     DeviceRequest request = DeviceRequests.of(live.snapshot().getRequest().getTraining().getDevice())
         .orElse(DeviceRequest.PREFER_GPU);

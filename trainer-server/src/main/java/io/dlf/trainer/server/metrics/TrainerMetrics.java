@@ -7,13 +7,17 @@ import io.dlf.trainer.server.jobs.JobRegistry;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The trainer's Prometheus metrics, read when scraped: jobs by state and queue length (where the API
- * is served: this trainer's, or all of a shared database's), training throughput and device slots
- * (where jobs run).
+ * is served: this trainer's, or all of a shared database's), and where jobs run: training
+ * throughput, device slots, the time jobs waited for a slot (in this trainer's queue or the shared
+ * one), and worker processes.
  */
 @Singleton
 public final class TrainerMetrics {
@@ -52,6 +56,29 @@ public final class TrainerMetrics {
         .help("Jobs training on a device now")
         .labelNames("device")
         .callback(cb -> scheduler.busySlots().forEach((device, n) -> cb.call(n, device.name())))
+        .register(registry);
+    SummaryWithCallback.builder()
+        .name("dlf_trainer_queue_wait_seconds")
+        .help("Time jobs waited in the queue before a device of their kind took them")
+        .labelNames("device_kind")
+        .callback(cb -> scheduler.queueWaits().forEach((kind, wait) ->
+            cb.call(wait.jobs(), wait.seconds(), Quantiles.EMPTY, kind.name())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("dlf_trainer_worker_starts_total")
+        .help("Job worker processes started")
+        .callback(cb -> cb.call(jobs.workerStarts()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("dlf_trainer_worker_exits_total")
+        .help("Job worker processes ended, by how: job_ended (it reported the job's end), paused, died")
+        .labelNames("cause")
+        .callback(cb -> jobs.workerExits().forEach((cause, n) -> cb.call(n, cause.name().toLowerCase(Locale.ROOT))))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("dlf_trainer_job_retries_total")
+        .help("Jobs queued again, to resume from their checkpoint, because their worker died")
+        .callback(cb -> cb.call(jobs.retries()))
         .register(registry);
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.jobs.JobChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,6 +65,15 @@ final class JobRows {
       update.setBoolean(5, active);
       update.setBoolean(6, requeued);
       update.setString(7, id);
+      update.executeUpdate();
+    }
+  }
+
+  /** The job waits for a slot of {@code kind} from now on (an export retry waits for the CPU). */
+  static void queueFor(Connection connection, String id, DeviceKind kind) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("UPDATE jobs SET device_kind = ? WHERE id = ?")) {
+      update.setString(1, kind.name());
+      update.setString(2, id);
       update.executeUpdate();
     }
   }

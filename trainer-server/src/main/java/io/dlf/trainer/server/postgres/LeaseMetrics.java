@@ -4,14 +4,15 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** A worker host's part of the shared queue, for Prometheus: jobs leased, their wait in the queue, lease expiries. */
+/**
+ * A worker host's part of the shared queue, for Prometheus: jobs leased and lease expiries. (The
+ * time leased jobs waited goes into the scheduler's queue waits, dlf_trainer_queue_wait_seconds.)
+ */
 @Singleton
 final class LeaseMetrics {
   private final Counter leased;
-  private final Histogram queueWait;
   private final Counter expiries;
 
   @Inject
@@ -20,12 +21,6 @@ final class LeaseMetrics {
         .name("dlf_trainer_jobs_leased")
         .help("Jobs this worker host leased from the shared queue, by device kind")
         .labelNames("device_kind")
-        .register(registry);
-    queueWait = Histogram.builder()
-        .name("dlf_trainer_queue_wait_seconds")
-        .help("How long jobs this worker host leased had waited in the shared queue, by device kind")
-        .labelNames("device_kind")
-        .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
         .register(registry);
     expiries = Counter.builder()
         .name("dlf_trainer_lease_expiries")
@@ -36,9 +31,8 @@ final class LeaseMetrics {
     }
   }
 
-  void leased(DeviceKind kind, double waitedSeconds) {
+  void leased(DeviceKind kind) {
     leased.labelValues(kind.name()).inc();
-    queueWait.labelValues(kind.name()).observe(Math.max(0, waitedSeconds));
   }
 
   void expired(int count) {

@@ -33,15 +33,15 @@ final class LeaseRows {
   private LeaseRows() {}
 
   /** A lease just taken: the job as it started, its token, and how long it had waited. */
-  record Lease(Job job, long token, double waitedSeconds) {}
+  record Lease(Job job, long token, Duration waited) {}
 
   /** Leases the oldest job queued for {@code device}'s kind and starts it on {@code device} of {@code host}. */
   static Optional<Lease> lease(Connection connection, Device device, String host, Duration timeout)
       throws SQLException {
     StoredJob stored;
-    double waited;
+    Duration waited;
     try (PreparedStatement select = connection.prepareStatement("SELECT " + JobRows.COLUMNS + ", "
-        + "extract(epoch FROM now() - queued_at) AS waited FROM jobs WHERE state = 'QUEUED' AND device_kind = ? "
+        + "(extract(epoch FROM now() - queued_at) * 1000)::bigint AS waited_millis FROM jobs WHERE state = 'QUEUED' AND device_kind = ? "
         + "ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")) {
       select.setString(1, device.kind().name());
       try (ResultSet row = select.executeQuery()) {
@@ -49,7 +49,7 @@ final class LeaseRows {
           return Optional.empty();
         }
         stored = JobRows.read(row);
-        waited = row.getDouble("waited");
+        waited = Duration.ofMillis(row.getLong("waited_millis"));
       }
     }
     JobChange started = JobTransitions.start(stored.job(), JobTransitions.now(), device, host);

@@ -37,7 +37,8 @@ import java.util.UUID;
  * TrainerService over the shared database: a control plane keeps nothing of its own, so any
  * control plane answers for any job. Submissions are serialized by a transaction-scoped advisory
  * lock (the queue bound and request ids hold across control planes); a cancel of a running job
- * marks it CANCELLING, which the worker host running it reads at its next heartbeat.
+ * marks it CANCELLING, which the worker host running it reads at its next heartbeat; an export retry
+ * queues the job again for a CPU slot.
  */
 @Singleton
 public final class PostgresJobService implements JobService {
@@ -141,6 +142,27 @@ public final class PostgresJobService implements JobService {
       JobChange change = JobTransitions.cancel(job, JobTransitions.now(), job.getState() == JobState.QUEUED);
       if (change.job() != job) {
         JobRows.write(connection, stored, change);
+      }
+      return change.job();
+    });
+  }
+
+  /**
+   * The job goes back to the shared queue for a CPU slot (an export runs on the CPU); a worker host
+   * leases it like any job and runs its export only. A job whose retry already waits or runs is
+   * returned as it is.
+   */
+  @Override
+  public Job retryExport(String jobId) {
+    checkAccepting();
+    JobIds.check(jobId);
+    return database.call("queue the export of job " + jobId + " again", connection -> {
+      StoredJob stored = JobRows.lock(connection, jobId).orElseThrow(() -> JobIds.notFound(jobId));
+      Job job = stored.job();
+      JobChange change = JobTransitions.retryExport(job, JobTransitions.now());
+      if (change.job() != job) {
+        JobRows.write(connection, stored, change);
+        JobRows.queueFor(connection, jobId, DeviceKind.CPU);
       }
       return change.job();
     });

@@ -169,9 +169,9 @@ public final class WorkerHost implements JobExecution {
         }
         LeasedJob job = new LeasedJob(lease.get().job(), lease.get().token(), this::wakeJournal);
         held.put(job.token(), job);
-        metrics.leased(kind, lease.get().waitedSeconds());
+        metrics.leased(kind);
         LOG.info(() -> "leased job " + job.id() + " for " + device.name() + " (lease " + job.token() + ")");
-        scheduler.startNow(job.id(), device, d -> {
+        scheduler.startNow(job.id(), device, lease.get().waited(), d -> {
           runner.run(job, d);
           wakeJournal();
         });

@@ -9,6 +9,7 @@ import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.devices.DeviceKind;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,13 +36,17 @@ public final class JobScheduler {
     void run(Device device);
   }
 
-  private record Waiting(String jobId, DeviceKind kind, Task task) {}
+  private record Waiting(String jobId, DeviceKind kind, Task task, long enqueuedNanos) {}
+
+  /** Jobs that left the queue for a device of one kind, and the seconds they waited in all. */
+  public record QueueWait(long jobs, double seconds) {}
 
   private final Object lock = new Object();
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
   private final Map<Device, Integer> capacity = new LinkedHashMap<>();
   private final Map<Device, Integer> busy = new LinkedHashMap<>();
   private final Map<Device, ExecutorService> executors = new LinkedHashMap<>();
+  private final Map<DeviceKind, QueueWait> waits = new EnumMap<>(DeviceKind.class);
   private final int queueCapacity;
   private volatile boolean draining;
 
@@ -71,7 +76,7 @@ public final class JobScheduler {
       if (!capacity.keySet().stream().anyMatch(d -> d.kind() == kind)) {
         throw new IllegalArgumentException("this trainer has no " + kind + " device");
       }
-      queue.add(new Waiting(jobId, kind, task));
+      queue.add(new Waiting(jobId, kind, task, System.nanoTime()));
       dispatch();
     }
   }
@@ -85,14 +90,15 @@ public final class JobScheduler {
 
   /**
    * Starts a job on {@code device} at once, bypassing the queue: for a worker host, whose queue is
-   * the shared database. The device must have a free slot ({@link #freeSlot}).
+   * the shared database. The device must have a free slot ({@link #freeSlot}). {@code waited} is
+   * the time the job waited in that queue; it counts in {@link #queueWaits} like a wait here.
    */
-  public void startNow(String jobId, Device device, Task task) {
+  public void startNow(String jobId, Device device, Duration waited, Task task) {
     synchronized (lock) {
       if (busy.get(device) >= capacity.get(device)) {
         throw new IllegalStateException(device.name() + " has no free slot for job " + jobId);
       }
-      start(new Waiting(jobId, device.kind(), task), device);
+      start(new Waiting(jobId, device.kind(), task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
     }
   }
 
@@ -127,6 +133,16 @@ public final class JobScheduler {
   public Map<Device, Integer> busySlots() {
     synchronized (lock) {
       return Map.copyOf(busy);
+    }
+  }
+
+  /**
+   * How long the jobs started here waited for each kind of device, since the trainer started: in
+   * this queue, or for a worker host in the shared one.
+   */
+  public Map<DeviceKind, QueueWait> queueWaits() {
+    synchronized (lock) {
+      return Map.copyOf(waits);
     }
   }
 
@@ -180,6 +196,8 @@ public final class JobScheduler {
 
   private void start(Waiting waiting, Device device) {
     busy.merge(device, 1, Integer::sum);
+    double waited = (System.nanoTime() - waiting.enqueuedNanos()) / 1e9;
+    waits.merge(waiting.kind(), new QueueWait(1, waited), (a, b) -> new QueueWait(a.jobs() + 1, a.seconds() + waited));
     executors.get(device).execute(() -> {
       try {
         waiting.task().run(device);
