@@ -1,5 +1,6 @@
 'use strict';
-// TrainerClient: submit training jobs, follow them, cancel them (dlf.trainer.v1.TrainerService).
+// TrainerClient: submit training jobs, follow them, cancel them, retry failed exports
+// (dlf.trainer.v1.TrainerService).
 const { Connection } = require('./connection');
 const { checked } = require('./messages');
 const { services } = require('./protos');
@@ -51,6 +52,14 @@ class TrainerClient {
 
   cancel(jobId) {
     return this.connection.unary(this.stub, 'CancelJob', { job_id: jobId });
+  }
+
+  /**
+   * Exports again the trained model of a job whose export failed (job.exportable), once the cause (a
+   * full disk, a folder the trainer may not write) is fixed; resolves to the job, queued.
+   */
+  retryExport(jobId) {
+    return this.connection.unary(this.stub, 'RetryExport', { job_id: jobId });
   }
 
   /**

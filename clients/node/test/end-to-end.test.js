@@ -76,6 +76,12 @@ describe('TrainerClient', () => {
     await assert.rejects(trainer.cancel(job.id), { name: 'DlfError', codeName: 'FAILED_PRECONDITION' });
   });
 
+  test('a job that exported has no export to retry', async () => {
+    await assert.rejects(trainer.retryExport(job.id), (error) => error.name === 'DlfError'
+      && error.codeName === 'FAILED_PRECONDITION'
+      && error.details.includes(`job ${job.id} already succeeded: it exported version 1 of ${MODEL}`));
+  });
+
   test('a running job is cancelled', async () => {
     const running = await trainer.submit(JSON.parse(SPEC_JSON),
       { dataset: DATASET, training: TRAINING, modelName: 'frappe-node-cancelled' });

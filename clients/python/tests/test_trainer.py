@@ -33,6 +33,14 @@ def test_jobs_are_listed_and_an_ended_job_cannot_be_cancelled(trainer, trained):
     assert refused.value.code == grpc.StatusCode.FAILED_PRECONDITION
 
 
+def test_a_job_that_exported_has_no_export_to_retry(trainer, trained):
+    job, _ = trained
+    with pytest.raises(DlfError) as refused:
+        trainer.retry_export(job.id)
+    assert refused.value.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert f"job {job.id} already succeeded: it exported version 1 of {MODEL}" in refused.value.details
+
+
 def test_a_running_job_is_cancelled(trainer, trained, spec_json, dataset):
     job = trainer.submit(spec_json, dataset, training=TRAINING, model_name="frappe-py-cancelled")
     watch = trainer.watch(job.id)

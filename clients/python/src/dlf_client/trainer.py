@@ -1,4 +1,5 @@
-"""TrainerClient: submit training jobs, follow them, cancel them (dlf.trainer.v1.TrainerService)."""
+"""TrainerClient: submit training jobs, follow them, cancel them, retry failed exports
+(dlf.trainer.v1.TrainerService)."""
 import json
 
 from google.protobuf import json_format
@@ -60,6 +61,12 @@ class TrainerClient(Client):
     def cancel(self, job_id):
         return self._connection.unary("CancelJob", self._stub.CancelJob,
                                       trainer_pb2.CancelJobRequest(job_id=job_id))
+
+    def retry_export(self, job_id):
+        """Exports again the trained model of a job whose export failed (job.exportable), once the
+        cause (a full disk, a folder the trainer may not write) is fixed; returns the job, queued."""
+        return self._connection.unary("RetryExport", self._stub.RetryExport,
+                                      trainer_pb2.RetryExportRequest(job_id=job_id))
 
     def watch(self, job_id):
         """The job's events (dlf.trainer.v1.JobEvent), a snapshot first; ends when the job ends.

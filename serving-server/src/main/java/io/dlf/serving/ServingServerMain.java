@@ -58,7 +58,9 @@ public final class ServingServerMain implements Callable<Integer> {
   List<String> modelPolicies = new ArrayList<>();
 
   @Option(names = "--label", paramLabel = "MODEL:LABEL=VERSION",
-      description = "A label, e.g. ctr:stable=3; it takes effect once the version is AVAILABLE (repeatable).")
+      description = "A label, e.g. ctr:stable=3; it takes effect once the version is AVAILABLE. It applies while the "
+          + "model has no labels.json in the repository; the first SetLabel or RemoveLabel writes that file starting "
+          + "from these labels, and from then on the file wins (repeatable).")
   List<String> labels = new ArrayList<>();
 
   @Option(names = "--load-threads", defaultValue = "1", description = "Versions loaded at once (default: ${DEFAULT-VALUE}).")

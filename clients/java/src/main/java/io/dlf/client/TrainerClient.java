@@ -10,6 +10,7 @@ import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
+import io.dlf.proto.trainer.v1.RetryExportRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainingSettings;
@@ -21,12 +22,13 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Submits, follows and cancels training jobs on a trainer server.
+ * Submits, follows and cancels training jobs on a trainer server, and retries their failed exports.
  *
  * <p>Retried on UNAVAILABLE: GetJob, ListJobs and WatchJob (reads), and SubmitJob, because every
  * submission carries an idempotency key ({@code request_id}; one is drawn when the caller set none),
- * so a repeat returns the job the first attempt created. CancelJob is not retried: a second cancel
- * of a job the first one ended answers FAILED_PRECONDITION, which would hide the first's success.
+ * so a repeat returns the job the first attempt created. CancelJob and RetryExport are not retried:
+ * a second call after the first one's job ended answers FAILED_PRECONDITION, which would hide the
+ * first's success.
  */
 public final class TrainerClient implements AutoCloseable {
   /** The trainer server's default address. */
@@ -94,6 +96,15 @@ public final class TrainerClient implements AutoCloseable {
   public Job cancel(String jobId) {
     CancelJobRequest request = CancelJobRequest.newBuilder().setJobId(jobId).build();
     return connection.call(blocking, TrainerServiceGrpc.getCancelJobMethod(), s -> s.cancelJob(request));
+  }
+
+  /**
+   * Exports again the trained model of a job whose export failed ({@code Job.exportable}), once
+   * its cause (a full disk, a folder the trainer may not write) is gone; returns the job, queued.
+   */
+  public Job retryExport(String jobId) {
+    RetryExportRequest request = RetryExportRequest.newBuilder().setJobId(jobId).build();
+    return connection.call(blocking, TrainerServiceGrpc.getRetryExportMethod(), s -> s.retryExport(request));
   }
 
   /**

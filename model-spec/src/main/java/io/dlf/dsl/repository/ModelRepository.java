@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The on-disk model repository: {@code <root>/<model>/<version>/}, versions numbered from 1. A
  * version appears by one atomic rename of a fully written staging folder, so a reader never sees
- * a half-written version; numbering is serialized by a lock file, across processes too.
+ * a half-written version; numbering is serialized by a lock file, across processes too. Beside
+ * the versions, a model's folder holds its labels file ({@link LabelsFile}).
  */
 public final class ModelRepository {
   public static final String STAGING_PREFIX = ".staging-";
@@ -80,16 +81,33 @@ public final class ModelRepository {
   }
 
   /** Publishes a staging folder as the model's next version and returns its number. */
-  @SuppressWarnings("try") // the file lock is held for the block's duration, never read
   public long publish(String model, Path staging) throws IOException {
-    IN_PROCESS.lock();
-    try (FileChannel lockFile = FileChannel.open(modelDir(model).resolve(".lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = lockFile.lock()) {
+    return locked(model, () -> {
       List<Long> existing = versions(model);
       long next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
       Files.move(staging, versionDir(model, next), StandardCopyOption.ATOMIC_MOVE);
       return next;
+    });
+  }
+
+  /** Work on a model's folder that must not interleave with other such work. */
+  @FunctionalInterface
+  public interface LockedWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} holding the model's lock file {@code <model>/.lock}: one at a time in this
+   * process and across processes (a file lock is held per process, hence the in-process lock too).
+   * The model's folder must exist.
+   */
+  @SuppressWarnings("try") // the file lock is held for the block's duration, never read
+  public <T> T locked(String model, LockedWork<T> work) throws IOException {
+    IN_PROCESS.lock();
+    try (FileChannel lockFile = FileChannel.open(modelDir(model).resolve(".lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = lockFile.lock()) {
+      return work.run();
     } finally {
       IN_PROCESS.unlock();
     }

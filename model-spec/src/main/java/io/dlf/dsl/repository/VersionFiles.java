@@ -20,7 +20,12 @@ public final class VersionFiles {
   private VersionFiles() {}
 
   public static void writeJson(Path file, Message message) throws IOException {
-    Files.writeString(file, JsonFormat.printer().preservingProtoFieldNames().print(message) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(file, toJson(message), StandardCharsets.UTF_8);
+  }
+
+  /** The file's content for {@code message}: its JSON and a newline. */
+  public static String toJson(Message message) throws InvalidProtocolBufferException {
+    return JsonFormat.printer().preservingProtoFieldNames().print(message) + "\n";
   }
 
   public static <B extends Message.Builder> B readJson(Path file, B builder) throws IOException {

@@ -73,6 +73,11 @@ public final class Parameters {
     return out;
   }
 
+  /** The floats every variable holds together. */
+  public long floatCount() {
+    return byName.values().stream().mapToLong(Parameter::size).sum();
+  }
+
   public List<Parameter> ofKind(Kind kind) {
     return byName.values().stream().filter(p -> p.kind() == kind).toList();
   }

@@ -34,11 +34,13 @@ public final class ServingGraph implements AutoCloseable {
   private final Graph graph;
   private final Signature raw;
   private final Signature encoded;
+  private final long variableBytes;
 
-  private ServingGraph(Graph graph, Signature raw, Signature encoded) {
+  private ServingGraph(Graph graph, Signature raw, Signature encoded, long variableBytes) {
     this.graph = graph;
     this.raw = raw;
     this.encoded = encoded;
+    this.variableBytes = variableBytes;
   }
 
   public static ServingGraph build(ModelPlan plan, Vocabularies vocabularies, long seed) {
@@ -95,7 +97,7 @@ public final class ServingGraph implements AutoCloseable {
       Operand<TFloat32> probability = tf.withName(PROBABILITY).math.sigmoid(tower.logit());
       raw.output(PROBABILITY, probability);
       encoded.output(PROBABILITY, probability);
-      return new ServingGraph(graph, raw.build(), encoded.build());
+      return new ServingGraph(graph, raw.build(), encoded.build(), params.floatCount() * Float.BYTES);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -104,6 +106,11 @@ public final class ServingGraph implements AutoCloseable {
 
   public Graph graph() {
     return graph;
+  }
+
+  /** What the graph's variables hold, in bytes: what a checkpoint of them takes, less its index. */
+  public long variableBytes() {
+    return variableBytes;
   }
 
   /** Raw feature values in, probability out. */

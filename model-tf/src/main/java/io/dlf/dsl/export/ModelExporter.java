@@ -17,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
@@ -27,7 +30,9 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * Writes a trained model as the next version of a model in a {@link ModelRepository}: the
  * inference graph restored from a training checkpoint as a SavedModel, the spec, the vocabularies,
- * the metrics and a manifest, published atomically.
+ * the metrics and a manifest, published atomically. Before writing anything it checks that the
+ * repository's file system has room for the version; a version that cannot be written (no room,
+ * a folder it may not write) fails with an {@link ExportStorageException} that says so.
  */
 public final class ModelExporter {
 
@@ -59,13 +64,25 @@ public final class ModelExporter {
 
   private final ModelRepository repository;
   private final ConfigProto sessionConfig;
+  private final FreeSpace freeSpace;
 
   public ModelExporter(ModelRepository repository, ConfigProto sessionConfig) {
-    this.repository = repository;
-    this.sessionConfig = sessionConfig;
+    this(repository, sessionConfig, FreeSpace.ofFileSystem());
   }
 
-  /** Exports and returns the version number (the existing one if this export key was already used). */
+  /** An exporter that asks {@code freeSpace} how much room the repository has. */
+  public ModelExporter(ModelRepository repository, ConfigProto sessionConfig, FreeSpace freeSpace) {
+    this.repository = repository;
+    this.sessionConfig = sessionConfig;
+    this.freeSpace = freeSpace;
+  }
+
+  /**
+   * Exports and returns the version number (the existing one if this export key was already used).
+   *
+   * @throws ExportStorageException if the version does not fit the repository's free space or
+   *     cannot be written there; nothing of it is left behind
+   */
   public long export(Request request) throws IOException {
     if (!request.exportKey().isEmpty()) {
       OptionalLong existing = versionWithKey(request.model(), request.exportKey());
@@ -73,33 +90,57 @@ public final class ModelExporter {
         return existing.getAsLong();
       }
     }
-    Path staging = repository.newStagingDir(request.model());
-    try {
-      writeSavedModel(request, staging.resolve(VersionFiles.SAVED_MODEL));
-      Files.writeString(staging.resolve(VersionFiles.SPEC), SpecJson.toJson(request.spec()) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(staging.resolve(VersionFiles.VOCABULARIES), request.vocabularies().toJson() + "\n",
-          StandardCharsets.UTF_8);
-      VersionFiles.writeJson(staging.resolve(VersionFiles.METRICS), request.metrics());
-      VersionFiles.writeJson(staging.resolve(VersionFiles.MANIFEST), VersionManifest.newBuilder()
-          .setFormatVersion(VersionFiles.MANIFEST_FORMAT)
-          .setModel(request.model())
-          .setCreatedAt(Instant.now().toString())
-          .setExportKey(request.exportKey())
-          .setTensorflowVersion(TensorFlow.version())
-          .addSignatures(ServingGraph.RAW_SIGNATURE)
-          .addSignatures(ServingGraph.ENCODED_SIGNATURE)
-          .build());
-      return repository.publish(request.model(), staging);
-    } catch (IOException | RuntimeException e) {
-      deleteRecursively(staging);
-      throw e;
+    Path folder = repository.modelDir(request.model());
+    Map<String, String> files = textFiles(request);
+    try (ServingGraph graph = ServingGraph.build(ModelPlan.of(request.spec()), request.vocabularies(),
+        request.seed())) {
+      long needed = VersionSize.estimate(graph, files.values());
+      long free = freeSpace.usableBytes(folder);
+      if (needed > free) {
+        throw ExportStorageException.noSpace(folder, needed, free, null);
+      }
+      Path staging = null;
+      try {
+        staging = repository.newStagingDir(request.model());
+        writeSavedModel(graph, request.checkpointPrefix(), staging.resolve(VersionFiles.SAVED_MODEL));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+          Files.writeString(staging.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
+        return repository.publish(request.model(), staging);
+      } catch (IOException | RuntimeException e) {
+        if (staging != null) {
+          deleteRecursively(staging);
+        }
+        Optional<ExportStorageException> storage = StorageFailures.of(e, folder, needed, freeSpace);
+        if (storage.isPresent()) {
+          throw storage.get();
+        }
+        throw e;
+      }
     }
   }
 
-  private void writeSavedModel(Request request, Path dir) throws IOException {
-    try (ServingGraph graph = ServingGraph.build(ModelPlan.of(request.spec()), request.vocabularies(), request.seed());
-        Session session = new Session(graph.graph(), sessionConfig)) {
-      session.restore(request.checkpointPrefix());
+  /** The version's files besides the SavedModel, by name. */
+  private static Map<String, String> textFiles(Request request) throws IOException {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(VersionFiles.SPEC, SpecJson.toJson(request.spec()) + "\n");
+    files.put(VersionFiles.VOCABULARIES, request.vocabularies().toJson() + "\n");
+    files.put(VersionFiles.METRICS, VersionFiles.toJson(request.metrics()));
+    files.put(VersionFiles.MANIFEST, VersionFiles.toJson(VersionManifest.newBuilder()
+        .setFormatVersion(VersionFiles.MANIFEST_FORMAT)
+        .setModel(request.model())
+        .setCreatedAt(Instant.now().toString())
+        .setExportKey(request.exportKey())
+        .setTensorflowVersion(TensorFlow.version())
+        .addSignatures(ServingGraph.RAW_SIGNATURE)
+        .addSignatures(ServingGraph.ENCODED_SIGNATURE)
+        .build()));
+    return files;
+  }
+
+  private void writeSavedModel(ServingGraph graph, String checkpointPrefix, Path dir) throws IOException {
+    try (Session session = new Session(graph.graph(), sessionConfig)) {
+      session.restore(checkpointPrefix);
       SavedModelBundle.exporter(dir.toString())
           .withSession(session)
           .withSignatures(graph.rawSignature(), graph.encodedSignature())

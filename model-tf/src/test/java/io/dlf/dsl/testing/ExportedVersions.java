@@ -60,18 +60,23 @@ public final class ExportedVersions {
       long seed) throws IOException {
     Path work = Files.createTempDirectory("dlf-initial-checkpoint-");
     try {
-      String checkpoint = work.resolve("model").toString();
-      try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), FieldLayout.of(ModelPlan.of(spec), vocabularies.sizes()),
-              seed, OptimizerSettings.defaults());
-          Session session = new Session(graph.graph(), CONFIG)) {
-        session.initialize();
-        session.save(checkpoint);
-      }
       return new ModelExporter(repository, CONFIG).export(new ModelExporter.Request(model, spec, vocabularies,
-          checkpoint, TrainingMetrics.getDefaultInstance(), "", seed));
+          initialCheckpoint(spec, vocabularies, seed, work), TrainingMetrics.getDefaultInstance(), "", seed));
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  /** Saves {@code spec}'s initial weights for {@code seed} in {@code dir}; returns the checkpoint's prefix. */
+  public static String initialCheckpoint(ModelSpec spec, Vocabularies vocabularies, long seed, Path dir) {
+    String checkpoint = dir.resolve("model").toString();
+    try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), FieldLayout.of(ModelPlan.of(spec),
+            vocabularies.sizes()), seed, OptimizerSettings.defaults());
+        Session session = new Session(graph.graph(), CONFIG)) {
+      session.initialize();
+      session.save(checkpoint);
+    }
+    return checkpoint;
   }
 
   /**

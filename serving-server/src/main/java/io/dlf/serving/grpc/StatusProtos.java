@@ -2,6 +2,7 @@ package io.dlf.serving.grpc;
 
 import io.dlf.proto.serving.v1.FeatureKind;
 import io.dlf.proto.serving.v1.InputFeature;
+import io.dlf.proto.serving.v1.LabelsFileStatus;
 import io.dlf.proto.serving.v1.ModelStatus;
 import io.dlf.proto.serving.v1.VersionState;
 import io.dlf.proto.serving.v1.VersionStatus;
@@ -16,7 +17,12 @@ final class StatusProtos {
         .setName(status.name())
         .putAllLabels(status.labels())
         .setLatest(status.latest())
-        .setVersionPolicy(status.policy().text());
+        .setVersionPolicy(status.policy().text())
+        .setLabelsFile(LabelsFileStatus.newBuilder()
+            .setPath(status.labelsFile().path())
+            .setGeneration(status.labelsFile().generation())
+            .putAllPending(status.labelsFile().pending())
+            .addAllErrors(status.labelsFile().errors()));
     status.versions().forEach(v -> proto.addVersions(VersionStatus.newBuilder()
         .setVersion(v.version())
         .setState(state(v.state()))

@@ -23,8 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps the served versions in line with the model repository: scans it at start, then every
- * poll interval and on explicit reload. Scans run one at a time on the watcher's own thread.
+ * Keeps the served versions, and the labels (each model's {@code labels.json}), in line with the
+ * model repository: scans it at start, then every poll interval and on explicit reload. Scans run one at a time on the watcher's own thread.
  * Versions appear in the repository by an atomic rename, so a scan never sees a half-exported
  * one; a folder copied in by hand may be caught half-written, fails to load, and is tried again
  * once its files change.

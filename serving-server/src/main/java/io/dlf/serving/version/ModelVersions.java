@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
  * versions it replaces leave routing, drain and close ("availability preserving", as TensorFlow
  * Serving does it). A version that fails to load is FAILED and is not a candidate of the version
  * policy, so whatever served before keeps serving. Versions that labels point at stay loaded
- * while their folders exist.
+ * while their folders exist. Labels come from the model's labels file in the repository (see
+ * {@link LabelTable}): it is read with every scan, and a label change is written there first.
  */
 final class ModelVersions {
   private static final Logger LOG = Logger.getLogger(ModelVersions.class.getName());
@@ -41,6 +43,20 @@ final class ModelVersions {
     String fingerprint(String model, long version);
 
     VersionListener listener();
+
+    /** The model's labels file as it stands now; an unreadable file is one of the answers, not an exception. */
+    StoredLabels readLabels(String model);
+
+    /**
+     * Changes the model's labels file (starting from {@code initial} when it has none) and returns
+     * what it now holds; {@code change} may throw to leave it as it is.
+     *
+     * @throws ServingException when the file cannot be read or written
+     */
+    StoredLabels changeLabels(String model, Map<String, Long> initial, Consumer<Map<String, Long>> change);
+
+    /** Where the model's labels file is, for the status. */
+    String labelsPath(String model);
   }
 
   private static final class Slot {
@@ -67,17 +83,16 @@ final class ModelVersions {
   private final VersionPolicy policy;
   private final Lifecycle lifecycle;
   private final TreeMap<Long, Slot> slots = new TreeMap<>();
-  private final TreeMap<String, Long> labels = new TreeMap<>();
-  private final TreeMap<String, Long> configuredLabels = new TreeMap<>();
+  private final LabelTable labels;
   private List<Long> onDisk = List.of();
   private boolean closed;
   private volatile Routing routing = new Routing(Collections.emptyNavigableMap(), Map.of());
 
-  ModelVersions(String name, VersionPolicy policy, Map<String, Long> configuredLabels, Lifecycle lifecycle) {
+  ModelVersions(String name, VersionPolicy policy, Map<String, Long> commandLineLabels, Lifecycle lifecycle) {
     this.name = name;
     this.policy = policy;
     this.lifecycle = lifecycle;
-    this.configuredLabels.putAll(configuredLabels);
+    this.labels = new LabelTable(name, commandLineLabels);
   }
 
   String name() {
@@ -126,11 +141,11 @@ final class ModelVersions {
         return versionNotServing(selector.version(), "");
       }
       default -> {
-        Long available = labels.get(selector.label());
-        Long waiting = configuredLabels.get(selector.label());
+        Long available = labels.inForce(selector.label());
+        Long waiting = labels.wanted(selector.label());
         if (available == null && waiting == null) {
           return ServingException.of(Kind.NOT_FOUND, "LABEL_NOT_FOUND", "model '" + name + "' has no label '"
-              + selector.label() + "'; its labels: " + allLabels());
+              + selector.label() + "'; its labels: " + labels.names());
         }
         return versionNotServing(available != null ? available : waiting, "label '" + selector.label() + "' points at ");
       }
@@ -169,31 +184,42 @@ final class ModelVersions {
     return String.join(", ", parts);
   }
 
-  private Set<String> allLabels() {
-    Set<String> all = new TreeSet<>(labels.keySet());
-    all.addAll(configuredLabels.keySet());
-    return all;
-  }
-
   // ------------------------------------------------------------------------------------------
   // Repository changes and load outcomes.
 
   /**
-   * Brings the versions in line with the folders {@code present} in the repository: loads the
-   * versions the policy (and the labels) want, and unloads the rest once no wanted version is
-   * still loading.
+   * Brings the versions in line with the folders {@code present} in the repository and the labels
+   * in line with the model's labels file: loads the versions the policy and the labels want, moves
+   * labels whose versions are AVAILABLE, and unloads the rest once no wanted version is still loading.
    */
-  synchronized void reconcile(List<Long> present, boolean retryFailed) {
+  synchronized void refresh(List<Long> present, boolean retryFailed) {
     if (closed) {
       return;
     }
     onDisk = List.copyOf(present);
+    adoptLabels(lifecycle.readLabels(name));
+    reconcile(retryFailed);
+  }
+
+  /** Takes the labels the file holds, and puts in force those whose versions are AVAILABLE. */
+  private void adoptLabels(StoredLabels stored) {
+    labels.adopt(stored);
+    if (labels.settle(this::isAvailable)) {
+      publish();
+    }
+  }
+
+  private boolean isAvailable(long version) {
+    Slot slot = slots.get(version);
+    return slot != null && slot.state == VersionState.AVAILABLE;
+  }
+
+  private void reconcile(boolean retryFailed) {
     forgetFailures(retryFailed);
     List<Long> candidates = onDisk.stream()
         .filter(v -> !slots.containsKey(v) || slots.get(v).state != VersionState.FAILED).toList();
     Set<Long> wanted = new TreeSet<>(policy.select(candidates));
-    labels.values().stream().filter(candidates::contains).forEach(wanted::add);
-    configuredLabels.values().stream().filter(candidates::contains).forEach(wanted::add);
+    labels.versionsHeld().stream().filter(candidates::contains).forEach(wanted::add);
     for (long version : wanted) {
       if (!slots.containsKey(version)) {
         Slot slot = new Slot(version);
@@ -244,14 +270,7 @@ final class ModelVersions {
   private void unload(Slot slot) {
     slot.state = VersionState.UNLOADING;
     slot.since = Instant.now();
-    labels.entrySet().removeIf(e -> {
-      if (e.getValue() == slot.version) {
-        LOG.warning(() -> "label '" + e.getKey() + "' of model '" + name + "' removed: version " + slot.version
-            + " is being unloaded");
-        return true;
-      }
-      return false;
-    });
+    labels.versionLeaving(slot.version);
     publish();
     lifecycle.listener().stateChanged(name, slot.version, Optional.of(VersionState.UNLOADING));
     LOG.info(() -> "unloading version " + slot.version + " of model '" + name + "'");
@@ -267,17 +286,11 @@ final class ModelVersions {
         slot.state = VersionState.AVAILABLE;
         slot.since = Instant.now();
         slot.served = served;
-        configuredLabels.entrySet().removeIf(e -> {
-          if (e.getValue() == version) {
-            labels.put(e.getKey(), version);
-            return true;
-          }
-          return false;
-        });
+        labels.settle(this::isAvailable);
         publish();
         lifecycle.listener().stateChanged(name, version, Optional.of(VersionState.AVAILABLE));
         LOG.info(() -> "version " + version + " of model '" + name + "' is AVAILABLE");
-        reconcile(onDisk, false);
+        reconcile(false);
       }
     }
     if (slot == null) {
@@ -301,7 +314,7 @@ final class ModelVersions {
       slot.error = error;
       lifecycle.listener().stateChanged(name, version, Optional.of(VersionState.FAILED));
       LOG.warning(() -> "version " + version + " of model '" + name + "' FAILED to load: " + error);
-      reconcile(onDisk, false);
+      reconcile(false);
     }
     slot.settled.complete(null);
   }
@@ -310,14 +323,14 @@ final class ModelVersions {
     slots.remove(version);
     lifecycle.listener().stateChanged(name, version, Optional.empty());
     LOG.info(() -> "version " + version + " of model '" + name + "' is unloaded");
-    reconcile(onDisk, false);
+    reconcile(false);
   }
 
   private void publish() {
     boolean wasReady = !routing.available().isEmpty();
     NavigableMap<Long, ServedVersion> available = new TreeMap<>();
     slots.values().stream().filter(s -> s.state == VersionState.AVAILABLE).forEach(s -> available.put(s.version, s.served));
-    routing = new Routing(Collections.unmodifiableNavigableMap(available), Map.copyOf(labels));
+    routing = new Routing(Collections.unmodifiableNavigableMap(available), labels.inForce());
     if (wasReady != !available.isEmpty()) {
       lifecycle.listener().readinessChanged(name, !available.isEmpty());
     }
@@ -326,6 +339,7 @@ final class ModelVersions {
   // ------------------------------------------------------------------------------------------
   // Labels and status.
 
+  /** Points a label at an AVAILABLE version: in the labels file first, then here. */
   synchronized ModelStatus setLabel(String label, long version) {
     Slot slot = slots.get(version);
     if (slot == null) {
@@ -336,29 +350,40 @@ final class ModelVersions {
       throw ServingException.of(Kind.FAILED_PRECONDITION, "VERSION_NOT_AVAILABLE", "version " + version + " of model '"
           + name + "' is " + slot.state + "; a label can only point at an AVAILABLE version");
     }
-    Long before = labels.put(label, version);
-    configuredLabels.remove(label);
-    publish();
-    LOG.info(() -> "label '" + label + "' of model '" + name + "' points at version " + version
-        + (before == null ? "" : " (was " + before + ")"));
-    reconcile(onDisk, false);
+    adoptLabels(lifecycle.changeLabels(name, labels.commandLine(), file -> file.put(label, version)));
+    reconcile(false);
     return status();
   }
 
+  /** Removes a label from the labels file, then here. */
   synchronized ModelStatus removeLabel(String label) {
-    if (labels.remove(label) == null && configuredLabels.remove(label) == null) {
-      throw ServingException.of(Kind.NOT_FOUND, "LABEL_NOT_FOUND", "model '" + name + "' has no label '" + label
-          + "'; its labels: " + allLabels());
-    }
-    publish();
-    reconcile(onDisk, false);
+    adoptLabels(lifecycle.changeLabels(name, labels.commandLine(), file -> {
+      if (file.remove(label) == null) {
+        throw ServingException.of(Kind.NOT_FOUND, "LABEL_NOT_FOUND", "model '" + name + "' has no label '" + label
+            + "'; its labels: " + new TreeSet<>(file.keySet()));
+      }
+    }));
+    reconcile(false);
     return status();
   }
 
   synchronized ModelStatus status() {
     List<VersionStatus> versions = slots.values().stream().map(Slot::status).toList();
     Map.Entry<Long, ServedVersion> latest = routing.available().lastEntry();
-    return new ModelStatus(name, versions, labels, latest == null ? 0 : latest.getKey(), policy);
+    return new ModelStatus(name, versions, labels.inForce(), latest == null ? 0 : latest.getKey(), policy,
+        labels.status(lifecycle.labelsPath(name), this::whyNoLabel));
+  }
+
+  /** Why a label cannot point at a version here, or empty while it is on its way (loading). */
+  private Optional<String> whyNoLabel(long version) {
+    Slot slot = slots.get(version);
+    if (slot != null && slot.state == VersionState.FAILED) {
+      return Optional.of("FAILED to load");
+    }
+    if (slot == null && !onDisk.contains(version)) {
+      return Optional.of("is not in the repository");
+    }
+    return Optional.empty();
   }
 
   synchronized boolean isEmpty() {

@@ -3,7 +3,9 @@ package io.dlf.serving.version;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.repository.LabelsFile;
 import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.proto.model.v1.ModelLabels;
 import io.dlf.server.NamedThreads;
 import io.dlf.serving.ServingException.Kind;
 import io.dlf.serving.ServingException;
@@ -12,6 +14,7 @@ import io.dlf.serving.model.ServableModel;
 import io.dlf.serving.model.WarmupExamples;
 import io.dlf.serving.predict.BatcherFactory;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Every served model's versions: routes requests to a version, loads and unloads versions as the
- * repository changes (see {@link ModelVersions}), and holds labels. Loads run on a small pool of
+ * repository changes (see {@link ModelVersions}), and holds labels, which live in each model's
+ * labels file in the repository so that they outlive the server and are shared by its replicas. Loads run on a small pool of
  * their own so that a big model loading does not take the cores that answer requests; unloads
  * run on another, since each waits for its version's last request.
  */
@@ -39,6 +44,7 @@ public final class VersionManager implements AutoCloseable {
 
   private final VersionsConfig config;
   private final ModelRepository repository;
+  private final LabelsFile labelsFiles;
   private final ModelLoader loader;
   private final BatcherFactory batchers;
   private final VersionListener listener;
@@ -52,6 +58,7 @@ public final class VersionManager implements AutoCloseable {
       Set<VersionListener> listeners) {
     this.config = config;
     this.repository = repository;
+    this.labelsFiles = new LabelsFile(repository);
     this.loader = loader;
     this.batchers = batchers;
     this.listener = new Listeners(List.copyOf(listeners));
@@ -74,16 +81,16 @@ public final class VersionManager implements AutoCloseable {
   }
 
   /**
-   * Brings a model in line with the version folders {@code present} in the repository; returns a
-   * future that completes once the model has no version LOADING. {@code retryFailed} loads FAILED
-   * versions again.
+   * Brings a model in line with the version folders {@code present} in the repository and with its
+   * labels file; returns a future that completes once the model has no version LOADING.
+   * {@code retryFailed} loads FAILED versions again.
    */
   public CompletableFuture<Void> reconcile(String model, List<Long> present, boolean retryFailed) {
     ModelVersions versions = present.isEmpty() ? models.get(model) : models.computeIfAbsent(model, this::create);
     if (versions == null) {
       return CompletableFuture.completedFuture(null);
     }
-    versions.reconcile(present, retryFailed);
+    versions.refresh(present, retryFailed);
     if (present.isEmpty() && versions.isEmpty()) {
       models.remove(model, versions);
     }
@@ -109,10 +116,13 @@ public final class VersionManager implements AutoCloseable {
     return models().stream().map(models::get).filter(m -> m != null).map(ModelVersions::status).toList();
   }
 
-  /** Points a label at an AVAILABLE version. */
+  /**
+   * Points a label at an AVAILABLE version, in the model's labels file first: the other servers of
+   * the repository take it on their next scan. Fails when the file cannot be written.
+   */
   public ModelStatus setLabel(String model, String label, long version) {
     try {
-      LabelAssignment.checkLabel(label);
+      LabelsFile.checkLabel(label);
     } catch (IllegalArgumentException e) {
       throw ServingException.invalid("label", e.getMessage());
     }
@@ -164,8 +174,10 @@ public final class VersionManager implements AutoCloseable {
     }
   }
 
+  /** The exception's message; with its kind when that is the whole story (the JDK's file errors name only the file). */
   private static String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName()
+        : e instanceof FileSystemException ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
     return message.length() <= MAX_ERROR_LENGTH ? message : message.substring(0, MAX_ERROR_LENGTH) + "...";
   }
 
@@ -201,6 +213,33 @@ public final class VersionManager implements AutoCloseable {
     @Override
     public VersionListener listener() {
       return listener;
+    }
+
+    @Override
+    public StoredLabels readLabels(String model) {
+      try {
+        return labelsFiles.read(model).<StoredLabels>map(l -> new StoredLabels.Written(l.getGeneration(),
+            l.getLabelsMap())).orElse(new StoredLabels.Absent());
+      } catch (IOException e) {
+        return new StoredLabels.Unreadable(describe(e));
+      }
+    }
+
+    @Override
+    public StoredLabels changeLabels(String model, Map<String, Long> initial, Consumer<Map<String, Long>> change) {
+      try {
+        ModelLabels written = labelsFiles.update(model, initial, change);
+        return new StoredLabels.Written(written.getGeneration(), written.getLabelsMap());
+      } catch (IOException e) {
+        throw ServingException.of(Kind.FAILED_PRECONDITION, "LABELS_FILE", "the labels of model '" + model
+            + "' are kept in " + labelsFiles.path(model) + ", which cannot be changed: " + describe(e)
+            + "; the labels in force stay as they are");
+      }
+    }
+
+    @Override
+    public String labelsPath(String model) {
+      return labelsFiles.path(model).toString();
     }
   }
 

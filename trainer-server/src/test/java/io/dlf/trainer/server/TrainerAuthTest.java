@@ -10,6 +10,7 @@ import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
+import io.dlf.proto.trainer.v1.RetryExportRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc.TrainerServiceBlockingStub;
@@ -33,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -49,11 +52,11 @@ class TrainerAuthTest {
   @TempDir
   static Path dir;
   private static SecureSetup setup;
-  private static TrainerServer server;
   private static Path root;
+  private TrainerServer server;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void writeDataAndCredentials() throws Exception {
     root = dir.resolve("data");
     GeneratedData.write(root, "gen", 500);
     root = root.toRealPath();
@@ -62,24 +65,38 @@ class TrainerAuthTest {
         "alice = jobs.submit, jobs.read, jobs.cancel, data:" + root.resolve("gen"),
         "bob = jobs.submit, jobs.read, jobs.cancel, data:" + root.resolve("elsewhere"),
         "ops = jobs.admin"));
-    server = TrainerServer.create(RunningTrainer.config(dir.resolve("trainer"), root), setup.grpc(), setup.auth());
-    server.start();
   }
 
   @AfterAll
-  static void stop() {
+  static void closeChannels() {
     setup.close();
+  }
+
+  /** A new trainer for each test, so that each starts with no jobs. */
+  @BeforeEach
+  void start(@TempDir Path trainerDir) throws Exception {
+    server = TrainerServer.create(config(RunningTrainer.config(trainerDir, root)), setup.grpc(), setup.auth());
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
     server.stop();
   }
 
-  private static TrainerServiceBlockingStub stub(String token, String certificate) throws Exception {
+  /** The embedded trainer; subclasses put its jobs elsewhere. */
+  protected TrainerServerConfig config(TrainerServerConfig embedded) {
+    return embedded;
+  }
+
+  private TrainerServiceBlockingStub stub(String token, String certificate) throws Exception {
     ManagedChannel channel = setup.channel("localhost:" + server.port(), certificate);
     TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(30, TimeUnit.SECONDS);
     return token == null ? stub : stub.withCallCredentials(new Bearer(token));
   }
 
-  private static TrainerServiceBlockingStub as(String principal) throws Exception {
+  private TrainerServiceBlockingStub as(String principal) throws Exception {
     return stub(setup.tokens().jwt(principal), null);
   }
 
@@ -100,6 +117,9 @@ class TrainerAuthTest {
     CALLS.put(TrainerServiceGrpc.getWatchJobMethod(),
         s -> s.watchJob(WatchJobRequest.newBuilder().setJobId("none").build()).hasNext());
     WITH_ROLE.put(TrainerServiceGrpc.getWatchJobMethod(), Code.NOT_FOUND);
+    CALLS.put(TrainerServiceGrpc.getRetryExportMethod(),
+        s -> s.retryExport(RetryExportRequest.newBuilder().setJobId("none").build()));
+    WITH_ROLE.put(TrainerServiceGrpc.getRetryExportMethod(), Code.NOT_FOUND);
   }
 
   @Test
@@ -146,6 +166,7 @@ class TrainerAuthTest {
           .build()).hasNext());
       denied(() -> as("bob").cancelJob(CancelJobRequest.newBuilder().setJobId(alices.getId())
           .build()));
+      denied(() -> as("bob").retryExport(RetryExportRequest.newBuilder().setJobId(alices.getId()).build()));
       StatusRuntimeException noData = denied(
           () -> as("bob").submitJob(GeneratedData.request("gen", "bobs-model", 1)));
       assertTrue(noData.getStatus().getDescription().contains("that needs the role data:<a folder holding it>"),
@@ -166,6 +187,9 @@ class TrainerAuthTest {
       assertEquals(2, cancels.size(), cancels.toString());
       assertAudit(cancels.get(0), "bob", "jwt", "job=" + alices.getId(), "PERMISSION_DENIED");
       assertAudit(cancels.get(1), "alice", "certificate", "job=" + alices.getId(), "OK");
+      List<JsonObject> retries = audit.of("RetryExport");
+      assertEquals(1, retries.size(), retries.toString());
+      assertAudit(retries.get(0), "bob", "jwt", "job=" + alices.getId(), "PERMISSION_DENIED");
     }
   }
 

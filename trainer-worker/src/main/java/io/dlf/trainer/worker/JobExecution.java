@@ -5,7 +5,6 @@ import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
-import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.train.v1.Cancelled;
 import io.dlf.proto.train.v1.Exporting;
 import io.dlf.proto.train.v1.Paused;
@@ -21,6 +20,7 @@ import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
+import io.dlf.trainer.training.TrainedModel;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
 import io.dlf.trainer.training.TrainingOutcome;
@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,8 +36,9 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * One job in its worker: reads the data, trains (resuming from the work folder's checkpoints if the
- * job ran before), and exports the best checkpoint as the next version of the model, telling the
- * trainer each step. The export is keyed by the job id, so a job that runs again after a crash
+ * job ran before), keeps the trained model in the work folder and exports it as the next version of
+ * the model, telling the trainer each step. A job whose training finished before (its export
+ * failed) only exports. The export is keyed by the job id, so a job that runs again after a crash
  * between export and report finds its version instead of writing a second one.
  */
 final class JobExecution {
@@ -58,7 +60,7 @@ final class JobExecution {
       channel.send(WorkerEvent.newBuilder().setCancelled(Cancelled.newBuilder().setMessage(e.getMessage())).build());
     } catch (Exception | OutOfMemoryError e) {
       LOG.log(Level.SEVERE, "job " + assignment.getJobId() + " failed", e);
-      channel.send(WorkerEvent.newBuilder().setFailed(WorkerFailures.of(e)).build());
+      channel.send(WorkerEvent.newBuilder().setFailed(WorkerFailures.of(e, assignment.getJobId())).build());
     }
   }
 
@@ -70,6 +72,24 @@ final class JobExecution {
     if (!violations.isEmpty()) {
       throw new IllegalStateException("the trainer passed invalid training settings: " + violations);
     }
+    Path workDir = Path.of(assignment.getWorkDir());
+    // A run that finished training before (its export failed, or its worker died exporting) only exports.
+    Optional<TrainedModel> kept = TrainedModel.load(workDir);
+    if (kept.isEmpty() && assignment.getExportOnly()) {
+      throw new IllegalStateException("the job's trained model is no longer in its work folder " + workDir
+          + ", so there is nothing to export; submit the job again to train it anew");
+    }
+    Optional<TrainedModel> trained = kept.isPresent() ? kept : train(spec, options, workDir);
+    if (trained.isEmpty()) {
+      channel.send(WorkerEvent.newBuilder().setPaused(Paused.newBuilder()
+          .setMessage("paused; resumes from its checkpoint")).build());
+      return;
+    }
+    export(spec, options, trained.get());
+  }
+
+  /** Reads the data and trains; the trained model is kept in the work folder. Empty if paused. */
+  private Optional<TrainedModel> train(ModelSpec spec, TrainingOptions options, Path workDir) throws IOException {
     PreparedData data = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
         DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
     channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()
@@ -82,23 +102,27 @@ final class JobExecution {
     }
     ConfigProto session = DeviceSessionConfigs.forDevice(assignment.getGpu(), assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
-    TrainingOutcome outcome = new Trainer(session).train(spec, data, options, Path.of(assignment.getWorkDir()),
-        new EventListener(), channel);
+    TrainingOutcome outcome = new Trainer(session).train(spec, data, options, workDir, new EventListener(), channel);
     if (!outcome.completed()) {
-      channel.send(WorkerEvent.newBuilder().setPaused(Paused.newBuilder()
-          .setMessage("paused; resumes from its checkpoint")).build());
-      return;
+      return Optional.empty();
     }
-    TrainingMetrics metrics = outcome.metrics().orElseThrow();
+    TrainedModel trained = new TrainedModel(data.vocabularies(), outcome.metrics().orElseThrow(),
+        outcome.bestCheckpoint());
+    trained.save(workDir);
+    return Optional.of(trained);
+  }
+
+  /** Exports the trained model as the next version of the job's model. */
+  private void export(ModelSpec spec, TrainingOptions options, TrainedModel trained) throws IOException {
     channel.send(WorkerEvent.newBuilder().setExporting(Exporting.getDefaultInstance()).build());
     // Export only restores weights and writes files: the CPU will do.
     ConfigProto cpu = DeviceSessionConfigs.forDevice(false, assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
     long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
-        new ModelExporter.Request(assignment.getModelName(), spec, data.vocabularies(), outcome.bestCheckpoint(),
-            metrics, assignment.getJobId(), options.seed()));
+        new ModelExporter.Request(assignment.getModelName(), spec, trained.vocabularies(), trained.bestCheckpoint(),
+            trained.metrics(), assignment.getJobId(), options.seed()));
     channel.send(WorkerEvent.newBuilder().setSucceeded(JobResult.newBuilder().setModelName(assignment.getModelName())
-        .setVersion(version).setMetrics(metrics)).build());
+        .setVersion(version).setMetrics(trained.metrics())).build());
   }
 
   /** The training loop's reports, passed on as they come. */

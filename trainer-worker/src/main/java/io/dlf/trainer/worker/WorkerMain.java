@@ -39,8 +39,13 @@ public final class WorkerMain {
     WorkerAssignment assignment = channel.start();
     LOG.info(() -> "job " + assignment.getJobId() + " on " + assignment.getDevice() + ", pid "
         + ProcessHandle.current().pid());
-    try (WorkFolderLock lock = WorkFolderLock.acquire(Path.of(assignment.getWorkDir()))) {
-      new JobExecution(assignment, channel).run();
+    try {
+      WorkFolderLock lock = WorkFolderLock.acquire(Path.of(assignment.getWorkDir()));
+      try {
+        new JobExecution(assignment, channel).run();
+      } finally {
+        lock.close();
+      }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.SEVERE, "job " + assignment.getJobId() + " could not run", e);
       System.exit(1);

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code dlfctl jobs list|get|watch|cancel}. */
-@Command(name = "jobs", description = "List, show, watch and cancel training jobs.")
+/** {@code dlfctl jobs list|get|watch|cancel|retry-export}. */
+@Command(name = "jobs", description = "List, show, watch and cancel training jobs; retry a failed export.")
 final class JobsCommand {
   private final Interrupts interrupts;
 
@@ -58,6 +58,16 @@ final class JobsCommand {
   void cancel(@Mixin TrainerOptions trainer, @Parameters(paramLabel = "JOB_ID") String jobId) {
     try (TrainerClient client = trainer.client()) {
       out().println("job " + jobId + ": " + client.cancel(jobId).getState());
+    }
+  }
+
+  @Command(name = "retry-export",
+      description = "Export again the trained model of a job whose export failed (no room in the model "
+          + "repository, a folder the trainer may not write), once the cause is fixed.")
+  void retryExport(@Mixin TrainerOptions trainer, @Parameters(paramLabel = "JOB_ID") String jobId) {
+    try (TrainerClient client = trainer.client()) {
+      out().println("job " + jobId + ": " + client.retryExport(jobId).getState() + "; follow it with: dlfctl jobs "
+          + "watch " + jobId);
     }
   }
 

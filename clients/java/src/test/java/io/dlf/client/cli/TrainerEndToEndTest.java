@@ -108,7 +108,7 @@ class TrainerEndToEndTest {
   }
 
   @Test
-  void jobsListGetAndCancelSpeakForTheServer() {
+  void jobsListGetCancelAndRetryExportSpeakForTheServer() {
     Cli list = Cli.run("jobs", "list", "--trainer", target, "--state", "succeeded");
     assertEquals(0, list.exitCode(), list.toString());
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith(jobId) && l.contains("SUCCEEDED")
@@ -121,6 +121,11 @@ class TrainerEndToEndTest {
     assertEquals(Dlfctl.FAILED, cancel.exitCode(), cancel.toString());
     assertTrue(cancel.err().startsWith("dlfctl: CancelJob on the trainer at " + target + ": FAILED_PRECONDITION: "),
         cancel.toString());
+
+    Cli retry = Cli.run("jobs", "retry-export", jobId, "--trainer", target);
+    assertEquals(Dlfctl.FAILED, retry.exitCode(), retry.toString());
+    assertTrue(retry.err().startsWith("dlfctl: RetryExport on the trainer at " + target + ": FAILED_PRECONDITION: "
+        + "job " + jobId + " already succeeded: it exported version 1 of frappe-cli"), retry.toString());
 
     Cli unknown = Cli.run("jobs", "get", "no-such-job", "--trainer", target);
     assertEquals(Dlfctl.FAILED, unknown.exitCode(), unknown.toString());

@@ -2,6 +2,7 @@ package io.dlf.trainer.server.auth;
 
 import io.dlf.proto.trainer.v1.CancelJobRequest;
 import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.RetryExportRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.audit.AuditTarget;
@@ -20,7 +21,7 @@ public final class TrainerAccess {
   public static final String DATA = "data";
 
   public static final AccessRules RULES = new AccessRules("trainer", List.of(
-      Role.plain(SUBMIT),             // SubmitJob
+      Role.plain(SUBMIT),             // SubmitJob; RetryExport of its own jobs
       Role.plain(READ),               // GetJob, ListJobs, WatchJob: its own jobs
       Role.plain(CANCEL),             // CancelJob: its own jobs
       Role.plain(ADMIN, READ, CANCEL), // every job, not just its own
@@ -30,7 +31,8 @@ public final class TrainerAccess {
           TrainerServiceGrpc.getGetJobMethod().getFullMethodName(), MethodRule.role(READ),
           TrainerServiceGrpc.getListJobsMethod().getFullMethodName(), MethodRule.role(READ),
           TrainerServiceGrpc.getWatchJobMethod().getFullMethodName(), MethodRule.role(READ),
-          TrainerServiceGrpc.getCancelJobMethod().getFullMethodName(), MethodRule.role(CANCEL)));
+          TrainerServiceGrpc.getCancelJobMethod().getFullMethodName(), MethodRule.role(CANCEL),
+          TrainerServiceGrpc.getRetryExportMethod().getFullMethodName(), MethodRule.role(SUBMIT)));
 
   public static final Map<String, AuditTarget<?, ?>> AUDITED = Map.of(
       TrainerServiceGrpc.getSubmitJobMethod().getFullMethodName(), (AuditTarget<SubmitJobRequest, Job>)
@@ -38,6 +40,8 @@ public final class TrainerAccess {
               : request == null ? "-" : "model=" + (request.getExport().getModelName().isEmpty()
                   ? request.getModelSpec().getName() : request.getExport().getModelName()),
       TrainerServiceGrpc.getCancelJobMethod().getFullMethodName(), (AuditTarget<CancelJobRequest, Job>)
+          (request, job) -> request == null ? "-" : "job=" + request.getJobId(),
+      TrainerServiceGrpc.getRetryExportMethod().getFullMethodName(), (AuditTarget<RetryExportRequest, Job>)
           (request, job) -> request == null ? "-" : "job=" + request.getJobId());
 
   private TrainerAccess() {}

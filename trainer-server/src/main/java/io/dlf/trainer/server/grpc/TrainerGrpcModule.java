@@ -8,12 +8,15 @@ import io.dlf.trainer.server.auth.TrainerAccess;
 
 /**
  * The gRPC server (health, reflection, metrics endpoint from server-common) with TrainerService on it, behind
- * the trainer's authentication, roles and audit log.
+ * the trainer's authentication, roles and audit log; a worker host, which serves no API, has only health and
+ * metrics.
  */
 public final class TrainerGrpcModule extends AbstractModule {
+  private final boolean servesApi;
   private final AuthConfig auth;
 
-  public TrainerGrpcModule(AuthConfig auth) {
+  public TrainerGrpcModule(boolean servesApi, AuthConfig auth) {
+    this.servesApi = servesApi;
     this.auth = auth;
   }
 
@@ -21,6 +24,8 @@ public final class TrainerGrpcModule extends AbstractModule {
   protected void configure() {
     install(new GrpcServerModule("trainer"));
     install(new AuthModule(auth, TrainerAccess.RULES, TrainerAccess.AUDITED));
-    GrpcServerModule.services(binder()).addBinding().to(TrainerGrpcService.class);
+    if (servesApi) {
+      GrpcServerModule.services(binder()).addBinding().to(TrainerGrpcService.class);
+    }
   }
 }

@@ -8,6 +8,7 @@ import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
+import io.dlf.proto.trainer.v1.RetryExportRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.WatchJobRequest;
@@ -19,6 +20,7 @@ import io.dlf.trainer.server.submit.DataAccess;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -59,7 +61,7 @@ final class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
     unary(response, () -> {
       Access access = Access.current();
-      return jobs.list(request, job -> mayTouch(access, job));
+      return jobs.list(request, seesAll(access) ? Optional.empty() : Optional.of(access.principal().name()));
     });
   }
 
@@ -68,6 +70,14 @@ final class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase
     unary(response, () -> {
       owned(jobs.get(request.getJobId()), "cancel");
       return jobs.cancel(request.getJobId());
+    });
+  }
+
+  @Override
+  public void retryExport(RetryExportRequest request, StreamObserver<Job> response) {
+    unary(response, () -> {
+      owned(jobs.get(request.getJobId()), "retry the export of");
+      return jobs.retryExport(request.getJobId());
     });
   }
 
@@ -91,8 +101,11 @@ final class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase
   }
 
   private static boolean mayTouch(Access access, Job job) {
-    return access.isUnrestricted() || access.has(TrainerAccess.ADMIN)
-        || job.getSubmittedBy().equals(access.principal().name());
+    return seesAll(access) || job.getSubmittedBy().equals(access.principal().name());
+  }
+
+  private static boolean seesAll(Access access) {
+    return access.isUnrestricted() || access.has(TrainerAccess.ADMIN);
   }
 
   private static <T> void unary(StreamObserver<T> response, Supplier<T> call) {
