@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -17,18 +19,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code @RegisterExtension static}), a new empty database for each test.
  */
 final class FreshDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  private Path serverDir;
   private TestPostgres postgres;
   private String url;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Path serverDir = Files.createTempDirectory("postgres-" + context.getRequiredTestClass().getSimpleName());
+    serverDir = Files.createTempDirectory("postgres-" + context.getRequiredTestClass().getSimpleName());
     postgres = TestPostgres.start(serverDir.resolve("data"));
   }
 
+  /** Stops the server and removes its files (about 60 MB per test class). */
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     postgres.close();
+    try (Stream<Path> files = Files.walk(serverDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   @Override
