@@ -30,8 +30,7 @@ public interface DatasetGenerator {
   static DatasetSplits writeTsvSplits(Path dir, DatasetSchema schema, int trainRows, int validationRows, int testRows,
       long seed, RowSource rows) throws IOException {
     Files.createDirectories(dir);
-    DatasetSplits splits = new DatasetSplits(dir.resolve("train.tsv"), dir.resolve("validation.tsv"),
-        dir.resolve("test.tsv"));
+    DatasetSplits splits = DatasetSplits.in(dir, ".tsv");
     writeTsv(splits.train(), schema, trainRows, new Random(seed + 1), rows);
     writeTsv(splits.validation(), schema, validationRows, new Random(seed + 2), rows);
     writeTsv(splits.test(), schema, testRows, new Random(seed + 3), rows);

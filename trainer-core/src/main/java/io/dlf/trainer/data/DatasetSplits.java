@@ -14,6 +14,12 @@ public record DatasetSplits(Path train, Path validation, Path test) {
     requireNonNull(test, "test is null");
   }
 
+  /** {@code train}, {@code validation} and {@code test} with this extension (such as {@code .tsv}) in {@code dir}. */
+  public static DatasetSplits in(Path dir, String extension) {
+    return new DatasetSplits(dir.resolve("train" + extension), dir.resolve("validation" + extension),
+        dir.resolve("test" + extension));
+  }
+
   public List<Path> all() {
     return List.of(train, validation, test);
   }

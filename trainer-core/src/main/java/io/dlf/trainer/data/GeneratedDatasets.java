@@ -13,26 +13,52 @@ import java.util.stream.Stream;
 
 /**
  * Datasets the trainer writes itself, so a first run works on a machine without any data:
- * {@code synthetic-frappe} has Frappe's ten categorical fields with a known signal, and
- * {@code synthetic-history} a behaviour sequence that decides the label ({@link HistorySignalDataset}).
+ * {@code synthetic-frappe} has Frappe's ten categorical fields with a known signal,
+ * {@code synthetic-history} a behaviour sequence that decides the label ({@link HistorySignalDataset}),
+ * and {@code synthetic-criteo} Criteo's schema and shape at any size ({@link CriteoShapedDataset}):
+ * {@code synthetic-criteo:ROWS} asks for ROWS rows in all, from {@value #MIN_ROWS} to
+ * {@value #MAX_ROWS} ({@value #DEFAULT_ROWS} without a count), split 80/10/10.
  * Each, like each derived catalog dataset ({@link DatasetCatalog.Derivation}), is written once under
- * {@code <dir>/<name>/} (through a temporary folder and a rename, so a crash never leaves half a
- * dataset) and reused afterwards.
+ * {@code <dir>/<folder>/} (through a temporary folder and a rename, so a crash never leaves half a
+ * dataset) and reused afterwards; a sized dataset's folder names its rows
+ * ({@code synthetic-criteo-1000000}).
  */
 public final class GeneratedDatasets {
   public static final String SYNTHETIC_FRAPPE = "synthetic-frappe";
   public static final String SYNTHETIC_HISTORY = "synthetic-history";
+  public static final String SYNTHETIC_CRITEO = "synthetic-criteo";
+  /** A sized dataset's fewest rows: one each for validation and test. */
+  public static final int MIN_ROWS = 10;
+  /** A sized dataset's most rows: about twice Criteo's 45 million. */
+  public static final int MAX_ROWS = 100_000_000;
+  public static final int DEFAULT_ROWS = 1_000_000;
 
-  /** A generator and the sizes of its splits. */
-  private record Recipe(DatasetGenerator dataset, int trainRows, int validationRows, int testRows) {}
+  /** The rows of each split. */
+  private record Sizes(int train, int validation, int test) {
+    /** 80% for training, 10% each for validation and test. */
+    static Sizes split(int rows) {
+      int evaluation = rows / 10;
+      return new Sizes(rows - 2 * evaluation, evaluation, evaluation);
+    }
+  }
+
+  /**
+   * A generator, the extension of its files and its default sizes; a {@code sized} one takes a row
+   * count in its name.
+   */
+  private record Recipe(DatasetGenerator dataset, String extension, Sizes sizes, boolean sized) {}
+
+  /** What a name asks for: a recipe at given sizes, written into a folder of its own. */
+  private record Request(Recipe recipe, Sizes sizes, String folder) {}
 
   // Frappe's own sizes, roughly (202,027 / 57,722 / 28,860 rows), scaled down for a quick first run.
   private static final Map<String, Recipe> RECIPES = Map.of(
       SYNTHETIC_FRAPPE, new Recipe(
           new SyntheticDataset(DatasetCatalog.FRAPPE_FIELDS.stream().map(Feature::categorical).toList(), 2019),
-          100_000, 20_000, 20_000),
+          ".tsv", new Sizes(100_000, 20_000, 20_000), false),
       SYNTHETIC_HISTORY, new Recipe(new HistorySignalDataset(HistorySignalDataset.MAX_LENGTH, 2024),
-          100_000, 20_000, 20_000));
+          ".tsv", new Sizes(100_000, 20_000, 20_000), false),
+      SYNTHETIC_CRITEO, new Recipe(new CriteoShapedDataset(2014), ".tsv.gz", Sizes.split(DEFAULT_ROWS), true));
 
   private final Path dir;
 
@@ -44,50 +70,87 @@ public final class GeneratedDatasets {
     return RECIPES.keySet().stream().sorted().toList();
   }
 
+  /** Whether the name is a generated dataset's, with or without a row count (which {@link #splits} checks). */
   public static boolean has(String name) {
-    return RECIPES.containsKey(name.toLowerCase(Locale.ROOT));
+    return RECIPES.containsKey(baseName(name));
   }
 
-  /** The schema of a generated dataset's files. */
+  /**
+   * The schema of a generated dataset's files.
+   *
+   * @throws IllegalArgumentException if the name is unknown or asks for a row count it cannot have
+   */
   public static DatasetSchema schema(String name) {
-    return recipe(name).dataset().schema();
+    return request(name).recipe().dataset().schema();
   }
 
-  /** The dataset's split files, generating them the first time. */
+  /**
+   * The dataset's split files, generating them the first time.
+   *
+   * @throws IllegalArgumentException if the name is unknown or asks for a row count it cannot have
+   */
   public synchronized DatasetSplits splits(String name) throws IOException {
-    Recipe recipe = recipe(name);
-    return cached(name, dir -> recipe.dataset().write(dir, recipe.trainRows(), recipe.validationRows(),
-        recipe.testRows()));
+    Request request = request(name);
+    Sizes sizes = request.sizes();
+    return cached(request.folder(), request.recipe().extension(),
+        dir -> request.recipe().dataset().write(dir, sizes.train(), sizes.validation(), sizes.test()));
   }
 
   /** A derived catalog dataset's split files, written from its source splits the first time. */
   public synchronized DatasetSplits derived(String name, DatasetSplits source, DatasetCatalog.Derivation derivation)
       throws IOException {
-    return cached(name, dir -> derivation.write(source, dir));
+    return cached(name.toLowerCase(Locale.ROOT), ".tsv", dir -> derivation.write(source, dir));
   }
 
-  /** Writes train.tsv, validation.tsv and test.tsv into a folder. */
+  /** Writes the train, validation and test files into a folder. */
   private interface SplitWriter {
     void write(Path dir) throws IOException;
   }
 
-  private DatasetSplits cached(String name, SplitWriter writer) throws IOException {
-    Path target = dir.resolve(name.toLowerCase(Locale.ROOT));
+  private DatasetSplits cached(String folder, String extension, SplitWriter writer) throws IOException {
+    Path target = dir.resolve(folder);
     if (!Files.isDirectory(target)) {
-      Path temporary = dir.resolve(target.getFileName() + ".tmp");
+      Path temporary = dir.resolve(folder + ".tmp");
       deleteRecursively(temporary);
       writer.write(temporary);
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     }
-    return new DatasetSplits(target.resolve("train.tsv"), target.resolve("validation.tsv"), target.resolve("test.tsv"));
+    return DatasetSplits.in(target, extension);
   }
 
-  private static Recipe recipe(String name) {
-    Recipe recipe = RECIPES.get(name.toLowerCase(Locale.ROOT));
+  private static String baseName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    int colon = lower.indexOf(':');
+    return colon < 0 ? lower : lower.substring(0, colon);
+  }
+
+  private static Request request(String name) {
+    String base = baseName(name);
+    Recipe recipe = RECIPES.get(base);
     if (recipe == null) {
       throw new IllegalArgumentException("unknown generated dataset '" + name + "'; known: " + names());
     }
-    return recipe;
+    if (base.length() == name.length()) {
+      return new Request(recipe, recipe.sizes(), recipe.sized() ? base + "-" + DEFAULT_ROWS : base);
+    }
+    if (!recipe.sized()) {
+      throw new IllegalArgumentException("'" + base + "' has a fixed size and takes no row count (got '" + name
+          + "'); name it '" + base + "'");
+    }
+    int rows = rows(base, name.substring(base.length() + 1));
+    return new Request(recipe, Sizes.split(rows), base + "-" + rows);
+  }
+
+  private static int rows(String base, String count) {
+    String expected = "expected '" + base + ":ROWS' with ROWS a whole number from " + MIN_ROWS + " to " + MAX_ROWS;
+    if (!count.matches("[0-9]{1,10}")) {
+      throw new IllegalArgumentException("the row count '" + count + "' is not a whole number; " + expected);
+    }
+    long rows = Long.parseLong(count);
+    if (rows < MIN_ROWS || rows > MAX_ROWS) {
+      throw new IllegalArgumentException("the row count " + rows + " is out of bounds; " + expected);
+    }
+    return (int) rows;
   }
 
   private static void deleteRecursively(Path path) throws IOException {

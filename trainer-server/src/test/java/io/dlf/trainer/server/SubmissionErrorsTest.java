@@ -124,6 +124,19 @@ class SubmissionErrorsTest {
   }
 
   @Test
+  void aGeneratedDatasetsRowCountOutOfBoundsIsNamed() {
+    for (String name : List.of("synthetic-criteo:9", "synthetic-criteo:1e6",
+        "synthetic-frappe:1000")) {
+      StatusRuntimeException refused = submit(Code.INVALID_ARGUMENT, r -> r.setDataset(DatasetRef.newBuilder().setName(name)));
+      assertEquals(List.of("dataset.name"), violatedFields(refused), name);
+    }
+    StatusRuntimeException tooMany = submit(Code.INVALID_ARGUMENT,
+        r -> r.setDataset(DatasetRef.newBuilder().setName("synthetic-criteo:100000001")));
+    assertTrue(tooMany.getStatus().getDescription().contains("from 10 to 100000000"), tooMany.getStatus().getDescription());
+    assertTrue(Files.notExists(dir.resolve("trainer/datasets/synthetic-criteo-100000001")), "nothing generated");
+  }
+
+  @Test
   void unreadableFilesAreInvalidArgumentsNamingFileAndLine() throws Exception {
     StatusRuntimeException folder = submit(Code.INVALID_ARGUMENT, r -> r.setDataset(files(f -> f.setTest("gen"))));
     assertEquals(List.of("dataset.files.test"), violatedFields(folder));

@@ -92,6 +92,8 @@ public final class DatasetResolver {
   private ResolvedDataset generated(String name, BadRows badRows) {
     try {
       return new ResolvedDataset(GeneratedDatasets.schema(name), generated.splits(name), badRows);
+    } catch (IllegalArgumentException badRowCount) {
+      throw GrpcErrors.invalidArgument("dataset.name", badRowCount.getMessage());
     } catch (IOException e) {
       throw unwritable(name, e);
     }
