@@ -2,6 +2,7 @@ package io.dlf.trainer.server;
 
 import static io.dlf.trainer.server.StatusAssertions.assertStatus;
 import static io.dlf.trainer.server.StatusAssertions.reason;
+import static io.dlf.trainer.server.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,6 +26,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,19 @@ class PrecisionJobTest {
           + "(avx512_bf16/amx_bf16 absent in /proc/cpuinfo); use FLOAT32, or a trainer whose CPU has them",
           refused.getStatus().getDescription());
       assertEquals(0, trainer.stub().listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount(), "nothing queued");
+    }
+  }
+
+  @Test
+  void anUnknownPrecisionIsAnInvalidArgumentNamingTheField(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("no-data"));
+    try (RunningTrainer trainer = RunningTrainer.start(RunningTrainer.config(dir.resolve("trainer"), data))) {
+      SubmitJobRequest request = request(TrainingSettings.Precision.FLOAT32);
+      StatusRuntimeException refused = assertStatus(Status.Code.INVALID_ARGUMENT, () -> trainer.stub().submitJob(
+          request.toBuilder().setTraining(request.getTraining().toBuilder().setPrecisionValue(7)).build()));
+      assertEquals(List.of("training.precision"), violatedFields(refused));
+      assertTrue(refused.getStatus().getDescription().contains("training.precision: unknown value; expected FLOAT32 "
+          + "or BFLOAT16"), refused.getStatus().getDescription());
     }
   }
 

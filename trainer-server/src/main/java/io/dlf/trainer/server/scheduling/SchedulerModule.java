@@ -28,7 +28,10 @@ public final class SchedulerModule extends AbstractModule {
   @Provides
   @Singleton
   CpuFeatures cpuFeatures() {
-    return CpuFeatures.ofThisMachine();
+    CpuFeatures cpu = CpuFeatures.ofThisMachine();
+    LOG.info(() -> cpu.hasBfloat16() ? "CPU with bfloat16 instructions: BFLOAT16 jobs can train on it"
+        : "CPU without bfloat16 instructions (avx512_bf16/amx_bf16): BFLOAT16 jobs placed on it are refused");
+    return cpu;
   }
 
   @Provides
