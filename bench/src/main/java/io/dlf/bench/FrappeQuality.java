@@ -16,6 +16,7 @@ import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.Monitor;
+import io.dlf.trainer.job.Precision;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
@@ -168,10 +169,10 @@ public final class FrappeQuality implements Callable<Integer> {
     String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget;
     System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
-        .seed(seed).monitor(monitor).progressEverySteps(1_000_000);
-    var session = bfloat16 ? SessionConfigs.bfloat16(2, 2) : SessionConfigs.threads(2, 2);
+        .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
+        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32);
     long start = System.nanoTime();
-    TrainingMetrics metrics = new Trainer(session).train(spec, data, options, workDir.resolve(runName),
+    TrainingMetrics metrics = new Trainer(SessionConfigs.threads(2, 2)).train(spec, data, options, workDir.resolve(runName),
         new TrainingListener() {
           @Override
           public void onEpoch(EpochMetrics m, boolean improved) {

@@ -12,6 +12,7 @@ import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.Precision;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.training.StopSignal;
 import io.dlf.trainer.training.Trainer;
@@ -54,8 +55,9 @@ public final class TrainingThroughputWorker implements Callable<Integer> {
     PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(dataRoot), BadRows.FAIL);
     List<Double> stepRates = new ArrayList<>();
     double[] epochSeconds = {Double.NaN};
-    TrainingOptions options = TrainingOptions.defaults().maxEpochs(1).batchSize(batch).seed(2019).progressEverySteps(1);
-    var config = bfloat16 ? SessionConfigs.bfloat16(2, 2) : SessionConfigs.threads(2, 2);
+    TrainingOptions options = TrainingOptions.defaults().maxEpochs(1).batchSize(batch).seed(2019).progressEverySteps(1)
+        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32);
+    var config = SessionConfigs.threads(2, 2);
     Files.createDirectories(workDir);
     TrainingOutcome outcome = new Trainer(config).train(spec, data, options, workDir, new TrainingListener() {
       @Override

@@ -1,7 +1,6 @@
 package io.dlf.dsl.compile;
 
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
 
 /** TensorFlow session settings. */
@@ -22,13 +21,21 @@ public final class SessionConfigs {
   }
 
   /**
-   * As {@link #threads}, with oneDNN's automatic bfloat16 mixed precision: matrix products run in
-   * bfloat16 (float32 accumulation) on CPUs with AVX512-BF16 or AMX; variables stay float32.
+   * As {@link #threads}, with oneDNN's automatic bfloat16 mixed precision ({@link #mixedBfloat16}).
    */
   public static ConfigProto bfloat16(int intraOp, int interOp) {
-    return threads(intraOp, interOp).toBuilder()
-        .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder()
-            .setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON)))
-        .build();
+    return mixedBfloat16(threads(intraOp, interOp));
+  }
+
+  /**
+   * {@code base} with oneDNN's automatic bfloat16 mixed precision: matrix products run in bfloat16
+   * (float32 accumulation) on CPUs with AVX512-BF16 or AMX; variables stay float32. The rewrite
+   * only touches ops placed on the CPU: on a GPU the graph stays float32.
+   */
+  public static ConfigProto mixedBfloat16(ConfigProto base) {
+    ConfigProto.Builder config = base.toBuilder();
+    config.getGraphOptionsBuilder().getRewriteOptionsBuilder()
+        .setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+    return config.build();
   }
 }

@@ -8,13 +8,14 @@ import java.util.Locale;
 /**
  * How to train, with the released DLF code's protocol as defaults: Adam at 1e-3, batch 10,000, up
  * to 100 epochs, validation every epoch on AUC - logloss, learning rate x0.1 on every epoch without
- * improvement (floor 1e-6), stop after 2 such epochs in a row, gradients clipped to norm 10. Every
+ * improvement (floor 1e-6), stop after 2 such epochs in a row, gradients clipped to norm 10, float32. Every
  * count has a maximum (trainer.proto states the same numbers); whether a batch size fits in memory
  * is the trainer's admission check.
  *
  * @param evalBatchSize batch size for validation and test predictions
  * @param progressEverySteps how often the listener hears about training steps
  * @param checkpointEveryEpochs how often the latest state is checkpointed (the best epoch always is)
+ * @param precision the arithmetic of a training step
  */
 public record TrainingOptions(
     int maxEpochs,
@@ -28,7 +29,8 @@ public record TrainingOptions(
     long seed,
     OptimizerSettings optimizer,
     int progressEverySteps,
-    int checkpointEveryEpochs) {
+    int checkpointEveryEpochs,
+    Precision precision) {
 
   /** Epochs, patience and checkpoint interval. */
   public static final int MAX_EPOCHS = 10_000;
@@ -40,6 +42,7 @@ public record TrainingOptions(
   public TrainingOptions {
     requireNonNull(monitor, "monitor is null");
     requireNonNull(optimizer, "optimizer is null");
+    requireNonNull(precision, "precision is null");
     checkCount("max_epochs", maxEpochs, MAX_EPOCHS);
     checkCount("batch_size", batchSize, MAX_BATCH_SIZE);
     checkCount("eval_batch_size", evalBatchSize, MAX_BATCH_SIZE);
@@ -65,46 +68,51 @@ public record TrainingOptions(
 
   public static TrainingOptions defaults() {
     return new TrainingOptions(100, 10_000, 50_000, 1e-3f, 1e-6f, 0.1f, 2, Monitor.AUC_MINUS_LOGLOSS, 2019L,
-        OptimizerSettings.defaults(), 1, 1);
+        OptimizerSettings.defaults(), 1, 1, Precision.FLOAT32);
   }
 
   public TrainingOptions maxEpochs(int value) {
     return new TrainingOptions(value, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs);
+        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions batchSize(int value) {
     return new TrainingOptions(maxEpochs, value, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs);
+        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions learningRate(float value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, value, Math.min(minLearningRate, value),
-        decayFactor, patience, monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs);
+        decayFactor, patience, monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions patience(int value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, value,
-        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs);
+        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions monitor(Monitor value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        value, seed, optimizer, progressEverySteps, checkpointEveryEpochs);
+        value, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions seed(long value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        monitor, value, optimizer, progressEverySteps, checkpointEveryEpochs);
+        monitor, value, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions progressEverySteps(int value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        monitor, seed, optimizer, value, checkpointEveryEpochs);
+        monitor, seed, optimizer, value, checkpointEveryEpochs, precision);
   }
 
   public TrainingOptions checkpointEveryEpochs(int value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
-        monitor, seed, optimizer, progressEverySteps, value);
+        monitor, seed, optimizer, progressEverySteps, value, precision);
+  }
+
+  public TrainingOptions precision(Precision value) {
+    return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
+        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, value);
   }
 }

@@ -45,6 +45,12 @@ public final class TrainingSettingsReader {
       case UNRECOGNIZED -> violations.add(new FieldViolation("training.early_stopping.monitor",
           "unknown value; expected AUC, LOGLOSS or AUC_MINUS_LOGLOSS"));
     }
+    switch (s.getPrecision()) {
+      case PRECISION_UNSPECIFIED, FLOAT32 -> { }
+      case BFLOAT16 -> reader.options = reader.options.precision(Precision.BFLOAT16);
+      case UNRECOGNIZED -> violations.add(new FieldViolation("training.precision",
+          "unknown value; expected FLOAT32 or BFLOAT16"));
+    }
     return reader.options;
   }
 

@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import com.google.inject.util.Modules;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerService;
@@ -77,10 +78,12 @@ public final class TrainerServer implements AutoCloseable {
     return injector(config, grpc, AuthConfig.none());
   }
 
-  static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth) {
+  /** {@code overrides} replace bindings: tests inject a fault (a CPU without bfloat16) this way. */
+  static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth, Module... overrides) {
     Module records = config.cluster().isPresent() ? new PostgresModule(config.role()) : new LocalJobsModule();
-    return Guice.createInjector(new TrainerConfigModule(config, grpc), records, new SchedulerModule(),
-        new JobsModule(), new TrainerGrpcModule(config.role().servesApi(), auth), new TrainerMetricsModule());
+    return Guice.createInjector(Modules.override(new TrainerConfigModule(config, grpc), records, new SchedulerModule(),
+        new JobsModule(), new TrainerGrpcModule(config.role().servesApi(), auth), new TrainerMetricsModule())
+        .with(overrides));
   }
 
   /** Takes back the jobs a previous run left (running ones resume), starts taking jobs, then serves. */

@@ -1,11 +1,13 @@
 package io.dlf.trainer.server;
 
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
+import io.dlf.server.auth.AuthConfig;
 import io.dlf.server.testing.InProcessGrpc;
 import io.dlf.trainer.server.jobs.JobService;
 import io.grpc.ManagedChannel;
@@ -29,8 +31,10 @@ final class RunningTrainer implements AutoCloseable {
     this.inProcess = inProcess;
   }
 
-  static RunningTrainer start(TrainerServerConfig config) throws Exception {
-    TrainerServer server = TrainerServer.create(config, GrpcServerConfig.local());
+  /** {@code overrides} replace bindings of the trainer's modules, to inject a fault. */
+  static RunningTrainer start(TrainerServerConfig config, Module... overrides) throws Exception {
+    TrainerServer server = TrainerServer.injector(config, GrpcServerConfig.local(), AuthConfig.none(), overrides)
+        .getInstance(TrainerServer.class);
     server.start();
     return new RunningTrainer(server, ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build(),
         Optional.empty());

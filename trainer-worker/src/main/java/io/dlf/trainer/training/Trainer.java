@@ -1,6 +1,7 @@
 package io.dlf.trainer.training;
 
 import io.dlf.dsl.compile.BatchTensors;
+import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
@@ -33,6 +34,14 @@ public final class Trainer {
     this.sessionConfig = sessionConfig;
   }
 
+  /** The session settings with the precision {@code options} ask for. */
+  private ConfigProto sessionConfig(TrainingOptions options) {
+    return switch (options.precision()) {
+      case FLOAT32 -> sessionConfig;
+      case BFLOAT16 -> SessionConfigs.mixedBfloat16(sessionConfig);
+    };
+  }
+
   /**
    * Trains {@code spec} on {@code data}, keeping state in {@code workDir}.
    *
@@ -49,7 +58,7 @@ public final class Trainer {
         .setLearningRate(options.learningRate())
         .build());
     try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer());
-        Session session = new Session(graph.graph(), sessionConfig)) {
+        Session session = new Session(graph.graph(), sessionConfig(options))) {
       if (state.getLastCheckpoint().isEmpty()) {
         session.initialize();
       } else {
@@ -66,7 +75,7 @@ public final class Trainer {
   public float[] predict(ModelSpec spec, PreparedData data, EncodedDataset split, String checkpoint,
       TrainingOptions options) {
     try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), options.seed(), options.optimizer());
-        Session session = new Session(graph.graph(), sessionConfig)) {
+        Session session = new Session(graph.graph(), sessionConfig(options))) {
       session.restore(checkpoint);
       return predict(session, graph, data, split, options.evalBatchSize());
     }
@@ -148,6 +157,7 @@ public final class Trainer {
           .setWallSeconds(state.getTrainSeconds())
           .setTrainSamplesPerSecond(state.getTrainSeconds() > 0 ? state.getTrainSamples() / state.getTrainSeconds() : 0)
           .addAllHistory(state.getHistoryList())
+          .setTrainingPrecision(options.precision().label())
           .build();
       listener.onFinish(metrics);
       return TrainingOutcome.completed(metrics, store.absolute(state.getBestCheckpoint()));

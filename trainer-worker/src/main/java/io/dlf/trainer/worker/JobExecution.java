@@ -17,6 +17,7 @@ import io.dlf.proto.trainer.v1.JobResult;
 import io.dlf.server.GrpcErrors.FieldViolation;
 import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
@@ -89,7 +90,12 @@ final class JobExecution {
   }
 
   /** Reads the data and trains; the trained model is kept in the work folder. Empty if paused. */
-  private Optional<TrainedModel> train(ModelSpec spec, TrainingOptions options, Path workDir) throws IOException {
+  private Optional<TrainedModel> train(ModelSpec spec, TrainingOptions requested, Path workDir) throws IOException {
+    TrainingOptions options = DevicePrecision.of(requested, assignment.getGpu(), CpuFeatures.ofThisMachine());
+    if (options.precision() != requested.precision()) {
+      LOG.info(() -> "job " + assignment.getJobId() + " asked for " + requested.precision() + " and trains at "
+          + options.precision() + " on its GPU (TensorFlow has no bfloat16 rewrite for GPU ops)");
+    }
     PreparedData data = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
         DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
     channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()

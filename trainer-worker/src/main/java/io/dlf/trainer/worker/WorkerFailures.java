@@ -24,6 +24,9 @@ final class WorkerFailures {
     if (error instanceof TrainingDivergedException e) {
       return failure(JobFailure.Kind.DIVERGED, e.getMessage());
     }
+    if (error instanceof UnsupportedPrecisionException e) {
+      return failure(JobFailure.Kind.NO_BFLOAT16_CPU, e.getMessage());
+    }
     if (error instanceof GraphCompilationException e) {
       return failure(JobFailure.Kind.INVALID_REQUEST, "the model cannot be compiled: " + e.getMessage());
     }

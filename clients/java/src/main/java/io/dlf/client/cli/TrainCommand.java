@@ -215,6 +215,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "${COMPLETION-CANDIDATES}")
     TrainingSettings.Device device;
 
+    @Option(names = "--precision",
+        description = "FLOAT32, or BFLOAT16: matrix products in bfloat16, variables in float32 (on the CPU it needs "
+            + "avx512_bf16 or amx_bf16).")
+    TrainingSettings.Precision precision;
+
     @Option(names = "--progress-every", paramLabel = "STEPS", description = "Progress reports every STEPS steps.")
     Integer progressEvery;
 
@@ -237,6 +242,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (device != null) {
         settings.setDevice(device);
+      }
+      if (precision != null) {
+        settings.setPrecision(precision);
       }
       if (progressEvery != null) {
         settings.setProgressEverySteps(progressEvery);

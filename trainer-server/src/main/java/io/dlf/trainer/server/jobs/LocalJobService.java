@@ -10,6 +10,7 @@ import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.server.GrpcErrors;
+import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.devices.DeviceRequest;
@@ -45,19 +46,21 @@ public final class LocalJobService implements JobService {
   private final JobScheduler scheduler;
   private final JobRunner runner;
   private final DeviceInventory devices;
+  private final CpuFeatures cpu;
   private final Object admission = new Object();
   private volatile boolean accepting = true;
 
   /** The validator comes first: Guice builds it (and checks the data roots) before the store locks its folder. */
   @Inject
   LocalJobService(SubmissionValidator validator, JobRegistry registry, JobStore store, JobScheduler scheduler,
-      JobRunner runner, DeviceInventory devices) {
+      JobRunner runner, DeviceInventory devices, CpuFeatures cpu) {
     this.registry = registry;
     this.store = store;
     this.validator = validator;
     this.scheduler = scheduler;
     this.runner = runner;
     this.devices = devices;
+    this.cpu = cpu;
   }
 
   @Override
@@ -66,6 +69,11 @@ public final class LocalJobService implements JobService {
     JobPlan plan = validator.validate(request);
     DeviceKind kind = devices.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
         JobFailures.noGpu(devices.describe()).getMessage()));
+    if (kind == DeviceKind.CPU) {
+      cpu.refusal(plan.options().precision()).ifPresent(reason -> {
+        throw GrpcErrors.failedPrecondition("NO_BFLOAT16_CPU", reason);
+      });
+    }
     synchronized (admission) {
       checkAccepting();
       if (!request.getRequestId().isEmpty()) {

@@ -3,12 +3,13 @@ package io.dlf.trainer.server.scheduling;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.DeviceInventory;
 import io.dlf.trainer.server.workers.WorkerLauncher;
 import java.util.logging.Logger;
 
-/** The worker launcher, the devices its probe finds at start-up, and the scheduler. */
+/** The worker launcher, the devices its probe finds at start-up, the CPU's features, and the scheduler. */
 public final class SchedulerModule extends AbstractModule {
   private static final Logger LOG = Logger.getLogger(SchedulerModule.class.getName());
 
@@ -21,6 +22,16 @@ public final class SchedulerModule extends AbstractModule {
   @Singleton
   WorkerLauncher workerLauncher(TrainerServerConfig config) {
     return new WorkerLauncher(config.workers());
+  }
+
+  /** Read once: whether this host's CPU can train BFLOAT16 jobs. */
+  @Provides
+  @Singleton
+  CpuFeatures cpuFeatures() {
+    CpuFeatures cpu = CpuFeatures.ofThisMachine();
+    LOG.info(() -> cpu.hasBfloat16() ? "CPU with bfloat16 instructions: BFLOAT16 jobs can train on it"
+        : "CPU without bfloat16 instructions (avx512_bf16/amx_bf16): BFLOAT16 jobs placed on it are refused");
+    return cpu;
   }
 
   @Provides
