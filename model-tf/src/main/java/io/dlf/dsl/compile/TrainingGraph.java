@@ -85,21 +85,7 @@ public final class TrainingGraph implements AutoCloseable {
       GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
       tables.forEach(t -> GradientCoverage.checkReadOnlyThrough(loss, t.table().variable(), t.readers()));
       List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : trainable;
-      List<Output<?>> sources = new ArrayList<>();
-      dense.forEach(p -> sources.add(p.variable().asOutput()));
-      tables.forEach(t -> t.lookedUp().forEach(rows -> sources.add(rows.asOutput())));
-      List<Output<?>> grads = List.of(graph.addGradients(loss.asOutput(), sources.toArray(Output<?>[]::new)));
-
-      List<Operand<TFloat32>> gradients = new ArrayList<>();
-      for (int i = 0; i < dense.size(); i++) {
-        gradients.add(asFloat(grads.get(i)));
-      }
-      int next = dense.size();
-      for (TouchedRows t : tables) {
-        int lookups = t.lookedUp().size();
-        gradients.add(t.gradient(opt, grads.subList(next, next + lookups), l2.embeddingL2()));
-        next += lookups;
-      }
+      List<Operand<TFloat32>> gradients = gradients(graph, opt, loss, dense, tables, l2.embeddingL2());
       Op trainStep = minimize(opt, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
           train.stateUpdates());
       return new TrainingGraph(graph, inputs, labels, learningRate, logLoss, loss, probability, trainStep, params);
@@ -143,9 +129,28 @@ public final class TrainingGraph implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * The gradient of {@code loss} for each of {@code dense}, then for each table's touched rows (with
+   * respect to its lookups' gathered rows, summed per id).
+   */
   @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> asFloat(Output<?> gradient) {
-    return (Output<TFloat32>) gradient;
+  private static List<Operand<TFloat32>> gradients(Graph graph, Ops opt, Operand<TFloat32> loss,
+      List<Parameters.Parameter> dense, List<TouchedRows> tables, float embeddingL2) {
+    List<Output<?>> sources = new ArrayList<>();
+    dense.forEach(p -> sources.add(p.variable().asOutput()));
+    tables.forEach(t -> t.lookedUp().forEach(rows -> sources.add(rows.asOutput())));
+    List<Output<?>> grads = List.of(graph.addGradients(loss.asOutput(), sources.toArray(Output<?>[]::new)));
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    for (int i = 0; i < dense.size(); i++) {
+      gradients.add((Output<TFloat32>) grads.get(i));
+    }
+    int next = dense.size();
+    for (TouchedRows t : tables) {
+      int lookups = t.lookedUp().size();
+      gradients.add(t.gradient(opt, grads.subList(next, next + lookups), embeddingL2));
+      next += lookups;
+    }
+    return gradients;
   }
 
   /** Scales every gradient, dense and row-wise alike, so that their global norm is at most {@code clipNorm}. */
