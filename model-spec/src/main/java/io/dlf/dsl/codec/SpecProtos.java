@@ -44,8 +44,9 @@ import java.util.stream.Collectors;
 
 /**
  * Converts a {@link ModelSpec} to and from its proto form ({@code dlf.spec.v1.ModelSpec}).
- * Writing sets every field, so the proto (and its JSON) is self-describing. Reading fills absent
- * fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()},
+ * Writing sets every field (hash_buckets only where a feature hashes, so that specs without
+ * hashing stay readable by older readers), so the proto (and its JSON) is self-describing. Reading
+ * fills absent fields with the DSL defaults ({@link DlfLayer#paper()} for layer parts, {@link DeepFmBackbone#bars()},
  * {@link DcnV2Backbone#bars()} and {@link FinalMlpBackbone#bars()} for the baselines,
  * {@link MgdinBackbone#hint()} for MGDIN,
  * {@link InterFormerBackbone#paper()} for InterFormer) and validates present ones. A present
@@ -73,7 +74,12 @@ public final class SpecProtos {
             .setNetL2(spec.regularization().netL2()))
         .setDropout(spec.dropout());
     for (Feature f : spec.features()) {
-      out.addFeatures(io.dlf.proto.spec.v1.Feature.newBuilder()
+      io.dlf.proto.spec.v1.Feature.Builder feature = io.dlf.proto.spec.v1.Feature.newBuilder();
+      if (f.isHashed()) {
+        // only when set: a spec without hashing stays readable by readers that predate the field
+        feature.setHashBuckets(f.hashBuckets());
+      }
+      out.addFeatures(feature
           .setName(f.name())
           .setKind(io.dlf.proto.spec.v1.FeatureKind.valueOf(f.kind().name()))
           .setMinCount(f.minCount())
@@ -275,7 +281,8 @@ public final class SpecProtos {
         p.hasMaxLength() ? p.getMaxLength() : d.maxLength(),
         p.hasPooling() ? enumValue(path + ".pooling", p.getPooling(), Pooling.class, "POOLING_", d.pooling()) : d.pooling(),
         p.hasSeparator() ? p.getSeparator() : d.separator(),
-        p.getVocabularyFrom());
+        p.getVocabularyFrom(),
+        p.getHashBuckets());
   }
 
   private Head head(io.dlf.proto.spec.v1.Head p) {

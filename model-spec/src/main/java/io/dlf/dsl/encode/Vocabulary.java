@@ -11,7 +11,7 @@ import java.util.Map;
  * in descending training frequency (ties by token), and K + 1 is out-of-vocabulary. The table
  * behind it therefore has K + 2 rows.
  */
-public final class Vocabulary {
+public final class Vocabulary implements TokenIds {
   public static final int PAD = 0;
 
   private final String feature;
@@ -31,6 +31,7 @@ public final class Vocabulary {
     }
   }
 
+  @Override
   public String feature() {
     return feature;
   }
@@ -49,11 +50,13 @@ public final class Vocabulary {
   }
 
   /** Rows of the embedding table: PAD, every token, OOV. */
+  @Override
   public int size() {
     return tokens.size() + 2;
   }
 
   /** The id of a raw value; unseen values get {@link #oovId()}. */
+  @Override
   public int id(String token) {
     Integer id = ids.get(token);
     return id == null ? oovId() : id;

@@ -10,7 +10,9 @@ import java.util.Map;
  * what building the vocabularies counts. Known once the data is read ({@link #read}); before that,
  * bounded from the files' sizes ({@link #bounded}).
  *
- * @param tableRows embedding rows of each vocabulary, by its owning feature (PAD and OOV included)
+ * @param tableRows embedding rows of each vocabulary, by its owning feature (PAD and OOV included);
+ *     hashed features have no vocabulary (their tables' rows come from the spec: {@link
+ *     ModelPlan#hashedTableRows()})
  * @param distinctTokens distinct tokens the vocabulary builders count in the training split, before
  *     min_count drops the rare ones
  * @param tokenBytes the bytes of those tokens' text
@@ -41,12 +43,13 @@ public record DataSize(long trainRows, long validationRows, long testRows, Map<S
    * file (each token is at least one character and a separator or line end). A token gets a row
    * only when seen min_count times, so a table has at most {@code occurrences / min_count + 2}
    * rows (PAD and OOV), and never more than {@link #MAX_TABLE_ROWS}. Every distinct token may be
-   * counted before min_count applies, and their text is at most the file's bytes.
+   * counted before min_count applies, and their text is at most the file's bytes. Hashed
+   * features count no tokens and have no vocabulary.
    */
   public static DataSize bounded(ModelPlan plan, long trainRows, long trainBytes, long validationRows, long testRows) {
     Map<String, Long> occurrences = new LinkedHashMap<>();
     for (Feature f : plan.fields()) {
-      if (!f.hasVocabulary()) {
+      if (!f.hasVocabulary() || plan.spec().feature(f.vocabularyOwner()).isHashed()) {
         continue;
       }
       long tokens = f.kind() == FeatureKind.SEQUENCE ? trainBytes / (1 + f.separator().length()) : trainRows;

@@ -13,6 +13,7 @@ import io.dlf.dsl.spec.InterFormerBackbone;
 import io.dlf.dsl.spec.MgdinBackbone;
 import io.dlf.dsl.spec.ModelSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,34 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
     return owners;
   }
 
+  /** Rows of each hashed table (its buckets and the padding row) by owning feature: known from the spec alone. */
+  public Map<String, Integer> hashedTableRows() {
+    Map<String, Integer> rows = new LinkedHashMap<>();
+    for (String owner : embeddingTables()) {
+      Feature f = spec.feature(owner);
+      if (f.isHashed()) {
+        rows.put(owner, f.hashBuckets() + 1);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Rows of each embedding table by owning feature, in first-use order: hashed tables from the spec,
+   * the others from {@code vocabularySizes} (PAD and OOV included); a table of neither is left out.
+   */
+  public Map<String, Integer> tableRows(Map<String, Integer> vocabularySizes) {
+    Map<String, Integer> hashed = hashedTableRows();
+    Map<String, Integer> rows = new LinkedHashMap<>();
+    for (String owner : embeddingTables()) {
+      Integer size = hashed.containsKey(owner) ? hashed.get(owner) : vocabularySizes.get(owner);
+      if (size != null) {
+        rows.put(owner, size);
+      }
+    }
+    return rows;
+  }
+
   public int dim() {
     return spec.embedding().dim();
   }
@@ -109,22 +138,28 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
         : ParameterCounts.mlp(headInputWidth(), spec.head().mlp(), 1);
   }
 
-  /** Blocks, output shapes and non-embedding parameter counts (embedding parameters need vocabulary sizes). */
+  /**
+   * Blocks, output shapes and non-embedding parameter counts; embedding parameters too when every
+   * table is hashed (the others need vocabulary sizes).
+   */
   public ModelSummary summary() {
     return summary(Map.of());
   }
 
   /**
    * The block table. Embedding parameters depend on vocabulary sizes (rows per table, PAD and OOV
-   * included); without them, only the non-embedding count is known.
+   * included) and hashed tables' buckets; without the sizes of every vocabulary, only the
+   * non-embedding count is known.
    */
   public ModelSummary summary(Map<String, Integer> vocabularySizes) {
     int dim = dim();
-    // one embedding row per vocabulary entry and per numeric field, of width D (and of width 1 for FM's first order)
+    // one embedding row per vocabulary entry or bucket and per scaled numeric field, of width D (and of width 1 for
+    // FM's first order)
     OptionalLong tableRows = OptionalLong.empty();
-    if (embeddingTables().stream().allMatch(vocabularySizes::containsKey)) {
-      long rows = embeddingTables().stream().mapToLong(vocabularySizes::get).sum();
-      long numeric = fields.stream().filter(f -> f.kind() == FeatureKind.NUMERIC).count();
+    Map<String, Integer> tables = tableRows(vocabularySizes);
+    if (tables.size() == embeddingTables().size()) {
+      long rows = tables.values().stream().mapToLong(Integer::longValue).sum();
+      long numeric = fields.stream().filter(f -> f.kind() == FeatureKind.NUMERIC && !f.hasVocabulary()).count();
       tableRows = OptionalLong.of(rows + numeric);
     }
     long unknown = -1;

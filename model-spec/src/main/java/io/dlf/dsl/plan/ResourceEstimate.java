@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@link Kind#STATE}: every parameter (embedding tables included) as a float, Adam's two
- *       slots, and the step's gradient and its clipped copy: 5 floats per parameter. Gradients of
- *       embedding tables are dense (TensorFlow's C++ gradient of a gather), so they count in full.
+ *       slots, and the step's gradient and its clipped copy: 5 floats per parameter. Tables count
+ *       in full, as dense updates need them (TensorFlow's C++ gradient of a gather is dense); the
+ *       default row-wise updates hold 3 floats per table parameter plus the batch's rows, so for
+ *       them the count is an upper bound. A hashed table's rows are its buckets and padding row,
+ *       known from the spec; the other tables' rows come from the data's vocabularies.
  *   <li>{@link Kind#STEP}: the larger of a training step and an evaluation batch. A training step
  *       at the batch size keeps every forward tensor until the backward pass reads it (whose
  *       gradients take the place of the tensors it frees). An evaluation batch (the trainer's eval
@@ -117,13 +120,21 @@ public final class ResourceEstimate {
     long stateBytes = FLOAT * STATE_FLOATS_PER_PARAMETER;
     data.tableRows().forEach((owner, tableRows) -> parts.add(Kind.STATE,
         tableRows >= plan.dim() ? DATA : "embedding.dim", () -> product(tableRows, width, stateBytes)));
-    long numeric = plan.fields().stream().filter(f -> f.kind() == FeatureKind.NUMERIC).count();
+    plan.hashedTableRows().forEach((owner, tableRows) -> parts.add(Kind.STATE,
+        tableRows >= plan.dim() ? hashBucketsPath(plan, owner) : "embedding.dim",
+        () -> product(tableRows, width, stateBytes)));
+    long numeric = plan.fields().stream().filter(f -> f.kind() == FeatureKind.NUMERIC && !f.hasVocabulary()).count();
     parts.add(Kind.STATE, "embedding.dim", () -> product(numeric, width, stateBytes));
     for (SummaryRow row : rows) {
       if (!row.embedding()) {
         parts.add(Kind.STATE, driver(footprints, row.path()), () -> product(row.parameters(), stateBytes));
       }
     }
+  }
+
+  /** The spec path of a hashed feature's buckets, the size its table's bytes follow. */
+  private static String hashBucketsPath(ModelPlan plan, String owner) {
+    return "features[" + plan.spec().features().indexOf(plan.spec().feature(owner)) + "].hash_buckets";
   }
 
   private static void step(int batchSize, int evalBatchSize, DataSize data, Map<String, BlockFootprint> footprints,

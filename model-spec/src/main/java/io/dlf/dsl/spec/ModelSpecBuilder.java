@@ -147,7 +147,7 @@ public final class ModelSpecBuilder {
     if (backbone == null) {
       throw new SpecException(name, List.of(new Violation("backbone", "no backbone was set")));
     }
-    return new ModelSpec(backbone.formatVersion(), name, features, embedding, backbone, head, regularization,
-        dropout);
+    int format = features.stream().mapToInt(Feature::formatVersion).reduce(backbone.formatVersion(), Math::max);
+    return new ModelSpec(format, name, features, embedding, backbone, head, regularization, dropout);
   }
 }

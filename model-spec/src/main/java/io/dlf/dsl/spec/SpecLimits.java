@@ -16,6 +16,14 @@ public final class SpecLimits {
   public static final int SEPARATOR_LENGTH = 16;
   /** A categorical or sequence feature's min_count: above any training split's row count that is practical. */
   public static final int MIN_COUNT = 1_000_000_000;
+  /**
+   * A feature's hash buckets. Ids are int32 rows of the one table every vocabulary and hashed
+   * feature shares, so all tables together have at most {@link #TABLE_ROWS} rows; 10^9 buckets
+   * leave room for the others.
+   */
+  public static final int HASH_BUCKETS = 1_000_000_000;
+  /** Rows of every embedding table together, padding rows included: ids are int32. */
+  public static final int TABLE_ROWS = Integer.MAX_VALUE;
   /** Tokens kept of a sequence. */
   public static final int MAX_LENGTH = 4_096;
   /** The embedding dim D. */

@@ -41,7 +41,7 @@ final class SpecValidator {
       v.fail("name", Quoted.of(name) + " must be 1-" + SpecLimits.NAME_LENGTH
           + " letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
-    Map<String, Feature> declared = v.checkFeatures(features);
+    Map<String, Feature> declared = v.checkFeatures(features, formatVersion);
     v.checkEmbedding(embedding);
     v.checkRate("dropout", dropout);
     v.checkNonNegative("regularization.embedding_l2", regularization.embeddingL2());
@@ -110,7 +110,7 @@ final class SpecValidator {
     }
   }
 
-  private Map<String, Feature> checkFeatures(List<Feature> features) {
+  private Map<String, Feature> checkFeatures(List<Feature> features, int formatVersion) {
     check(!features.isEmpty(), "features", "at least one feature must be declared");
     checkListSize("features", features.size(), SpecLimits.FEATURES);
     Map<String, Feature> declared = new HashMap<>();
@@ -139,8 +139,16 @@ final class SpecValidator {
         check(Float.isFinite(f.fillValue()), path + ".fill_value", f.fillValue() + " must be finite");
         check(f.vocabularyFrom().isEmpty(), path + ".vocabulary_from",
             "numeric feature " + Quoted.of(f.name()) + " has no vocabulary to share");
+      } else {
+        check(!f.transform().bucketizes(), path + ".transform", "transform " + f.transform()
+            + " makes categories of numbers and applies to numeric features only, not to " + f.kind());
       }
+      checkHashing(path, f);
+      check(formatVersion >= f.formatVersion(), "format_version", "feature " + Quoted.of(f.name())
+          + " hashes its values or makes categories of numbers, which needs format " + f.formatVersion()
+          + " or newer, found " + formatVersion);
     }
+    checkHashedRows(features);
     for (int i = 0; i < features.size(); i++) {
       Feature f = features.get(i);
       if (f.vocabularyFrom().isEmpty() || f.kind() == FeatureKind.NUMERIC) {
@@ -152,12 +160,38 @@ final class SpecValidator {
         fail(path, "feature " + Quoted.of(f.vocabularyFrom()) + " is not declared");
       } else if (owner.name().equals(f.name())) {
         fail(path, "feature " + Quoted.of(f.name()) + " cannot share its own vocabulary");
-      } else if (!owner.hasVocabulary() || !owner.vocabularyFrom().isEmpty()) {
+      } else if (owner.kind() == FeatureKind.NUMERIC || !owner.vocabularyFrom().isEmpty()) {
         fail(path, "feature " + Quoted.of(owner.name())
             + " must be a categorical or sequence feature that owns its vocabulary");
       }
     }
     return declared;
+  }
+
+  /** Hash buckets: for categorical and sequence features that own their table, which then has no vocabulary. */
+  private void checkHashing(String path, Feature f) {
+    if (f.hashBuckets() == 0) {
+      return;
+    }
+    String at = path + ".hash_buckets";
+    if (f.kind() == FeatureKind.NUMERIC) {
+      fail(at, "numeric feature " + Quoted.of(f.name()) + " cannot be hashed; hash_buckets applies to categorical "
+          + "and sequence features");
+      return;
+    }
+    checkRange(at, f.hashBuckets(), 2, SpecLimits.HASH_BUCKETS);
+    check(f.vocabularyFrom().isEmpty(), at, "feature " + Quoted.of(f.name()) + " shares the table of "
+        + Quoted.of(f.vocabularyFrom()) + " and hashes as that feature does; set hash_buckets there only");
+    check(f.minCount() == 1, path + ".min_count", f.minCount() + " has no effect on hashed feature "
+        + Quoted.of(f.name()) + " (no vocabulary is counted); leave it at 1");
+  }
+
+  /** Every hashed table's buckets and padding row, together, must be ids of one int32 table. */
+  private void checkHashedRows(List<Feature> features) {
+    long rows = features.stream().filter(Feature::isHashed).mapToLong(f -> f.hashBuckets() + 1L).sum();
+    check(rows <= SpecLimits.TABLE_ROWS, "features", "the hashed features' tables have " + Quoted.count(rows)
+        + " rows together (hash_buckets + 1 each), more than the " + Quoted.count(SpecLimits.TABLE_ROWS)
+        + " an int32 id can address");
   }
 
   private void checkEmbedding(Embedding embedding) {

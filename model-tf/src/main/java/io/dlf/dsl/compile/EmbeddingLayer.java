@@ -14,8 +14,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * E(1) {@code [B, F, D]}: one token per field, in field order. Categorical fields look up their
- * row; numeric fields scale a learned vector by the (transformed) value; sequence fields take the
+ * E(1) {@code [B, F, D]}: one token per field, in field order. Categorical (and bucketized numeric)
+ * fields look up their row; numeric fields scale a learned vector by the (transformed) value; sequence fields take the
  * masked mean or sum of their tokens' rows. FM's first-order weights are the same lookup into
  * tables of width 1.
  */
@@ -41,13 +41,13 @@ final class EmbeddingLayer {
     if (!layout.categorical().isEmpty()) {
       int[] offsets = layout.categorical().stream().mapToInt(layout::offsetOf).toArray();
       Operand<TInt32> rows = tf.math.add(inputs.categorical(), tf.constant(offsets));
-      groups.add(tf.gather(table, rows, tf.constant(0)));
+      groups.add(at.lookup(table, rows));
     }
     if (!layout.numeric().isEmpty()) {
       groups.add(numeric(at, layout.numeric(), inputs.numeric(), dim));
     }
     for (Feature sequence : layout.sequences()) {
-      groups.add(pooledSequence(tf, table, layout.offsetOf(sequence), sequence, inputs.sequences().get(sequence.name())));
+      groups.add(pooledSequence(at, table, layout.offsetOf(sequence), sequence, inputs.sequences().get(sequence.name())));
     }
     Operand<TFloat32> stacked = groups.size() == 1 ? groups.get(0) : tf.concat(groups, tf.constant(1));
     if (layout.inFieldOrderAlready()) {
@@ -66,8 +66,8 @@ final class EmbeddingLayer {
     Layers at = tower.at(PATH);
     Ops tf = at.tf();
     Operand<TInt32> ids = inputs.sequences().get(sequence.name());
-    Operand<TFloat32> rows = tf.gather(table(at, layout, spec.dim(), spec.initStddev()),
-        tf.math.add(ids, tf.constant(layout.offsetOf(sequence))), tf.constant(0));
+    Operand<TFloat32> rows = at.lookup(table(at, layout, spec.dim(), spec.initStddev()),
+        tf.math.add(ids, tf.constant(layout.offsetOf(sequence))));
     Operand<TFloat32> mask = tf.dtypes.cast(tf.math.greater(ids, tf.constant(0)), TFloat32.class);
     return new SequenceTokens(tf.math.mul(rows, tf.expandDims(mask, tf.constant(-1))), mask);
   }
@@ -110,8 +110,9 @@ final class EmbeddingLayer {
 
   /** {@code [B, L]} ids (0 = padding) to {@code [B, 1, D]}, pooled over the non-padding positions. */
   private static Operand<TFloat32> pooledSequence(
-      Ops tf, Variable<TFloat32> table, int offset, Feature feature, Operand<TInt32> ids) {
-    Operand<TFloat32> rows = tf.gather(table, tf.math.add(ids, tf.constant(offset)), tf.constant(0));
+      Layers at, Variable<TFloat32> table, int offset, Feature feature, Operand<TInt32> ids) {
+    Ops tf = at.tf();
+    Operand<TFloat32> rows = at.lookup(table, tf.math.add(ids, tf.constant(offset)));
     Operand<TFloat32> mask = tf.expandDims(tf.dtypes.cast(tf.math.greater(ids, tf.constant(0)), TFloat32.class), tf.constant(-1));
     Operand<TFloat32> sum = tf.sum(tf.math.mul(rows, mask), tf.constant(new int[] {1}));
     Operand<TFloat32> pooled = sum;

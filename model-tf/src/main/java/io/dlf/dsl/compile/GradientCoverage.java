@@ -48,6 +48,25 @@ public final class GradientCoverage {
     }
   }
 
+  /**
+   * Throws unless {@code loss} reads {@code variable} only through {@code readers} (ops that
+   * consume it directly): what row-wise updates differentiate must be the only way in.
+   */
+  static void checkReadOnlyThrough(Operand<?> loss, Operand<?> variable, Set<GraphOperation> readers) {
+    Set<GraphOperation> upstreamOfLoss = upstream((GraphOperation) loss.op());
+    GraphOperation source = (GraphOperation) variable.op();
+    Set<String> others = new TreeSet<>();
+    for (GraphOperation consumer : source.consumers(0)) {
+      if (upstreamOfLoss.contains(consumer) && !readers.contains(consumer)) {
+        others.add(consumer.name() + " (" + consumer.type() + ")");
+      }
+    }
+    if (!others.isEmpty()) {
+      throw new GraphCompilationException("embedding table " + source.name() + " reaches the loss other than through "
+          + "its lookups, so row-wise updates would miss part of its gradient: " + String.join(", ", others));
+    }
+  }
+
   private static Set<GraphOperation> upstream(GraphOperation from) {
     Set<GraphOperation> seen = new HashSet<>();
     Deque<GraphOperation> todo = new ArrayDeque<>(List.of(from));

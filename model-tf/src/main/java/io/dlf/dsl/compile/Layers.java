@@ -6,10 +6,12 @@ import io.dlf.dsl.spec.Mlp;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gather;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Neural-network building blocks at one block path of one tower. Ops go into a name scope made
@@ -61,6 +63,13 @@ final class Layers {
 
   Variable<TFloat32> embeddingTable(String local, Shape shape, Initializer init) {
     return params.get(qualified(local), Parameters.Kind.EMBEDDING, shape, init);
+  }
+
+  /** The rows {@code ids} (any shape) of an embedding table, recorded for row-wise updates. */
+  Operand<TFloat32> lookup(Variable<TFloat32> table, Operand<TInt32> ids) {
+    Gather<TFloat32> rows = tf.gather(table, ids, tf.constant(0));
+    tower.addLookup(new TableLookup(table, ids, rows));
+    return rows;
   }
 
   private String qualified(String local) {

@@ -1,5 +1,6 @@
 package io.dlf.dsl.compile;
 
+import io.dlf.dsl.encode.TableIds;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
@@ -21,7 +22,8 @@ import org.tensorflow.types.TString;
  * The inference-only graph of an exported model. Its default signature takes raw feature values
  * (one input per feature, named like it: strings for categorical features, floats for numeric
  * ones with NaN as missing, {@code [B, max_length]} strings for sequences, "" as padding), encodes
- * them with the vocabularies baked in as constants, and returns the click probability. A second
+ * them as the trainer does (vocabularies baked in as constants, hashed features by their buckets,
+ * bucketized numbers by their category tokens), and returns the click probability. A second
  * signature, {@value #ENCODED_SIGNATURE}, takes the encoded ids and values, as a trainer feeds them.
  * Variables carry the training graph's names, so a training checkpoint restores into this graph.
  */
@@ -51,22 +53,24 @@ public final class ServingGraph implements AutoCloseable {
       Ops in = tf.withSubScope("input");
       Signature.Builder raw = Signature.builder().key(RAW_SIGNATURE).methodName(METHOD);
       Signature.Builder encoded = Signature.builder().key(ENCODED_SIGNATURE).methodName(METHOD);
-      List<String> owners = List.copyOf(plan.embeddingTables());
-      StringLookup lookup = StringLookup.of(tf, owners.stream().map(vocabularies::get).toList());
+      RawEncoder encoder = new RawEncoder(tf, TableIds.of(plan, vocabularies));
 
       Operand<TInt32> categorical = null;
       if (!layout.categorical().isEmpty()) {
-        List<Operand<TString>> values = new ArrayList<>();
-        int[] columns = new int[layout.categorical().size()];
+        List<Operand<TString>> tokens = new ArrayList<>();
         for (Feature f : layout.categorical()) {
-          Placeholder<TString> value = in.withName(f.name()).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-          raw.input(f.name(), value);
-          columns[values.size()] = owners.indexOf(f.vocabularyOwner());
-          values.add(value);
+          if (f.isBucketized()) {
+            Placeholder<TFloat32> value = in.withName(f.name()).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+            raw.input(f.name(), value);
+            tokens.add(NumericBucketOps.criteoTokens(tf, value));
+          } else {
+            Placeholder<TString> value = in.withName(f.name()).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+            raw.input(f.name(), value);
+            tokens.add(value);
+          }
         }
-        Operand<TString> columnsSideBySide = tf.stack(values, org.tensorflow.op.core.Stack.axis(1L));
         categorical = tf.withName(ModelPlaceholders.CATEGORICAL).identity(
-            lookup.lookup(columnsSideBySide, columns, false));
+            encoder.categorical(layout.categorical(), tokens));
         encoded.input(ModelPlaceholders.CATEGORICAL, categorical);
       }
       Operand<TFloat32> numeric = null;
@@ -86,7 +90,7 @@ public final class ServingGraph implements AutoCloseable {
             .placeholder(TString.class, Placeholder.shape(Shape.of(-1, f.maxLength())));
         raw.input(f.name(), value);
         Operand<TInt32> ids = tf.withName(ModelPlaceholders.SEQUENCE_PREFIX + f.name())
-            .identity(lookup.lookup(value, new int[] {owners.indexOf(f.vocabularyOwner())}, true));
+            .identity(encoder.sequence(f, value));
         encoded.input(ModelPlaceholders.SEQUENCE_PREFIX + f.name(), ids);
         sequences.put(f.name(), ids);
       }

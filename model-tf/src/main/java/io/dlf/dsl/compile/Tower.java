@@ -14,11 +14,13 @@ import org.tensorflow.types.TFloat32;
  *
  * @param logit {@code [B]}
  * @param stateUpdates running-statistics updates to run with each training step (none for inference)
+ * @param lookups every gather from an embedding table in this tower
  */
-public record Tower(Operand<TFloat32> logit, List<Op> stateUpdates) {
+public record Tower(Operand<TFloat32> logit, List<Op> stateUpdates, List<TableLookup> lookups) {
 
   public Tower {
     stateUpdates = List.copyOf(stateUpdates);
+    lookups = List.copyOf(lookups);
   }
 
   static Tower build(Ops towerOps, Parameters params, ModelPlan plan, FieldLayout layout, EncodedInputs inputs,
@@ -32,7 +34,7 @@ public record Tower(Operand<TFloat32> logit, List<Op> stateUpdates) {
     if (out.logitTerm().isPresent()) {
       logit = tf.math.add(logit, out.logitTerm().get());
     }
-    return new Tower(logit, state.stateUpdates());
+    return new Tower(logit, state.stateUpdates(), state.lookups());
   }
 
   /** {@code [B, 1]}, or the bias {@code [1]} alone when the backbone gives the head nothing to read. */

@@ -2,6 +2,7 @@ package io.dlf.dsl.compile;
 
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Regularization;
+import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * A model compiled for training: encoded-input and label placeholders, a training tower whose loss
  * is mean binary cross-entropy plus the spec's L2 terms, Adam with global-norm clipping over every
- * trainable variable, and an inference tower (no dropout, running batch statistics) for evaluation.
+ * trainable variable (row-wise on the embedding tables unless {@link OptimizerSettings} asks for
+ * dense updates: see {@link EmbeddingUpdates}), and an inference tower (no dropout, running batch
+ * statistics) for evaluation.
  * Every variable is a ref variable with a flat name, so {@code Session.save} checkpoints the model
  * and the optimizer state, and an inference-only graph can restore the model from it.
  */
@@ -67,16 +70,24 @@ public final class TrainingGraph implements AutoCloseable {
 
       Tower train = Tower.build(tf.withSubScope("train"), params, plan, layout, inputs.asInputs(), true);
       Operand<TFloat32> logLoss = tf.withName("log_loss").identity(binaryCrossEntropy(tf, train.logit(), labels));
-      Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, regularization(tf, params, plan.spec().regularization()));
+      boolean rowWise = optimizer.embeddingUpdates() == EmbeddingUpdates.ROW_WISE;
+      // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
+      Ops opt = tf.withSubScope("optimizer");
+      List<TouchedRows> tables = rowWise
+          ? TouchedRows.of(opt, params.ofKind(Parameters.Kind.EMBEDDING), train.lookups())
+          : List.of();
+      Regularization l2 = plan.spec().regularization();
+      Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, regularization(tf, params, l2, rowWise, tables));
       Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, inputs.asInputs(), false);
       Operand<TFloat32> probability = tf.withName("probability").math.sigmoid(infer.logit());
 
       List<Parameters.Parameter> trainable = params.trainable();
       GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
-      Output<?>[] grads = graph.addGradients(loss.asOutput(),
-          trainable.stream().map(p -> p.variable().asOutput()).toArray(Output<?>[]::new));
-      Op trainStep = minimize(tf.withSubScope("optimizer"), trainable, clip(tf, grads, optimizer.clipNorm()),
-          learningRate, optimizer, train.stateUpdates());
+      tables.forEach(t -> GradientCoverage.checkReadOnlyThrough(loss, t.table().variable(), t.readers()));
+      List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : trainable;
+      List<Operand<TFloat32>> gradients = gradients(graph, opt, loss, dense, tables, l2.embeddingL2());
+      Op trainStep = minimize(opt, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
+          train.stateUpdates());
       return new TrainingGraph(graph, inputs, labels, learningRate, logLoss, loss, probability, trainStep, params);
     } catch (RuntimeException e) {
       graph.close();
@@ -92,70 +103,110 @@ public final class TrainingGraph implements AutoCloseable {
     return tf.math.mean(perExample, tf.constant(0));
   }
 
-  /** {@code (l_emb / 2) ||T||^2} over the embedding tables plus {@code (l_net / 2) ||W||^2} over the rest. */
-  private static Operand<TFloat32> regularization(Ops tf, Parameters params, Regularization spec) {
+  /**
+   * {@code (l_emb / 2) ||T||^2} over the embedding tables (with row-wise updates: over the rows the
+   * batch looks up, once each) plus {@code (l_net / 2) ||W||^2} over the rest.
+   */
+  private static Operand<TFloat32> regularization(Ops tf, Parameters params, Regularization spec, boolean rowWise,
+      List<TouchedRows> tables) {
     Operand<TFloat32> total = tf.constant(0f);
-    total = addL2(tf, total, params.ofKind(Parameters.Kind.EMBEDDING), spec.embeddingL2());
-    return addL2(tf, total, params.ofKind(Parameters.Kind.NET), spec.netL2());
+    List<Operand<TFloat32>> embedding = rowWise
+        ? tables.stream().map(TouchedRows::values).toList()
+        : params.ofKind(Parameters.Kind.EMBEDDING).stream().<Operand<TFloat32>>map(Parameters.Parameter::variable).toList();
+    total = addL2(tf, total, embedding, spec.embeddingL2());
+    return addL2(tf, total, params.ofKind(Parameters.Kind.NET).stream()
+        .<Operand<TFloat32>>map(Parameters.Parameter::variable).toList(), spec.netL2());
   }
 
-  private static Operand<TFloat32> addL2(Ops tf, Operand<TFloat32> total, List<Parameters.Parameter> params, float lambda) {
+  private static Operand<TFloat32> addL2(Ops tf, Operand<TFloat32> total, List<Operand<TFloat32>> values, float lambda) {
     if (lambda == 0f) {
       return total;
     }
     Operand<TFloat32> sum = total;
-    for (Parameters.Parameter p : params) {
-      sum = tf.math.add(sum, tf.math.mul(tf.nn.l2Loss(p.variable()), tf.constant(lambda)));
+    for (Operand<TFloat32> value : values) {
+      sum = tf.math.add(sum, tf.math.mul(tf.nn.l2Loss(value), tf.constant(lambda)));
     }
     return sum;
   }
 
+  /**
+   * The gradient of {@code loss} for each of {@code dense}, then for each table's touched rows (with
+   * respect to its lookups' gathered rows, summed per id).
+   */
   @SuppressWarnings("unchecked")
-  private static List<Operand<TFloat32>> clip(Ops tf, Output<?>[] grads, float clipNorm) {
-    List<Operand<TFloat32>> out = new ArrayList<>();
-    for (Output<?> g : grads) {
-      out.add((Output<TFloat32>) g);
+  private static List<Operand<TFloat32>> gradients(Graph graph, Ops opt, Operand<TFloat32> loss,
+      List<Parameters.Parameter> dense, List<TouchedRows> tables, float embeddingL2) {
+    List<Output<?>> sources = new ArrayList<>();
+    dense.forEach(p -> sources.add(p.variable().asOutput()));
+    tables.forEach(t -> t.lookedUp().forEach(rows -> sources.add(rows.asOutput())));
+    List<Output<?>> grads = List.of(graph.addGradients(loss.asOutput(), sources.toArray(Output<?>[]::new)));
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    for (int i = 0; i < dense.size(); i++) {
+      gradients.add((Output<TFloat32>) grads.get(i));
     }
+    int next = dense.size();
+    for (TouchedRows t : tables) {
+      int lookups = t.lookedUp().size();
+      gradients.add(t.gradient(opt, grads.subList(next, next + lookups), embeddingL2));
+      next += lookups;
+    }
+    return gradients;
+  }
+
+  /** Scales every gradient, dense and row-wise alike, so that their global norm is at most {@code clipNorm}. */
+  private static List<Operand<TFloat32>> clip(Ops tf, List<Operand<TFloat32>> grads, float clipNorm) {
     if (clipNorm <= 0f) {
-      return out;
+      return grads;
     }
     Operand<TFloat32> squares = null;
-    for (Operand<TFloat32> g : out) {
+    for (Operand<TFloat32> g : grads) {
       Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
       squares = squares == null ? s : tf.math.add(squares, s);
     }
     Operand<TFloat32> norm = tf.withName("gradient_norm").math.sqrt(squares);
     Operand<TFloat32> scale = tf.math.div(tf.constant(clipNorm), tf.math.maximum(norm, tf.constant(clipNorm)));
     List<Operand<TFloat32>> clipped = new ArrayList<>();
-    for (Operand<TFloat32> g : out) {
+    for (Operand<TFloat32> g : grads) {
       clipped.add(tf.math.mul(g, scale));
     }
     return clipped;
   }
 
-  /** One Adam step over every trainable variable, then the step counter and running statistics. */
-  private static Op minimize(Ops tf, List<Parameters.Parameter> trainable, List<Operand<TFloat32>> grads,
-      Operand<TFloat32> learningRate, OptimizerSettings settings, List<Op> stateUpdates) {
+  /**
+   * One Adam step: ApplyAdam over every dense variable, row-wise Adam over the touched rows of each
+   * table in {@code tables} ({@code grads} holds the dense gradients, then the tables'), then the
+   * step counter and running statistics. Both keep their moments in {@code <name>.adam_m} and
+   * {@code .adam_v}, so a checkpoint restores under either way of updating the tables.
+   */
+  private static Op minimize(Ops tf, List<Parameters.Parameter> dense, List<TouchedRows> tables,
+      List<Operand<TFloat32>> grads, Operand<TFloat32> learningRate, OptimizerSettings settings, List<Op> stateUpdates) {
     Ops init = tf.withInitScope();
     Variable<TFloat32> step = tf.withName(STEP).variable(init.constant(0f));
-    Operand<TFloat32> t = tf.math.add(step, tf.constant(1f));
-    Operand<TFloat32> beta1 = tf.constant(settings.beta1());
-    Operand<TFloat32> beta2 = tf.constant(settings.beta2());
-    Operand<TFloat32> beta1Power = tf.math.pow(beta1, t);
-    Operand<TFloat32> beta2Power = tf.math.pow(beta2, t);
-    Operand<TFloat32> epsilon = tf.constant(settings.epsilon());
+    AdamTerms terms = AdamTerms.of(tf, tf.math.add(step, tf.constant(1f)), learningRate, settings);
+    // Every update waits for every gradient: the backward pass reads variables (a MatMul's gradient reads
+    // its kernel), and an update that ran early would change what later gradients see.
+    Ops gated = tf.withControlDependencyOps(grads.stream().map(Operand::op).toList());
     List<Op> applies = new ArrayList<>();
-    for (int i = 0; i < trainable.size(); i++) {
-      Parameters.Parameter p = trainable.get(i);
-      Variable<TFloat32> m = tf.withName(p.name() + ".adam_m").variable(Initializer.zeros().create(init, p.shape(), 0, 0));
-      Variable<TFloat32> v = tf.withName(p.name() + ".adam_v").variable(Initializer.zeros().create(init, p.shape(), 0, 0));
-      applies.add(tf.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate, beta1, beta2, epsilon,
+    for (int i = 0; i < dense.size(); i++) {
+      Parameters.Parameter p = dense.get(i);
+      applies.add(gated.train.applyAdam(p.variable(), slot(tf, p, "adam_m"), slot(tf, p, "adam_v"),
+          terms.beta1Power(), terms.beta2Power(), terms.learningRate(), terms.beta1(), terms.beta2(), terms.epsilon(),
           grads.get(i)));
+    }
+    for (int i = 0; i < tables.size(); i++) {
+      TouchedRows t = tables.get(i);
+      applies.add(t.adam(gated, slot(tf, t.table(), "adam_m"), slot(tf, t.table(), "adam_v"),
+          grads.get(dense.size() + i), terms));
     }
     Op advance = tf.withControlDependencies(applies).assignAdd(step, tf.constant(1f));
     List<Op> all = new ArrayList<>(stateUpdates);
     all.add(advance);
     return tf.withControlDependencies(all).withName("train_step").noOp();
+  }
+
+  /** One of Adam's zero-initialised slots of {@code p}. */
+  private static Variable<TFloat32> slot(Ops tf, Parameters.Parameter p, String slot) {
+    return tf.withName(p.name() + "." + slot).variable(Initializer.zeros().create(tf.withInitScope(), p.shape(), 0, 0));
   }
 
   public Graph graph() {

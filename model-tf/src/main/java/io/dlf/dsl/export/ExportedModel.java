@@ -195,7 +195,9 @@ public final class ExportedModel implements AutoCloseable {
     try {
       Session.Runner runner = session.runner();
       for (Feature f : layout.categorical()) {
-        Tensor t = TString.tensorOf(NdArrays.vectorOfObjects(batch.strings().get(f.name())));
+        // a bucketized numeric field is encoded as an id but sent as its number
+        Tensor t = f.isBucketized() ? TFloat32.vectorOf(batch.numbers().get(f.name()))
+            : TString.tensorOf(NdArrays.vectorOfObjects(batch.strings().get(f.name())));
         tensors.add(t);
         runner.feed(rawInputs.get(f.name()), t);
       }

@@ -1,6 +1,7 @@
 package io.dlf.trainer.encode;
 
 import io.dlf.dsl.compile.FieldLayout;
+import io.dlf.dsl.encode.TableIds;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
@@ -9,7 +10,7 @@ import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
 import io.dlf.trainer.data.RowReader;
 
-/** Reads a dataset's splits for a model: vocabularies from train, then every split encoded. */
+/** Reads a dataset's splits for a model: vocabularies from train (none for hashed features), then every split encoded. */
 public final class DataPreparation {
   private DataPreparation() {}
 
@@ -18,9 +19,10 @@ public final class DataPreparation {
     DatasetEncoder encoder = new DatasetEncoder(new RowReader(schema, plan.fields(), badRows));
     Vocabularies vocabularies = encoder.buildVocabularies(spec, splits.train());
     FieldLayout layout = FieldLayout.of(plan, vocabularies.sizes());
+    TableIds tables = TableIds.of(plan, vocabularies);
     return new PreparedData(vocabularies, layout,
-        encoder.encode(splits.train(), layout, vocabularies),
-        encoder.encode(splits.validation(), layout, vocabularies),
-        encoder.encode(splits.test(), layout, vocabularies));
+        encoder.encode(splits.train(), layout, tables),
+        encoder.encode(splits.validation(), layout, tables),
+        encoder.encode(splits.test(), layout, tables));
   }
 }
