@@ -25,6 +25,7 @@ public final class RemoteSessions {
    * {@code config} may not ask for per-session thread pools: a distributed session runs on the
    * tasks' servers, whose pools their {@code ServerDef.default_session_config} sizes.
    */
+  @SuppressWarnings("try") // the scope is there to free the native options and status when it closes
   public static Session open(Graph graph, String target, ConfigProto config) {
     if (!target.startsWith("grpc://")) {
       throw new IllegalArgumentException("a remote session target looks like grpc://host:port, got '" + target + "'");
