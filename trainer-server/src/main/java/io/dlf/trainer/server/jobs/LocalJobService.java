@@ -15,6 +15,7 @@ import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.devices.DeviceRequest;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.dlf.trainer.server.store.JobStore;
+import io.dlf.trainer.server.submit.ClusterAdmission;
 import io.dlf.trainer.server.submit.DeviceRequests;
 import io.dlf.trainer.server.submit.JobPlan;
 import io.dlf.trainer.server.submit.SubmissionValidator;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -66,6 +68,8 @@ public final class LocalJobService implements JobService {
     JobPlan plan = validator.validate(request);
     DeviceKind kind = devices.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
         JobFailures.noGpu(devices.describe()).getMessage()));
+    ClusterAdmission.check(plan.cluster(), scheduler.slots().entrySet().stream()
+        .filter(slots -> slots.getKey().kind() == kind).mapToLong(Map.Entry::getValue).sum(), "this trainer");
     synchronized (admission) {
       checkAccepting();
       if (!request.getRequestId().isEmpty()) {
