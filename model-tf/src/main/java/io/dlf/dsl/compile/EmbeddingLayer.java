@@ -37,7 +37,7 @@ final class EmbeddingLayer {
       EncodedInputs inputs) {
     Ops tf = at.tf();
     List<Operand<TFloat32>> groups = new ArrayList<>();
-    Variable<TFloat32> table = layout.tableRows() > 0 ? table(at, layout, dim, initStddev) : null;
+    EmbeddingTable table = layout.tableRows() > 0 ? table(at, layout, dim, initStddev) : null;
     if (!layout.categorical().isEmpty()) {
       int[] offsets = layout.categorical().stream().mapToInt(layout::offsetOf).toArray();
       Operand<TInt32> rows = tf.math.add(inputs.categorical(), tf.constant(offsets));
@@ -73,7 +73,7 @@ final class EmbeddingLayer {
   }
 
   /** The one table of every vocabulary (created by the first caller, shared after). */
-  private static Variable<TFloat32> table(Layers at, FieldLayout layout, int dim, float initStddev) {
+  private static EmbeddingTable table(Layers at, FieldLayout layout, int dim, float initStddev) {
     return at.embeddingTable("table", Shape.of(layout.tableRows(), dim), paddedNormal(layout, initStddev));
   }
 
@@ -110,7 +110,7 @@ final class EmbeddingLayer {
 
   /** {@code [B, L]} ids (0 = padding) to {@code [B, 1, D]}, pooled over the non-padding positions. */
   private static Operand<TFloat32> pooledSequence(
-      Layers at, Variable<TFloat32> table, int offset, Feature feature, Operand<TInt32> ids) {
+      Layers at, EmbeddingTable table, int offset, Feature feature, Operand<TInt32> ids) {
     Ops tf = at.tf();
     Operand<TFloat32> rows = at.lookup(table, tf.math.add(ids, tf.constant(offset)));
     Operand<TFloat32> mask = tf.expandDims(tf.dtypes.cast(tf.math.greater(ids, tf.constant(0)), TFloat32.class), tf.constant(-1));

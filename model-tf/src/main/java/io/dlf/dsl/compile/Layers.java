@@ -6,7 +6,6 @@ import io.dlf.dsl.spec.Mlp;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gather;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.random.RandomUniform;
@@ -61,15 +60,15 @@ final class Layers {
     return params.get(qualified(local), Parameters.Kind.NET, shape, init);
   }
 
-  Variable<TFloat32> embeddingTable(String local, Shape shape, Initializer init) {
-    return params.get(qualified(local), Parameters.Kind.EMBEDDING, shape, init);
+  EmbeddingTable embeddingTable(String local, Shape shape, Initializer init) {
+    return params.table(qualified(local), shape, init);
   }
 
   /** The rows {@code ids} (any shape) of an embedding table, recorded for row-wise updates. */
-  Operand<TFloat32> lookup(Variable<TFloat32> table, Operand<TInt32> ids) {
-    Gather<TFloat32> rows = tf.gather(table, ids, tf.constant(0));
-    tower.addLookup(new TableLookup(table, ids, rows));
-    return rows;
+  Operand<TFloat32> lookup(EmbeddingTable table, Operand<TInt32> ids) {
+    EmbeddingTable.Gathered gathered = table.gather(tf, ids);
+    tower.addLookup(new TableLookup(table, ids, gathered.rows(), gathered.reads()));
+    return gathered.rows();
   }
 
   private String qualified(String local) {
@@ -192,8 +191,9 @@ final class Layers {
       variance = tf.math.mean(tf.math.squaredDifference(x, mean), batchAxis);
       Operand<TFloat32> n = tf.dtypes.cast(tf.shape.size(tf.shape(x), tf.constant(0)), TFloat32.class);
       Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(1f))));
-      tower.addStateUpdate(tf.assign(runningMean, movingAverage(runningMean, mean)));
-      tower.addStateUpdate(tf.assign(runningVar, movingAverage(runningVar, unbiased)));
+      // an update runs where its variable lives
+      tower.addStateUpdate(params.colocated(tf, runningMean).assign(runningMean, movingAverage(runningMean, mean)));
+      tower.addStateUpdate(params.colocated(tf, runningVar).assign(runningVar, movingAverage(runningVar, unbiased)));
     } else {
       mean = runningMean;
       variance = runningVar;

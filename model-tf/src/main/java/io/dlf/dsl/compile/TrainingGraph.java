@@ -59,14 +59,23 @@ public final class TrainingGraph implements AutoCloseable {
    * variable and the loss has no gradient.
    */
   public static TrainingGraph build(ModelPlan plan, FieldLayout layout, long seed, OptimizerSettings optimizer) {
+    return build(plan, layout, seed, optimizer, Placement.local());
+  }
+
+  /**
+   * Compiles {@code plan} for {@code placement}: on a cluster, the graph one worker runs, its compute
+   * there and every variable on the parameter servers (embedding tables split by rows).
+   */
+  public static TrainingGraph build(ModelPlan plan, FieldLayout layout, long seed, OptimizerSettings optimizer,
+      Placement placement) {
     Graph graph = new Graph();
     try {
-      Ops tf = Ops.create(graph);
+      Ops tf = placement.compute(Ops.create(graph));
       ModelPlaceholders inputs = ModelPlaceholders.create(tf, layout);
       Placeholder<TFloat32> labels = tf.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
       Placeholder<TFloat32> learningRate = tf.withName(LEARNING_RATE).placeholder(TFloat32.class,
           Placeholder.shape(Shape.scalar()));
-      Parameters params = new Parameters(tf, seed);
+      Parameters params = new Parameters(tf, seed, placement);
 
       Tower train = Tower.build(tf.withSubScope("train"), params, plan, layout, inputs.asInputs(), true);
       Operand<TFloat32> logLoss = tf.withName("log_loss").identity(binaryCrossEntropy(tf, train.logit(), labels));
@@ -74,7 +83,7 @@ public final class TrainingGraph implements AutoCloseable {
       // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
       Ops opt = tf.withSubScope("optimizer");
       List<TouchedRows> tables = rowWise
-          ? TouchedRows.of(opt, params.ofKind(Parameters.Kind.EMBEDDING), train.lookups())
+          ? TouchedRows.of(opt, params.tables(), train.lookups())
           : List.of();
       Regularization l2 = plan.spec().regularization();
       Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, regularization(tf, params, l2, rowWise, tables));
@@ -83,10 +92,11 @@ public final class TrainingGraph implements AutoCloseable {
 
       List<Parameters.Parameter> trainable = params.trainable();
       GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
-      tables.forEach(t -> GradientCoverage.checkReadOnlyThrough(loss, t.table().variable(), t.readers()));
+      tables.forEach(t -> t.table().variables().forEach(
+          partition -> GradientCoverage.checkReadOnlyThrough(loss, partition, t.readers())));
       List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : trainable;
       List<Operand<TFloat32>> gradients = gradients(graph, opt, loss, dense, tables, l2.embeddingL2());
-      Op trainStep = minimize(opt, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
+      Op trainStep = minimize(opt, params, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
           train.stateUpdates());
       return new TrainingGraph(graph, inputs, labels, learningRate, logLoss, loss, probability, trainStep, params);
     } catch (RuntimeException e) {
@@ -178,10 +188,11 @@ public final class TrainingGraph implements AutoCloseable {
    * step counter and running statistics. Both keep their moments in {@code <name>.adam_m} and
    * {@code .adam_v}, so a checkpoint restores under either way of updating the tables.
    */
-  private static Op minimize(Ops tf, List<Parameters.Parameter> dense, List<TouchedRows> tables,
+  private static Op minimize(Ops tf, Parameters params, List<Parameters.Parameter> dense, List<TouchedRows> tables,
       List<Operand<TFloat32>> grads, Operand<TFloat32> learningRate, OptimizerSettings settings, List<Op> stateUpdates) {
     Ops init = tf.withInitScope();
-    Variable<TFloat32> step = tf.withName(STEP).variable(init.constant(0f));
+    Ops stepAt = params.placeVariable(tf, 1);
+    Variable<TFloat32> step = stepAt.withName(STEP).variable(init.constant(0f));
     AdamTerms terms = AdamTerms.of(tf, tf.math.add(step, tf.constant(1f)), learningRate, settings);
     // Every update waits for every gradient: the backward pass reads variables (a MatMul's gradient reads
     // its kernel), and an update that ran early would change what later gradients see.
@@ -189,24 +200,20 @@ public final class TrainingGraph implements AutoCloseable {
     List<Op> applies = new ArrayList<>();
     for (int i = 0; i < dense.size(); i++) {
       Parameters.Parameter p = dense.get(i);
-      applies.add(gated.train.applyAdam(p.variable(), slot(tf, p, "adam_m"), slot(tf, p, "adam_v"),
+      applies.add(params.colocated(gated, p).train.applyAdam(p.variable(), params.slot(tf, p, "adam_m"),
+          params.slot(tf, p, "adam_v"),
           terms.beta1Power(), terms.beta2Power(), terms.learningRate(), terms.beta1(), terms.beta2(), terms.epsilon(),
           grads.get(i)));
     }
     for (int i = 0; i < tables.size(); i++) {
       TouchedRows t = tables.get(i);
-      applies.add(t.adam(gated, slot(tf, t.table(), "adam_m"), slot(tf, t.table(), "adam_v"),
+      applies.add(t.adam(gated, t.table().slot(tf, "adam_m"), t.table().slot(tf, "adam_v"),
           grads.get(dense.size() + i), terms));
     }
-    Op advance = tf.withControlDependencies(applies).assignAdd(step, tf.constant(1f));
+    Op advance = stepAt.withControlDependencies(applies).assignAdd(step, tf.constant(1f));
     List<Op> all = new ArrayList<>(stateUpdates);
     all.add(advance);
     return tf.withControlDependencies(all).withName("train_step").noOp();
-  }
-
-  /** One of Adam's zero-initialised slots of {@code p}. */
-  private static Variable<TFloat32> slot(Ops tf, Parameters.Parameter p, String slot) {
-    return tf.withName(p.name() + "." + slot).variable(Initializer.zeros().create(tf.withInitScope(), p.shape(), 0, 0));
   }
 
   public Graph graph() {

@@ -74,6 +74,36 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the child has written a line starting with {@code prefix} (a process that is not a
+   * gRPC server saying it is ready) and returns the line; fails at once if it exits.
+   */
+  public String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean exited = !process.isAlive();
+      try {
+        if (Files.exists(log)) {
+          for (String line : Files.readAllLines(log)) {
+            if (line.startsWith(prefix)) {
+              return line;
+            }
+          }
+        }
+      } catch (IOException notYetReadable) {
+        // a partly written line that is not UTF-8 yet: read again
+      }
+      if (exited) {
+        throw new AssertionError("the child JVM exited with code " + process.exitValue() + " before it wrote '"
+            + prefix + "':" + logText());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the child JVM did not write '" + prefix + "' within " + timeout + ":" + logText());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** SIGKILL, as {@code kill -9} does, and waits until the process is gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

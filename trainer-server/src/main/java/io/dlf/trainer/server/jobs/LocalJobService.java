@@ -16,6 +16,7 @@ import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.devices.DeviceRequest;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.dlf.trainer.server.store.JobStore;
+import io.dlf.trainer.server.submit.ClusterAdmission;
 import io.dlf.trainer.server.submit.DeviceRequests;
 import io.dlf.trainer.server.submit.JobPlan;
 import io.dlf.trainer.server.submit.SubmissionValidator;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -74,6 +76,8 @@ public final class LocalJobService implements JobService {
         throw GrpcErrors.failedPrecondition("NO_BFLOAT16_CPU", reason);
       });
     }
+    ClusterAdmission.check(plan.cluster(), scheduler.slots().entrySet().stream()
+        .filter(slots -> slots.getKey().kind() == kind).mapToLong(Map.Entry::getValue).sum(), "this trainer");
     synchronized (admission) {
       checkAccepting();
       if (!request.getRequestId().isEmpty()) {

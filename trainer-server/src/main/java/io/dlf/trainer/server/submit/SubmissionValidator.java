@@ -14,6 +14,7 @@ import io.dlf.trainer.job.TrainingSettingsReader;
 import io.dlf.trainer.server.devices.DeviceRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,7 @@ public final class SubmissionValidator {
     ModelSpec spec = spec(request, violations);
     TrainingOptions options = TrainingSettingsReader.options(request.getTraining(), violations);
     DeviceRequest device = DeviceRequests.of(request.getTraining(), violations);
+    Optional<RequestedCluster> cluster = RequestedCluster.of(request.getTraining(), violations);
     String modelName = request.getExport().getModelName().isEmpty() && spec != null
         ? spec.name() : request.getExport().getModelName();
     if (!ModelRepository.isValidModelName(modelName)) {
@@ -51,7 +53,8 @@ public final class SubmissionValidator {
           + violations.stream().map(v -> v.field() + ": " + v.description()).collect(Collectors.joining("; ")),
           violations);
     }
-    JobPlan plan = new JobPlan(spec, datasets.resolve(request.getDataset(), spec), options, device, modelName);
+    JobPlan plan = new JobPlan(spec, datasets.resolve(request.getDataset(), spec), options, device, cluster,
+        modelName);
     admission.check(plan);
     return plan;
   }
