@@ -81,7 +81,7 @@ class ClusterAdmissionTest {
     assertEquals("CLUSTER_TOO_LARGE", reason(e));
     String message = e.getStatus().getDescription();
     assertTrue(message.contains("2 workers and 2 parameter servers (4 tasks"), message);
-    assertTrue(message.contains("this trainer offer(s) 3 job slots"), message);
+    assertTrue(message.contains("this trainer can offer only 3 job slots"), message);
   }
 
   @Test

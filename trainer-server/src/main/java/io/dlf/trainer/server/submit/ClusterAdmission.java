@@ -24,8 +24,8 @@ public final class ClusterAdmission {
     RequestedCluster shape = cluster.get();
     if (shape.tasks() > slots) {
       throw GrpcErrors.failedPrecondition("CLUSTER_TOO_LARGE", "training.cluster asks for " + shape + " ("
-          + shape.tasks() + " tasks, each a process in a job slot), but " + capacity + " offer(s) " + slots
-          + " job " + (slots == 1 ? "slot" : "slots") + " for this job's device");
+          + shape.tasks() + " tasks, each a process in a job slot), but " + capacity + " can offer only "
+          + slots + " job " + (slots == 1 ? "slot" : "slots") + " for this job's device");
     }
     throw GrpcErrors.failedPrecondition("CLUSTER_NOT_SUPPORTED", "training.cluster (" + shape + ") is not "
         + "supported yet: this trainer trains a job in one process; leave training.cluster unset");
