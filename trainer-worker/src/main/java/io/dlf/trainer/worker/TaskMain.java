@@ -1,68 +1,73 @@
 package io.dlf.trainer.worker;
 
 import io.dlf.dsl.cluster.ClusterLayout;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.tensorflow.Server;
 import org.tensorflow.proto.ServerDef;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * One task of a job on TensorFlow's distributed runtime: a parameter server or a worker's server,
- * {@code --job ps|worker --task i --ps host:port,... --workers host:port,...}. It prints
- * {@value #READY} and its address once the server listens, then serves until it is killed or its
- * parent process ends. A process per task, because TensorFlow's server cannot be stopped
+ * One task of a job on TensorFlow's distributed runtime: a parameter server or a worker's server. It
+ * prints {@value #READY} and its address once the server listens, then serves until it is killed or
+ * its parent process ends. A process per task, because TensorFlow's server cannot be stopped
  * ({@code Server.stop()} is not implemented): the process's end is the task's end.
  */
-public final class TaskMain {
+@Command(name = "dlf-task", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs one task (parameter server or worker) of a training job on TensorFlow's distributed runtime.",
+        "TensorFlow's server listens on every interface of its port and authenticates nobody: run tasks only on a "
+            + "network that only the job's machines reach."})
+public final class TaskMain implements Callable<Integer> {
   public static final String READY = "task ready: ";
-  private static final Set<String> OPTIONS = Set.of("--job", "--task", "--ps", "--workers");
 
-  private TaskMain() {}
+  @Spec
+  CommandSpec spec;
 
-  public static void main(String[] args) throws InterruptedException {
-    ServerDef serverDef;
-    try {
-      serverDef = serverDef(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println("usage: TaskMain --job ps|worker --task <index> --ps host:port,... --workers host:port,...");
-      System.exit(2);
-      return;
-    }
+  @Option(names = "--job", required = true, description = "ps or worker.")
+  String job;
+
+  @Option(names = "--task", required = true, description = "This task's index in its job (0, 1, ...).")
+  int task;
+
+  @Option(names = "--ps", required = true, paramLabel = "HOST:PORT,...",
+      description = "The parameter-server tasks' addresses, in task order.")
+  String parameterServers;
+
+  @Option(names = "--workers", required = true, paramLabel = "HOST:PORT,...",
+      description = "The worker tasks' addresses, in task order.")
+  String workers;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new TaskMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerDef serverDef = serverDef();
     ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
       System.err.println("parent process " + parent.pid() + " ended: stopping");
       Runtime.getRuntime().halt(0);
     }));
     Server server = new Server(serverDef);
     server.start();
-    String job = serverDef.getJobName();
-    System.out.println(READY + "/job:" + job + "/task:" + serverDef.getTaskIndex() + " at "
+    System.out.println(READY + "/job:" + job + "/task:" + task + " at "
         + serverDef.getCluster().getJobList().stream().filter(j -> j.getName().equals(job))
-            .map(j -> j.getTasksOrThrow(serverDef.getTaskIndex())).findFirst().orElseThrow());
+            .map(j -> j.getTasksOrThrow(task)).findFirst().orElseThrow());
     System.out.flush();
     server.join();
+    return 0;
   }
 
-  static ServerDef serverDef(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (!OPTIONS.contains(args[i]) || i + 1 == args.length) {
-        throw new IllegalArgumentException("unknown option or missing value: " + args[i]);
-      }
-      options.put(args[i], args[i + 1]);
-    }
-    for (String option : OPTIONS) {
-      if (!options.containsKey(option)) {
-        throw new IllegalArgumentException("missing " + option);
-      }
-    }
-    int task;
+  /** The server definition the options describe; a usage error names what is wrong. */
+  ServerDef serverDef() {
     try {
-      task = Integer.parseInt(options.get("--task"));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--task is a task index (0, 1, ...), got '" + options.get("--task") + "'");
+      return ClusterLayout.parse(parameterServers, workers).serverDef(job, task);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return ClusterLayout.parse(options.get("--ps"), options.get("--workers")).serverDef(options.get("--job"), task);
   }
 }
