@@ -4,12 +4,13 @@
 # installs each client and its test tools from the package registries (a venv under
 # .cache/python-venv; npm ci in clients/node), then pytest and node --test. Skips nothing: a missing
 # tool is an error. Without Frappe ($DLF_DATA, else ../shared/data) both train on the trainer's
-# generated synthetic-frappe and say so in one line; under CI=true an absent Frappe fails them.
+# generated synthetic-frappe and say so in one line; under CI=true an absent Frappe fails them. openssl makes the
+# throwaway certificate authority of the mTLS tests (make-test-pki.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
-for tool in java python3 node npm; do
+for tool in java python3 node npm openssl; do
   command -v "$tool" >/dev/null || { echo "run-client-tests: '$tool' is not installed; the Python and Node client tests need it" >&2; exit 1; }
 done
 

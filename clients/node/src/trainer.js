@@ -8,7 +8,9 @@ const { services } = require('./protos');
 class TrainerClient {
   /**
    * A trainer server at target ("host:port"). Options: timeoutMs for every unary call (default
-   * 30 s), streamTimeoutMs for watch (default none), credentials (grpc.credentials.createSsl() for TLS).
+   * 30 s), streamTimeoutMs for watch (default none), credentials (tlsCredentials(...) or
+   * grpc.credentials.createSsl() for TLS), token or tokenFile (a bearer token; default $DLF_TOKEN, else the
+   * file $DLF_TOKEN_FILE names; never sent in plaintext beyond loopback).
    */
   constructor(target, options = {}) {
     this.connection = new Connection(target, options);

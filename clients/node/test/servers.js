@@ -2,7 +2,7 @@
 // Starts the real trainer and serving servers as child java processes on free loopback ports, from the
 // class paths `bin/build-classpath.sh` writes. The trainer reads datasets from $DLF_DATA, else
 // <repo>/../shared/data, and exports into the folder the serving server watches.
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -37,9 +37,9 @@ class JavaServer {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** Resolves once the port takes gRPC connections; rejects early if the process died. */
-  async waitReady(ms = 120000) {
-    const client = new grpc.Client(this.target, grpc.credentials.createInsecure());
+  /** Resolves once the port takes gRPC connections (TLS ones with credentials); rejects early if the process died. */
+  async waitReady(ms = 120000, credentials = grpc.credentials.createInsecure()) {
+    const client = new grpc.Client(this.target, credentials);
     try {
       const ready = new Promise((resolve, reject) => client.waitForReady(Date.now() + ms,
         (error) => (error ? reject(new Error(`not ready on ${this.target}: ${error.message}\n${this.log()}`)) : resolve(this))));
@@ -75,13 +75,22 @@ function startTrainer(workdir) {
     path.join(workdir, 'trainer.log'));
 }
 
-/** A serving server over the model repository of startTrainer(workdir) (created if still missing). */
-function startServing(workdir) {
+/**
+ * A serving server over the model repository of startTrainer(workdir) (created if still missing); auth: its
+ * --auth-* options, if any.
+ */
+function startServing(workdir, auth = []) {
   const repository = path.join(workdir, 'trainer', 'models');
   fs.mkdirSync(repository, { recursive: true });
   return JavaServer.start('serving-server', 'io.dlf.serving.ServingServerMain',
     ['--host', '127.0.0.1', '--model-repository', repository, '--poll-interval', '1s',
-      '--tf-intra-threads', '1', '--tf-inter-threads', '1'], path.join(workdir, 'serving.log'));
+      '--tf-intra-threads', '1', '--tf-inter-threads', '1', ...auth], path.join(workdir, 'serving.log'));
+}
+
+/** A throwaway CA under dir (clients/testing/make-test-pki.sh): ca.pem, server.pem/.key, NAME.pem/.key. */
+function makePki(dir, ...names) {
+  execFileSync(path.join(REPO, 'clients', 'testing', 'make-test-pki.sh'), [dir, ...names], { stdio: 'inherit' });
+  return dir;
 }
 
 function freePort() {
@@ -93,4 +102,4 @@ function freePort() {
   });
 }
 
-module.exports = { DATA, REPO, startServing, startTrainer };
+module.exports = { DATA, REPO, makePki, startServing, startTrainer };

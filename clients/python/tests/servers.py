@@ -36,10 +36,12 @@ class JavaServer:
                  main_class, "--port", str(self.port), "--metrics-port", "-1", *args],
                 stdout=log, stderr=subprocess.STDOUT, env=env)
 
-    def wait_ready(self, seconds=120):
-        """Returns once the port takes gRPC connections; fails early if the process died."""
+    def wait_ready(self, seconds=120, credentials=None):
+        """Returns once the port takes gRPC connections (TLS ones with credentials); fails early if the process
+        died."""
         deadline = time.monotonic() + seconds
-        with grpc.insecure_channel(self.target) as channel:
+        channel = grpc.secure_channel(self.target, credentials) if credentials else grpc.insecure_channel(self.target)
+        with channel:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
@@ -74,13 +76,20 @@ def start_trainer(workdir):
                       workdir / "trainer.log")
 
 
-def start_serving(workdir):
-    """A serving server over the model repository of start_trainer(workdir) (created if still missing)."""
+def start_serving(workdir, auth=(), name="serving"):
+    """A serving server over the model repository of start_trainer(workdir) (created if still missing); auth: its
+    --auth-* options, if any."""
     (workdir / "trainer" / "models").mkdir(parents=True, exist_ok=True)
     return JavaServer("serving-server", "io.dlf.serving.ServingServerMain",
                       ["--host", "127.0.0.1", "--model-repository", str(workdir / "trainer" / "models"),
-                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1"],
-                      workdir / "serving.log")
+                       "--poll-interval", "1s", "--tf-intra-threads", "1", "--tf-inter-threads", "1", *auth],
+                      workdir / f"{name}.log")
+
+
+def make_pki(directory, *names):
+    """A throwaway CA under directory (clients/testing/make-test-pki.sh): ca.pem, server.pem/.key, NAME.pem/.key."""
+    subprocess.run([str(REPO / "clients" / "testing" / "make-test-pki.sh"), str(directory), *names], check=True)
+    return directory
 
 
 def _free_port():

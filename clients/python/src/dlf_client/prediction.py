@@ -17,10 +17,10 @@ class Predictions:
 
 
 class PredictionClient(Client):
-    """A serving server at target ("host:port"); timeout and credentials as for TrainerClient."""
+    """A serving server at target ("host:port"); timeout, credentials and token as for TrainerClient."""
 
-    def __init__(self, target, *, timeout=30.0, credentials=None):
-        super().__init__(target, timeout, credentials)
+    def __init__(self, target, *, timeout=30.0, credentials=None, token=None, token_file=None):
+        super().__init__(target, timeout, credentials, token, token_file)
         self._predictions = serving_pb2_grpc.PredictionServiceStub(self._connection.channel)
         self._models = serving_pb2_grpc.ModelServiceStub(self._connection.channel)
 

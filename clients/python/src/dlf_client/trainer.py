@@ -14,11 +14,13 @@ class TrainerClient(Client):
     """A trainer server at target ("host:port").
 
     timeout: seconds every unary call may take; watch streams get stream_timeout (None: no limit).
-    credentials: grpc.ssl_channel_credentials(...) for TLS, None for plaintext.
+    credentials: TLS channel credentials (dlf_client.tls_credentials(...), with a client certificate for mTLS),
+    None for plaintext. token / token_file: a bearer token for servers that require one (default: $DLF_TOKEN,
+    else the file $DLF_TOKEN_FILE names); never sent in plaintext beyond loopback (ValueError).
     """
 
-    def __init__(self, target, *, timeout=30.0, stream_timeout=None, credentials=None):
-        super().__init__(target, timeout, credentials)
+    def __init__(self, target, *, timeout=30.0, stream_timeout=None, credentials=None, token=None, token_file=None):
+        super().__init__(target, timeout, credentials, token, token_file)
         self._stream_timeout = stream_timeout
         self._stub = trainer_pb2_grpc.TrainerServiceStub(self._connection.channel)
 

@@ -43,6 +43,10 @@ public final class GrpcErrors {
     return status(Code.FAILED_PRECONDITION, message, errorInfo(reason));
   }
 
+  public static StatusRuntimeException unauthenticated(String reason, String message) {
+    return status(Code.UNAUTHENTICATED, message, errorInfo(reason));
+  }
+
   public static StatusRuntimeException permissionDenied(String reason, String message) {
     return status(Code.PERMISSION_DENIED, message, errorInfo(reason));
   }

@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.dlf.server.auth.AuthConfig;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -13,7 +15,8 @@ import java.util.Set;
 /**
  * Wires a {@link GrpcServerService} from whatever other modules contribute: services through
  * {@code Multibinder<BindableService>}, interceptors through {@code Multibinder<ServerInterceptor>}.
- * The server's own module binds its {@link GrpcServerConfig}.
+ * The server's own module binds its {@link GrpcServerConfig}; {@link io.dlf.server.auth.AuthModule} its
+ * {@link AuthConfig} (without: nobody is authenticated).
  */
 public final class GrpcServerModule extends AbstractModule {
   private final String serverName;
@@ -36,6 +39,7 @@ public final class GrpcServerModule extends AbstractModule {
   protected void configure() {
     services(binder());
     interceptors(binder());
+    OptionalBinder.newOptionalBinder(binder(), AuthConfig.class).setDefault().toInstance(AuthConfig.none());
   }
 
   @Provides
@@ -52,8 +56,8 @@ public final class GrpcServerModule extends AbstractModule {
 
   @Provides
   @Singleton
-  GrpcServerService server(GrpcServerConfig config, Set<BindableService> services, Set<ServerInterceptor> interceptors,
-      HealthStatusManager health, PrometheusRegistry registry) {
-    return new GrpcServerService(serverName, config, services, interceptors, health, registry);
+  GrpcServerService server(GrpcServerConfig config, AuthConfig auth, Set<BindableService> services,
+      Set<ServerInterceptor> interceptors, HealthStatusManager health, PrometheusRegistry registry) {
+    return new GrpcServerService(serverName, config, auth, services, interceptors, health, registry);
   }
 }

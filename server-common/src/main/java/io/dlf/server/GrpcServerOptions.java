@@ -18,8 +18,8 @@ public final class GrpcServerOptions {
   CommandSpec command;
 
   @Option(names = "--host", defaultValue = "127.0.0.1",
-      description = "Address to listen on; 0.0.0.0 for every interface, which the server warns about "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Address to listen on; 0.0.0.0 for every interface, which needs authentication (--auth-*, "
+          + "--tls-client-ca) or --allow-unauthenticated-network (default: ${DEFAULT-VALUE}).")
   String host;
 
   @Option(names = "--port", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")

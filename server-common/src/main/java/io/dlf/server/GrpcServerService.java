@@ -1,5 +1,6 @@
 package io.dlf.server;
 
+import io.dlf.server.auth.AuthConfig;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -14,6 +15,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,16 @@ import java.util.logging.Logger;
  * v1alpha with the error-detail protos (so grpcurl and ghz work, see {@link ServerReflection}), and
  * Prometheus metrics over HTTP. {@link #stop()} shuts down gracefully: health turns NOT_SERVING, new
  * calls are refused, in-flight calls get the grace period, then the rest is cancelled.
+ *
+ * <p>Safe defaults: a server that authenticates nobody refuses to listen beyond loopback unless
+ * {@link AuthConfig#allowUnauthenticatedNetwork()}, and one taking bearer tokens refuses to listen beyond loopback
+ * without TLS (tokens would cross the network in plaintext).
  */
 public final class GrpcServerService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcServerService.class.getName());
 
   private final GrpcServerConfig config;
+  private final AuthConfig auth;
   private final List<BindableService> services;
   private final List<ServerInterceptor> interceptors;
   private final HealthStatusManager health;
@@ -43,10 +50,16 @@ public final class GrpcServerService implements AutoCloseable {
   private Server server;
   private HTTPServer metrics;
 
-  public GrpcServerService(String name, GrpcServerConfig config, Set<BindableService> services,
+  /**
+   * @throws IllegalStateException when {@code config} and {@code auth} together are unsafe or incomplete (see the
+   *     class comment), saying which options fix it
+   */
+  public GrpcServerService(String name, GrpcServerConfig config, AuthConfig auth, Set<BindableService> services,
       Set<ServerInterceptor> interceptors, HealthStatusManager health, PrometheusRegistry registry) {
     this.name = name;
     this.config = config;
+    this.auth = auth;
+    checkSafe();
     this.services = List.copyOf(services);
     this.interceptors = List.copyOf(interceptors);
     this.health = health;
@@ -81,9 +94,38 @@ public final class GrpcServerService implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     LOG.info(() -> name + " listening on " + config.host() + ":" + port()
         + (config.tls() ? " (TLS)" : "") + (metrics != null ? ", metrics on :" + metricsPort() + "/metrics" : ""));
-    if (address.getAddress() != null && !address.getAddress().isLoopbackAddress()) {
+    if (!loopback() && !auth.authenticates()) {
       LOG.warning(() -> name + " listens on " + config.host() + ", not just loopback: anyone who can reach this machine"
           + " can call it (" + (config.tls() ? "TLS" : "no TLS") + ", no authentication); --host 127.0.0.1 keeps it local");
+    }
+  }
+
+  private void checkSafe() {
+    if (auth.clientCa().isPresent() && !config.tls()) {
+      throw new IllegalStateException(name + ": --tls-client-ca needs TLS: add --tls-cert and --tls-key");
+    }
+    if (loopback()) {
+      return;
+    }
+    if (!auth.authenticates() && !auth.allowUnauthenticatedNetwork()) {
+      throw new IllegalStateException(name + " refuses to listen on " + config.host() + " with no authentication: "
+          + "anyone who reaches the port could call everything. Configure --auth-jwt-keys, --auth-tokens or "
+          + "--tls-client-ca (with --tls-cert/--tls-key), or pass --allow-unauthenticated-network to accept that; "
+          + "--host 127.0.0.1 keeps it local");
+    }
+    if (auth.bearerTokens() && !config.tls()) {
+      throw new IllegalStateException(name + " refuses to take bearer tokens over plaintext on " + config.host()
+          + ": they would cross the network readable by anyone on the way. Add --tls-cert and --tls-key, or "
+          + "--host 127.0.0.1");
+    }
+  }
+
+  /** Whether the listening address is a loopback one (a name that does not resolve counts as not). */
+  private boolean loopback() {
+    try {
+      return InetAddress.getByName(config.host()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -91,8 +133,13 @@ public final class GrpcServerService implements AutoCloseable {
     if (!config.tls()) {
       return InsecureServerCredentials.create();
     }
-    return TlsServerCredentials.create(config.tlsCertificateChain().orElseThrow().toFile(),
-        config.tlsPrivateKey().orElseThrow().toFile());
+    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+        .keyManager(config.tlsCertificateChain().orElseThrow().toFile(), config.tlsPrivateKey().orElseThrow().toFile());
+    if (auth.clientCa().isPresent()) {
+      tls.trustManager(auth.clientCa().get().toFile()).clientAuth(auth.clientCertificateRequired()
+          ? TlsServerCredentials.ClientAuth.REQUIRE : TlsServerCredentials.ClientAuth.OPTIONAL);
+    }
+    return tls.build();
   }
 
   /** The bound gRPC port. */

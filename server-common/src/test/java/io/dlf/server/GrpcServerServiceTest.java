@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.dlf.server.auth.AuthConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -101,7 +102,7 @@ class GrpcServerServiceTest {
     assertTrue(warnings.get(0).endsWith("--host 127.0.0.1 keeps it local"), warnings.get(0));
   }
 
-  /** The warnings a server on {@code host} (a free port, no metrics) logs as it starts. */
+  /** The warnings a server on {@code host} (a free port, no metrics, no authentication allowed off loopback) logs as it starts. */
   private static List<String> warningsOfAStartOn(String host) throws Exception {
     Logger log = Logger.getLogger(GrpcServerService.class.getName());
     List<String> warnings = new CopyOnWriteArrayList<>();
@@ -121,7 +122,8 @@ class GrpcServerServiceTest {
     };
     log.addHandler(handler);
     GrpcServerService server = new GrpcServerService("test", GrpcServerConfig.local().withHost(host).withMetricsPort(-1),
-        Set.of(), Set.of(), new HealthStatusManager(), new PrometheusRegistry());
+        AuthConfig.none().withAllowUnauthenticatedNetwork(true), Set.of(), Set.of(), new HealthStatusManager(),
+        new PrometheusRegistry());
     try {
       server.start();
     } finally {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.dlf.server.auth.AuthConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -35,7 +36,7 @@ class ServerReflectionTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new GrpcServerService("reflection-test", GrpcServerConfig.local().withMetricsPort(-1), Set.of(),
+    server = new GrpcServerService("reflection-test", GrpcServerConfig.local().withMetricsPort(-1), AuthConfig.none(), Set.of(),
         Set.of(), new HealthStatusManager(), new PrometheusRegistry());
     server.start();
     channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();

@@ -49,7 +49,7 @@ public final class ServingServer implements AutoCloseable {
         new RepositoryModule(config.repository()),
         new VersionModule(config.versions()),
         new PredictionModule(config.batching()),
-        new GrpcServicesModule(config.grpc()),
+        new GrpcServicesModule(config.grpc(), config.auth()),
         new MetricsModule());
     return Guice.createInjector(Modules.override(modules).with(overrides));
   }

@@ -1,5 +1,7 @@
 package io.dlf.serving;
 
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
 import io.dlf.serving.predict.BatchingConfig;
 import io.dlf.serving.repository.RepositoryConfig;
 import io.dlf.serving.version.LabelAssignment;
@@ -9,6 +11,8 @@ import io.dlf.server.DurationConverter;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerDefaults;
 import io.dlf.server.GrpcServerOptions;
+import io.dlf.server.WiringErrors;
+import io.dlf.server.auth.AuthOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,9 @@ public final class ServingServerMain implements Callable<Integer> {
 
   @Mixin
   GrpcServerOptions server;
+
+  @Mixin
+  AuthOptions auth;
 
   @Option(names = "--poll-interval", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to look for new versions; 0 only on Reload (default: ${DEFAULT-VALUE}).")
@@ -117,7 +124,13 @@ public final class ServingServerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    ServingServer server = ServingServer.create(config);
+    ServingServer server;
+    try {
+      server = ServingServer.create(config);
+    } catch (CreationException | ProvisionException e) {
+      System.err.println("serving-server: " + WiringErrors.of(e).getMessage());
+      return 2;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serving-shutdown"));
     server.start();
     server.awaitTermination();
@@ -140,6 +153,7 @@ public final class ServingServerMain implements Callable<Integer> {
     BatchingConfig batchingConfig = new BatchingConfig(batching, maxBatchSize, maxQueueDelay, maxQueueSize,
         maxConcurrentBatches == null ? Runtime.getRuntime().availableProcessors() : maxConcurrentBatches,
         maxExamplesPerRequest);
-    return new ServingConfig(grpc, new RepositoryConfig(repository, pollInterval), versions, batchingConfig);
+    return new ServingConfig(grpc, new RepositoryConfig(repository, pollInterval), versions, batchingConfig,
+        auth.config());
   }
 }

@@ -11,6 +11,7 @@ import io.dlf.serving.version.VersionPolicy;
 import io.dlf.serving.version.VersionsConfig;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.OptionsReadme;
+import io.dlf.server.auth.AuthConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,5 +74,23 @@ class ServingServerMainTest {
         .getMessage().contains("250ms"));
     assertTrue(assertThrows(CommandLine.ParameterException.class, () -> parse("-r", "m", "--tls-key", "k.pem"))
         .getMessage().contains("--tls-cert and --tls-key go together"));
+  }
+
+  @Test
+  void authOptionsAreReadAndAPolicyWithoutAuthenticationIsRefused() {
+    AuthConfig auth = parse("-r", "m", "--auth-jwt-keys", "jwks.json", "--auth-jwt-issuer", "https://idp",
+        "--auth-tokens", "tokens.txt", "--tls-client-ca", "ca.pem", "--tls-client-auth", "OPTIONAL",
+        "--auth-policy", "policy.txt", "--no-auth-open-reflection", "--allow-unauthenticated-network").auth();
+    assertEquals(new AuthConfig(Optional.of(Path.of("jwks.json")), Optional.of("https://idp"), Optional.empty(),
+        Optional.of(Path.of("tokens.txt")), Optional.of(Path.of("ca.pem")), false, Optional.of(Path.of("policy.txt")),
+        true, false, true), auth);
+    assertEquals(AuthConfig.none(), parse("-r", "m").auth());
+    assertTrue(assertThrows(CommandLine.ParameterException.class, () -> parse("-r", "m", "--auth-policy", "p.txt"))
+        .getMessage().contains("nobody is authenticated"));
+  }
+
+  @Test
+  void listeningBeyondLoopbackWithoutAuthenticationEndsTheStart() {
+    assertEquals(2, ServingServerMain.commandLine().execute("-r", "m", "--host", "0.0.0.0", "--metrics-port", "-1"));
   }
 }

@@ -1,17 +1,12 @@
 package io.dlf.client;
 
-import io.grpc.ChannelCredentials;
+import io.grpc.CallCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.AbstractStub;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,34 +20,21 @@ final class Connection implements AutoCloseable {
   private final Duration deadline;
   private final Duration streamDeadline;
   private final ManagedChannel channel;
+  private final Optional<CallCredentials> callCredentials;
 
-  Connection(String server, Target target, boolean tls, Optional<Path> trustCertificates, Duration deadline,
-      Duration streamDeadline, Map<String, Object> serviceConfig) {
+  Connection(String server, Target target, ConnectionSecurity security, Duration deadline, Duration streamDeadline,
+      Map<String, Object> serviceConfig) {
     this.server = server;
     this.target = target;
     this.deadline = deadline;
     this.streamDeadline = streamDeadline;
+    this.callCredentials = security.callCredentials(target);
     ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(target.host(), target.port(),
-        credentials(tls, trustCertificates));
+        security.channelCredentials());
     if (!serviceConfig.isEmpty()) {
       builder.defaultServiceConfig(serviceConfig).enableRetry();
     }
     this.channel = builder.build();
-  }
-
-  private static ChannelCredentials credentials(boolean tls, Optional<Path> trustCertificates) {
-    if (!tls) {
-      return InsecureChannelCredentials.create();
-    }
-    TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-    if (trustCertificates.isPresent()) {
-      try {
-        builder.trustManager(trustCertificates.get().toFile());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read trust certificates " + trustCertificates.get(), e);
-      }
-    }
-    return builder.build();
   }
 
   ManagedChannel channel() {
@@ -66,7 +48,7 @@ final class Connection implements AutoCloseable {
   /** Runs one unary call on {@code stub} under the deadline; a failure keeps the server's status. */
   <S extends AbstractStub<S>, R> R call(S stub, MethodDescriptor<?, ?> method, Function<S, R> body) {
     try {
-      return body.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
+      return body.apply(authenticated(stub).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
     } catch (StatusRuntimeException e) {
       throw failure(method, e);
     }
@@ -74,7 +56,11 @@ final class Connection implements AutoCloseable {
 
   /** {@code stub} with the streaming deadline, for calls whose failures arrive through an observer. */
   <S extends AbstractStub<S>> S streaming(S stub) {
-    return stub.withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS);
+    return authenticated(stub).withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private <S extends AbstractStub<S>> S authenticated(S stub) {
+    return callCredentials.map(stub::withCallCredentials).orElse(stub);
   }
 
   DlfException failure(MethodDescriptor<?, ?> method, StatusRuntimeException e) {

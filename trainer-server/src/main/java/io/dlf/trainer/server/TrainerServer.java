@@ -4,49 +4,53 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Inject;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import com.google.inject.ProvisionException;
-import com.google.inject.spi.Message;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerService;
+import io.dlf.server.WiringErrors;
+import io.dlf.server.auth.AuthConfig;
 import io.dlf.trainer.server.grpc.TrainerGrpcModule;
+import io.dlf.trainer.server.jobs.JobExecution;
 import io.dlf.trainer.server.jobs.JobService;
 import io.dlf.trainer.server.jobs.JobsModule;
+import io.dlf.trainer.server.jobs.LocalJobsModule;
 import io.dlf.trainer.server.metrics.TrainerMetricsModule;
-import io.dlf.trainer.server.scheduling.JobScheduler;
+import io.dlf.trainer.server.postgres.PostgresModule;
 import io.dlf.trainer.server.scheduling.SchedulerModule;
-import io.dlf.trainer.server.store.JobStore;
-import io.dlf.trainer.server.store.JobStoreModule;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
-import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * The trainer server: the job store, the scheduler and its devices, TrainerService over gRPC, and
- * metrics, wired by Guice. {@link #start()} takes back stored jobs and starts listening;
- * {@link #stop()} shuts down gracefully.
+ * metrics, wired by Guice. Embedded (the default), it keeps jobs in files and runs them itself; with
+ * a shared database it is a control plane (the API), a worker host (runs jobs), or both.
+ * {@link #start()} takes back stored jobs and starts listening; {@link #stop()} shuts down gracefully.
  */
 public final class TrainerServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TrainerServer.class.getName());
 
   private final TrainerServerConfig config;
   private final GrpcServerService grpc;
-  private final JobService jobs;
-  private final JobScheduler scheduler;
-  private final JobStore store;
+  private final Optional<JobService> jobs;
+  private final Optional<JobExecution> execution;
+  private final Set<AutoCloseable> resources;
   private boolean stopped;
 
   @Inject
-  TrainerServer(TrainerServerConfig config, GrpcServerService grpc, JobService jobs, JobScheduler scheduler,
-      JobStore store) {
+  TrainerServer(TrainerServerConfig config, GrpcServerService grpc, Optional<JobService> jobs,
+      Optional<JobExecution> execution, Set<AutoCloseable> resources) {
     this.config = config;
     this.grpc = grpc;
     this.jobs = jobs;
-    this.scheduler = scheduler;
-    this.store = store;
+    this.execution = execution;
+    this.resources = resources;
   }
 
   /**
@@ -56,31 +60,35 @@ public final class TrainerServer implements AutoCloseable {
    *     trainer holds, a data root that is not a folder, ...)
    */
   public static TrainerServer create(TrainerServerConfig config, GrpcServerConfig grpc) {
+    return create(config, grpc, AuthConfig.none());
+  }
+
+  /** A server that authenticates its callers as {@code auth} says. */
+  public static TrainerServer create(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth) {
     try {
-      return injector(config, grpc).getInstance(TrainerServer.class);
-    } catch (CreationException e) {
-      throw new IllegalStateException(causes(e.getErrorMessages()), e);
-    } catch (ProvisionException e) {
-      throw new IllegalStateException(causes(e.getErrorMessages()), e);
+      return injector(config, grpc, auth).getInstance(TrainerServer.class);
+    } catch (CreationException | ProvisionException e) {
+      throw WiringErrors.of(e);
     }
   }
 
   /** The server's object graph; tests serve its gRPC services in process from it. */
   static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc) {
-    return Guice.createInjector(new TrainerConfigModule(config, grpc), new JobStoreModule(), new SchedulerModule(),
-        new JobsModule(), new TrainerGrpcModule(), new TrainerMetricsModule());
+    return injector(config, grpc, AuthConfig.none());
   }
 
-  private static String causes(Collection<Message> messages) {
-    return messages.stream()
-        .map(m -> m.getCause() != null ? m.getCause().getMessage() : m.getMessage())
-        .distinct()
-        .collect(Collectors.joining("; "));
+  static Injector injector(TrainerServerConfig config, GrpcServerConfig grpc, AuthConfig auth) {
+    Module records = config.cluster().isPresent() ? new PostgresModule(config.role()) : new LocalJobsModule();
+    return Guice.createInjector(new TrainerConfigModule(config, grpc), records, new SchedulerModule(),
+        new JobsModule(), new TrainerGrpcModule(config.role().servesApi(), auth), new TrainerMetricsModule());
   }
 
-  /** Takes back the jobs a previous run left (running ones resume), then serves. */
+  /** Takes back the jobs a previous run left (running ones resume), starts taking jobs, then serves. */
   public void start() throws IOException {
-    jobs.recover();
+    if (jobs.isPresent()) {
+      jobs.get().start();
+    }
+    execution.ifPresent(JobExecution::start);
     grpc.start();
   }
 
@@ -97,16 +105,27 @@ public final class TrainerServer implements AutoCloseable {
     // NOT_SERVING now, so load balancers look elsewhere while jobs checkpoint; the gRPC stop makes it final.
     grpc.health().setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     grpc.health().setStatus(TrainerServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
-    jobs.stopAccepting();
-    jobs.pauseRunning();
-    if (!scheduler.drain(config.pauseTimeout())) {
+    jobs.ifPresent(JobService::stopAccepting);
+    execution.ifPresent(this::pauseAndDrain);
+    jobs.ifPresent(JobService::disconnectWatchers);
+    grpc.stop();
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "could not close " + resource, e);
+      }
+    }
+  }
+
+  private void pauseAndDrain(JobExecution running) {
+    running.pauseRunning();
+    if (!running.drain(config.pauseTimeout())) {
       LOG.warning("jobs still running after " + config.pauseTimeout() + " were killed; they resume from their "
           + "last checkpoint on the next start");
-      jobs.killRunning();
+      running.killRunning();
     }
-    jobs.disconnectWatchers();
-    grpc.stop();
-    store.close();
+    running.close();
   }
 
   @Override

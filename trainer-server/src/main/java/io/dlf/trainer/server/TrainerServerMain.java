@@ -3,8 +3,17 @@ package io.dlf.trainer.server;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.GrpcServerDefaults;
 import io.dlf.server.GrpcServerOptions;
+import io.dlf.server.DurationConverter;
+import io.dlf.server.auth.AuthOptions;
+import io.dlf.trainer.server.postgres.DatabaseSettings;
+import io.dlf.trainer.server.workers.WorkerLauncher;
 import io.dlf.trainer.server.workers.WorkerSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +38,9 @@ public final class TrainerServerMain implements Callable<Integer> {
 
   @Mixin
   GrpcServerOptions server;
+
+  @Mixin
+  AuthOptions auth;
 
   @Option(names = "--data-dir", description = "Jobs (records and checkpoints) live in <data-dir>/jobs "
       + "(default: ${DEFAULT-VALUE}).")
@@ -88,6 +100,43 @@ public final class TrainerServerMain implements Callable<Integer> {
           + "the last checkpoint (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Option(names = "--worker-main", paramLabel = "CLASS", defaultValue = WorkerLauncher.MAIN,
+      description = "The workers' main class; only tests and benchmarks change it (default: ${DEFAULT-VALUE}).")
+  String workerMain;
+
+  @Option(names = "--role", defaultValue = "all", converter = RoleConverter.class,
+      description = "all: the API and running jobs in one process; control-plane: the API over the shared database; "
+          + "worker-host: runs jobs it leases from the shared database. Roles other than all need --database-url "
+          + "(default: ${DEFAULT-VALUE}).")
+  TrainerRole role;
+
+  @Option(names = "--database-url", paramLabel = "JDBC_URL",
+      description = "Keep jobs and the queue in this PostgreSQL database, shared with other trainers, e.g. "
+          + "jdbc:postgresql://db:5432/dlf (default: $DLF_DATABASE_URL, else none: jobs in files under --data-dir).")
+  String databaseUrl;
+
+  @Option(names = "--database-user",
+      description = "The database user (default: $DLF_DATABASE_USER, else the URL's or the driver's).")
+  String databaseUser;
+
+  @Option(names = "--database-password-file", paramLabel = "FILE",
+      description = "A file holding the database password (default: $DLF_DATABASE_PASSWORD, else none).")
+  Path databasePasswordFile;
+
+  @Option(names = "--host-name", description = "This worker host's name in leases and job attempts; one per host "
+      + "(default: the machine's host name).")
+  String hostName;
+
+  @Option(names = "--lease-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How long a running job's lease outlives its host's last heartbeat before another host resumes "
+          + "the job; also the longest database outage running jobs ride out (default: ${DEFAULT-VALUE}).")
+  Duration leaseTimeout;
+
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "1s",
+      converter = DurationConverter.class, description = "How often a worker host renews its leases and reads "
+          + "cancels (default: ${DEFAULT-VALUE}).")
+  Duration heartbeatInterval;
+
   public static void main(String[] args) {
     System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
   }
@@ -97,14 +146,18 @@ public final class TrainerServerMain implements Callable<Integer> {
    * {@code environment}.
    */
   static CommandLine commandLine(Path home, Map<String, String> environment) {
-    return new CommandLine(new TrainerServerMain()).setDefaultValueProvider(new Defaults(home, environment));
+    TrainerServerMain main = new TrainerServerMain();
+    main.environment = environment;
+    return new CommandLine(main).setDefaultValueProvider(new Defaults(home, environment));
   }
+
+  private Map<String, String> environment = Map.of();
 
   @Override
   public Integer call() throws Exception {
     TrainerServer server;
     try {
-      server = TrainerServer.create(trainerConfig(), grpcConfig());
+      server = TrainerServer.create(trainerConfig(), grpcConfig(), auth.config());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("trainer-server: " + e.getMessage());
       return 2;
@@ -119,6 +172,43 @@ public final class TrainerServerMain implements Callable<Integer> {
 
   /** Running jobs get the shutdown grace to checkpoint, as calls in flight get it to finish. */
   TrainerServerConfig trainerConfig() {
+    TrainerServerConfig config = embeddedConfig();
+    Optional<String> url = Optional.ofNullable(databaseUrl);
+    if (url.isEmpty()) {
+      if (role != TrainerRole.ALL) {
+        throw new IllegalArgumentException("--role " + RoleConverter.name(role) + " needs a shared database: give "
+            + "--database-url (or $DLF_DATABASE_URL), the same for every control plane and worker host");
+      }
+      return config;
+    }
+    DatabaseSettings database = new DatabaseSettings(url.get(), databaseUser != null ? databaseUser : "",
+        databasePassword());
+    return config.withCluster(ClusterSettings.of(role, database, hostName != null ? hostName : localHostName())
+        .withHeartbeatInterval(heartbeatInterval).withLeaseTimeout(leaseTimeout));
+  }
+
+  private String databasePassword() {
+    if (databasePasswordFile == null) {
+      return environment.getOrDefault("DLF_DATABASE_PASSWORD", "");
+    }
+    try {
+      return Files.readString(databasePasswordFile).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the database password file " + databasePasswordFile
+          + " (--database-password-file): " + e.getMessage(), e);
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("this machine's host name cannot be found (" + e.getMessage()
+          + "); give one with --host-name", e);
+    }
+  }
+
+  private TrainerServerConfig embeddedConfig() {
     return TrainerServerConfig.defaults(dataDir, dataRoots)
         .withModelsDir(modelsDir != null ? modelsDir : dataDir.resolve("models"))
         .withSlots(cpuJobs, gpuJobs)
@@ -135,7 +225,8 @@ public final class TrainerServerMain implements Callable<Integer> {
     return defaults.withClasspath(workerClasspath != null ? workerClasspath : defaults.classpath())
         .withHeap(workerHeap)
         .withJvmOptions(workerJvmOptions)
-        .withMaxAttempts(maxAttempts);
+        .withMaxAttempts(maxAttempts)
+        .withMainClass(workerMain);
   }
 
   GrpcServerConfig grpcConfig() {
@@ -153,6 +244,8 @@ public final class TrainerServerMain implements Callable<Integer> {
         case "--data-dir" -> home.resolve("data").toString();
         case "--data-root" -> Optional.ofNullable(environment.get("DLF_DATA"))
             .orElseGet(() -> home.resolve("../shared/data").normalize().toString());
+        case "--database-url" -> environment.get("DLF_DATABASE_URL");
+        case "--database-user" -> environment.get("DLF_DATABASE_USER");
         default -> GRPC.defaultValue(argument);
       };
     }

@@ -41,7 +41,8 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * A job whose version cannot be written into the model repository fails in words and keeps what
- * it trained; RetryExport exports it once the cause is gone, without training again.
+ * it trained; RetryExport exports it once the cause is gone, without training again. The embedded
+ * trainer here; {@link PostgresExportRetryTest} runs the same on a shared database.
  */
 @Tag("e2e")
 class ExportRetryTest {
@@ -58,7 +59,7 @@ class ExportRetryTest {
     GeneratedData.write(root, "small", 2_000);
   }
 
-  private TrainerServerConfig config(Path models) {
+  protected TrainerServerConfig config(Path models) {
     return RunningTrainer.config(dir.resolve("trainer"), root).withModelsDir(models);
   }
 

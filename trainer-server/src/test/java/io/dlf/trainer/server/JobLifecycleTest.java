@@ -44,14 +44,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs through a trainer on a loopback port, on small generated datasets: cancelling, the bounded
- * queue, concurrent clients, data that turns bad, shutdown and restart, idempotent submission.
+ * queue, concurrent clients, data that turns bad, shutdown and restart, idempotent submission. The
+ * embedded trainer here; {@link PostgresJobLifecycleTest} runs the same on a shared database.
  */
 @Tag("e2e")
 class JobLifecycleTest {
   private static final Duration LONG = Duration.ofMinutes(3);
 
   @TempDir
-  Path dir;
+  protected Path dir;
   private Path root;
 
   @BeforeEach
@@ -61,8 +62,22 @@ class JobLifecycleTest {
     GeneratedData.write(root, "large", 8_000);
   }
 
-  private TrainerServerConfig config() {
+  protected TrainerServerConfig config() {
     return RunningTrainer.config(dir.resolve("trainer"), root);
+  }
+
+  /** The one job the trainer's store holds, as stored (the trainer is stopped). */
+  protected Job onlyStoredJob() throws Exception {
+    try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
+      return store.loadAll().get(0);
+    }
+  }
+
+  /** Stores {@code job}, RUNNING, as a trainer that died while running it left it (the trainer is stopped). */
+  protected void storeAsLeftRunning(Job job) throws Exception {
+    try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
+      store.save(job);
+    }
   }
 
   private static CancelJobRequest cancel(Job job) {
@@ -206,11 +221,9 @@ class JobLifecycleTest {
     Throwable watcherError = watcherEnd.get(1, TimeUnit.MINUTES);
     assertEquals(Code.UNAVAILABLE, Status.fromThrowable(watcherError).getCode(),
         "a watcher learns the trainer went away, not that the job ended");
-    try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
-      Job stored = store.loadAll().get(0);
-      assertEquals(JobState.QUEUED, stored.getState(), stored.toString());
-      assertTrue(stored.getTransitions(stored.getTransitionsCount() - 1).getMessage().contains("paused"));
-    }
+    Job stored = onlyStoredJob();
+    assertEquals(JobState.QUEUED, stored.getState(), stored.toString());
+    assertTrue(stored.getTransitions(stored.getTransitionsCount() - 1).getMessage().contains("paused"));
 
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
       List<JobEvent> events = trainer.watch(job.getId(), LONG);
@@ -233,10 +246,8 @@ class JobLifecycleTest {
       assertEquals(JobState.SUCCEEDED, done.getState());
     }
     // What the record holds if the process dies after the version was published, before it was recorded.
-    try (FileJobStore store = FileJobStore.open(dir.resolve("trainer"))) {
-      store.save(done.toBuilder().setState(JobState.RUNNING).setPhase(RunPhase.EXPORTING).clearVersion()
-          .clearMetrics().clearEndTime().build());
-    }
+    storeAsLeftRunning(done.toBuilder().setState(JobState.RUNNING).setPhase(RunPhase.EXPORTING).clearVersion()
+        .clearMetrics().clearEndTime().build());
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
       Job again = trainer.awaitEnd(done.getId(), LONG);
       assertEquals(JobState.SUCCEEDED, again.getState(), again.toString());

@@ -44,7 +44,7 @@ final class RunningTrainer implements AutoCloseable {
     Injector injector = TrainerServer.injector(config, GrpcServerConfig.local());
     TrainerServer server = injector.getInstance(TrainerServer.class);
     // what TrainerServer.start() does before it listens
-    injector.getInstance(JobService.class).recover();
+    injector.getInstance(JobService.class).start();
     InProcessGrpc grpc = InProcessGrpc.serve(injector);
     return new RunningTrainer(server, grpc.channel(), Optional.of(grpc));
   }

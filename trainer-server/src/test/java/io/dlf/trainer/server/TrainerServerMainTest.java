@@ -9,6 +9,7 @@ import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.server.GrpcServerConfig;
 import io.dlf.server.OptionsReadme;
+import io.dlf.trainer.server.postgres.DatabaseSettings;
 import io.dlf.trainer.server.store.FileJobStore;
 import io.dlf.trainer.server.workers.WorkerSettings;
 import io.grpc.Grpc;
@@ -16,6 +17,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status.Code;
 import io.grpc.TlsChannelCredentials;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +101,35 @@ class TrainerServerMainTest {
     CommandLine withDlfData = TrainerServerMain.commandLine(home, Map.of("DLF_DATA", "/srv/datasets"));
     withDlfData.parseArgs();
     assertEquals(List.of(Path.of("/srv/datasets")), withDlfData.<TrainerServerMain>getCommand().trainerConfig().dataRoots());
+  }
+
+  @Test
+  void aSharedDatabaseAndARoleComeFromOptionsOrTheEnvironment(@TempDir Path dir) throws Exception {
+    Path password = dir.resolve("password");
+    Files.writeString(password, "s3cret\n");
+    TrainerServerConfig host = parse("--role", "worker-host", "--database-url", "jdbc:postgresql://db:5432/dlf",
+        "--database-user", "dlf", "--database-password-file", password.toString(), "--host-name", "gpu-7",
+        "--lease-timeout", "45s", "--heartbeat-interval", "2s").trainerConfig();
+    assertEquals(new ClusterSettings(TrainerRole.WORKER_HOST,
+        new DatabaseSettings("jdbc:postgresql://db:5432/dlf", "dlf", "s3cret"), "gpu-7", Duration.ofSeconds(45),
+        Duration.ofSeconds(2), Duration.ofMillis(250)), host.cluster().orElseThrow());
+
+    CommandLine fromEnvironment = TrainerServerMain.commandLine(dir, Map.of("DLF_DATABASE_URL",
+        "jdbc:postgresql://db/dlf", "DLF_DATABASE_USER", "u", "DLF_DATABASE_PASSWORD", "p"));
+    fromEnvironment.parseArgs("--role", "control-plane", "--host-name", "api-1");
+    ClusterSettings plane = fromEnvironment.<TrainerServerMain>getCommand().trainerConfig().cluster().orElseThrow();
+    assertEquals(TrainerRole.CONTROL_PLANE, plane.role());
+    assertEquals(new DatabaseSettings("jdbc:postgresql://db/dlf", "u", "p"), plane.database());
+
+    assertEquals(Optional.empty(), parse().trainerConfig().cluster(), "no database: the embedded trainer");
+    IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+        () -> parse("--role", "control-plane").trainerConfig());
+    assertTrue(alone.getMessage().contains("--database-url"), alone.getMessage());
+    assertThrows(CommandLine.ParameterException.class, () -> parse("--role", "everything"));
+    IllegalArgumentException notPostgres = assertThrows(IllegalArgumentException.class,
+        () -> parse("--database-url", "jdbc:mysql://db/dlf?password=x").trainerConfig());
+    assertTrue(notPostgres.getMessage().contains("'jdbc:mysql://db/dlf'"), "no password in the message: "
+        + notPostgres.getMessage());
   }
 
   @Test

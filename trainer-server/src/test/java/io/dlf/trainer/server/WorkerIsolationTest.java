@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each job runs in a worker process of its own: a worker killed the way the kernel's OOM killer
  * kills (SIGKILL) takes down only its own attempt. The job resumes from its checkpoint, or, once its
  * attempts are spent, fails with the cause; the trainer and the other jobs carry on, and a restart
- * does not run the failed job again.
+ * does not run the failed job again. The embedded trainer here; {@link PostgresWorkerIsolationTest}
+ * runs the same on a shared database (the same metrics, from its worker host).
  */
 @Tag("e2e")
 class WorkerIsolationTest {
@@ -44,7 +45,7 @@ class WorkerIsolationTest {
     GeneratedData.write(root, "large", 8_000);
   }
 
-  private TrainerServerConfig config() {
+  protected TrainerServerConfig config() {
     return RunningTrainer.config(dir.resolve("trainer"), root).withSlots(2, 1);
   }
 

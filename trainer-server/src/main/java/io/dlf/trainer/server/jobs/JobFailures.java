@@ -5,7 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /** Why a job failed outside its worker, said so that a person knows what to do. */
-final class JobFailures {
+public final class JobFailures {
   private JobFailures() {}
 
   /** The request was checked again when the job started (it may have waited, or outlived a restart). */
@@ -18,7 +18,7 @@ final class JobFailures {
     return failure(kind, "the job no longer passes validation: " + status.getDescription());
   }
 
-  static JobFailure noGpu(String devices) {
+  public static JobFailure noGpu(String devices) {
     return failure(JobFailure.Kind.NO_GPU, "the job requires a GPU and this trainer has none (TensorFlow devices: "
         + devices + "); resubmit with training.device = PREFER_GPU or CPU, or run it on a trainer built with "
         + "-Pgpu on a host with CUDA 12 and cuDNN 9");

@@ -1,16 +1,14 @@
 package io.dlf.trainer.server.jobs;
 
 import com.google.inject.Singleton;
-import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
-import io.dlf.proto.trainer.v1.RunPhase;
+import io.dlf.proto.trainer.v1.Progress;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /** Every job this server knows, by id and by the client's request id, and the work they did. */
 @Singleton
@@ -19,6 +17,8 @@ public final class JobRegistry {
   private final Map<String, LiveJob> byRequestId = new ConcurrentHashMap<>();
   private final LongAdder steps = new LongAdder();
   private final LongAdder samples = new LongAdder();
+  /** The latest progress of each job training in this process, wherever its record lives. */
+  private final Map<String, Progress> training = new ConcurrentHashMap<>();
   private final LongAdder workerStarts = new LongAdder();
   private final Map<WorkerExitCause, LongAdder> workerExits = new EnumMap<>(WorkerExitCause.class);
   private final LongAdder retries = new LongAdder();
@@ -72,16 +72,22 @@ public final class JobRegistry {
 
   /** The latest throughput of every job training now, summed. */
   public double samplesPerSecond() {
-    return training().mapToDouble(j -> j.getProgress().getSamplesPerSecond()).sum();
+    return training.values().stream().mapToDouble(Progress::getSamplesPerSecond).sum();
   }
 
   public double stepsPerSecond() {
-    return training().mapToDouble(j -> j.getProgress().getStepsPerSecond()).sum();
+    return training.values().stream().mapToDouble(Progress::getStepsPerSecond).sum();
   }
 
-  void recordTraining(long stepsDone, long samplesDone) {
+  void recordTraining(String jobId, long stepsDone, long samplesDone, Progress latest) {
     steps.add(stepsDone);
     samples.add(samplesDone);
+    training.put(jobId, latest);
+  }
+
+  /** The job no longer trains here (it exports, or its run ended). */
+  void trainingStopped(String jobId) {
+    training.remove(jobId);
   }
 
   void recordWorkerStart() {
@@ -117,11 +123,5 @@ public final class JobRegistry {
 
   public long trainedSamples() {
     return samples.sum();
-  }
-
-  private Stream<Job> training() {
-    return jobs.values().stream().map(LiveJob::snapshot)
-        .filter(j -> j.getState() == JobState.RUNNING || j.getState() == JobState.CANCELLING)
-        .filter(j -> j.getPhase() == RunPhase.TRAINING);
   }
 }

@@ -13,8 +13,7 @@ import io.dlf.trainer.server.TrainerServerConfig;
 import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.jobs.JobRegistry.WorkerExitCause;
-import io.dlf.trainer.server.scheduling.JobScheduler;
-import io.dlf.trainer.server.store.JobStore;
+import io.dlf.trainer.server.store.WorkFolders;
 import io.dlf.trainer.server.submit.JobPlan;
 import io.dlf.trainer.server.submit.SubmissionValidator;
 import io.dlf.trainer.server.workers.WorkerExit;
@@ -31,38 +30,46 @@ import java.util.logging.Logger;
 
 /**
  * Runs one job on its device in a worker process of its own, and follows it: the worker's events
- * become the job's, cancels and shutdown pauses become its commands. A worker that dies without
- * saying how its job ended fails only that attempt: the job resumes from its last checkpoint, up to
- * the configured number of attempts, then fails with the cause. A job whose export failed keeps its
- * work folder; its export retry runs in a worker that only exports.
+ * become the job's record's, cancels and shutdown pauses become its commands. A worker that dies
+ * without saying how its job ended fails only that attempt: the job goes back to the queue to resume
+ * from its last checkpoint, up to the configured number of attempts, then fails with the cause. A job
+ * whose export failed keeps its work folder; its export retry runs in a worker that only exports.
  */
 @Singleton
-final class JobRunner {
+public final class JobRunner {
   private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+
+  /** How a run ended for the code that queued it. */
+  public enum Outcome {
+    /** The job ended, paused or stopped: nothing more to do here. */
+    DONE,
+    /** The worker died and the job is QUEUED again, to resume from its checkpoint: queue it again. */
+    RETRY
+  }
+
+  private record Running(JobRecord job, WorkerProcess worker) {}
 
   private final SubmissionValidator validator;
   private final WorkerLauncher launcher;
-  private final JobStore store;
-  private final JobScheduler scheduler;
+  private final WorkFolders folders;
   private final JobRegistry registry;
   private final TrainerServerConfig config;
-  private final Map<String, WorkerProcess> running = new ConcurrentHashMap<>();
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
   private volatile boolean pausing;
 
   @Inject
-  JobRunner(SubmissionValidator validator, WorkerLauncher launcher, JobStore store, JobScheduler scheduler,
-      JobRegistry registry, TrainerServerConfig config) {
+  JobRunner(SubmissionValidator validator, WorkerLauncher launcher, WorkFolders folders, JobRegistry registry,
+      TrainerServerConfig config) {
     this.validator = validator;
     this.launcher = launcher;
-    this.store = store;
-    this.scheduler = scheduler;
+    this.folders = folders;
     this.registry = registry;
     this.config = config;
   }
 
-  void run(LiveJob job, Device device) {
+  public Outcome run(JobRecord job, Device device) {
     if (!job.start(device)) {
-      return;
+      return Outcome.DONE;
     }
     WorkerAssignment.Builder assignment = assignment(job, device);
     Optional<TrainingOptions> training = Optional.empty();
@@ -77,7 +84,7 @@ final class JobRunner {
       } catch (StatusRuntimeException e) {
         job.failed(JobFailures.revalidation(e));
         deleteWorkDir(job);
-        return;
+        return Outcome.DONE;
       }
       assignment.setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(),
           plan.dataset().badRows()));
@@ -90,13 +97,13 @@ final class JobRunner {
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "could not start a worker for job " + job.id(), e);
       registry.recordWorkerExit(WorkerExitCause.DIED);
-      afterDeath(job, device, "the worker did not start: " + e.getMessage(), "");
-      return;
+      return afterDeath(job, "the worker did not start: " + e.getMessage(), "");
     }
     registry.recordWorkerStart();
     LOG.info(() -> "job " + job.id() + " runs in worker " + worker.pid() + " on " + device.name() + ", log " + log);
     job.workerStarted(worker.pid(), log.toString());
-    running.put(job.id(), worker);
+    Running run = new Running(job, worker);
+    running.put(job.id(), run);
     try {
       // A cancel or a shutdown that came while the worker started reaches it now.
       if (job.cancelRequested()) {
@@ -104,34 +111,40 @@ final class JobRunner {
       } else if (pausing) {
         worker.send(WorkerCommand.Kind.PAUSE);
       }
-      follow(job, worker, device, training);
+      return follow(job, worker, training);
     } finally {
-      running.remove(job.id());
+      running.remove(job.id(), run);
+      registry.trainingStopped(job.id());
     }
   }
 
   /** Asks the job's worker, if it runs, to stop at its next step. */
-  void cancel(String jobId) {
-    Optional.ofNullable(running.get(jobId)).ifPresent(w -> w.send(WorkerCommand.Kind.CANCEL));
+  public void cancel(String jobId) {
+    Optional.ofNullable(running.get(jobId)).ifPresent(r -> r.worker().send(WorkerCommand.Kind.CANCEL));
+  }
+
+  /** Kills the worker running {@code job} (this record, not a later one of the same job): it may no longer run it. */
+  public void kill(JobRecord job) {
+    Optional.ofNullable(running.get(job.id())).filter(r -> r.job() == job).ifPresent(r -> r.worker().kill());
   }
 
   /** From now on every worker, running or starting, checkpoints at its next step and ends. */
-  void pauseAll() {
+  public void pauseAll() {
     pausing = true;
-    running.values().forEach(w -> w.send(WorkerCommand.Kind.PAUSE));
+    running.values().forEach(r -> r.worker().send(WorkerCommand.Kind.PAUSE));
   }
 
   /** Kills the workers still running: their jobs resume from their last checkpoints on the next start. */
-  void killAll() {
-    running.values().forEach(WorkerProcess::kill);
+  public void killAll() {
+    running.values().forEach(r -> r.worker().kill());
   }
 
-  private WorkerAssignment.Builder assignment(LiveJob job, Device device) {
+  private WorkerAssignment.Builder assignment(JobRecord job, Device device) {
     return WorkerAssignment.newBuilder()
         .setJobId(job.id())
         .setRequest(job.snapshot().getRequest())
         .setModelName(job.snapshot().getModelName())
-        .setWorkDir(store.workDir(job.id()).toAbsolutePath().toString())
+        .setWorkDir(folders.workDir(job.id()).toAbsolutePath().toString())
         .setModelsDir(config.modelsDir().toAbsolutePath().toString())
         .setDevice(device.name())
         .setGpu(device.kind() == DeviceKind.GPU)
@@ -144,7 +157,7 @@ final class JobRunner {
    * The job's last change waits for the worker's exit, so a client that sees a job end sees its
    * worker gone and, for a job that ended, its checkpoints deleted.
    */
-  private void follow(LiveJob job, WorkerProcess worker, Device device, Optional<TrainingOptions> training) {
+  private Outcome follow(JobRecord job, WorkerProcess worker, Optional<TrainingOptions> training) {
     ProgressReporter progress = null;
     WorkerEvent last = null;
     for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
@@ -162,7 +175,10 @@ final class JobRunner {
           }
         }
         case EPOCH_ENDED -> job.epochEnded(event.getEpochEnded().getMetrics(), event.getEpochEnded().getImproved());
-        case EXPORTING -> job.exporting();
+        case EXPORTING -> {
+          registry.trainingStopped(job.id());
+          job.exporting();
+        }
         case SUCCEEDED, FAILED, CANCELLED, PAUSED -> last = event;
         case EVENT_NOT_SET -> LOG.warning("worker " + worker.pid() + " sent an empty event");
       }
@@ -173,14 +189,13 @@ final class JobRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       worker.kill();
-      return;
+      return Outcome.DONE;
     }
     registry.recordWorkerExit(last == null ? WorkerExitCause.DIED
         : last.getEventCase() == WorkerEvent.EventCase.PAUSED ? WorkerExitCause.PAUSED : WorkerExitCause.JOB_ENDED);
     if (last == null) {
-      afterDeath(job, device, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
+      return afterDeath(job, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
           worker.logTail());
-      return;
     }
     switch (last.getEventCase()) {
       case PAUSED -> job.requeue("paused by a trainer shutdown; resumes from its checkpoint when the trainer starts "
@@ -201,20 +216,21 @@ final class JobRunner {
         job.cancelled(last.getCancelled().getMessage());
       }
     }
+    return Outcome.DONE;
   }
 
   /** The worker ended without a word: the attempt failed, the job retries from its checkpoint or fails. */
-  private void afterDeath(LiveJob job, Device device, String cause, String logTail) {
+  private Outcome afterDeath(JobRecord job, String cause, String logTail) {
     LOG.warning(() -> "job " + job.id() + ": " + cause);
     if (job.cancelRequested()) {
       job.cancelled("cancelled; " + cause);
       deleteWorkDir(job);
-      return;
+      return Outcome.DONE;
     }
     if (pausing) {
       job.requeue("the trainer is shutting down and " + cause + "; the job resumes from its last checkpoint when "
           + "the trainer starts again", JobAttempt.End.TRAINER_STOPPED, cause, logTail);
-      return;
+      return Outcome.DONE;
     }
     int deaths = job.workerDeaths() + 1;
     int allowed = launcher.settings().maxAttempts();
@@ -222,17 +238,17 @@ final class JobRunner {
       job.requeue(cause + "; retrying from its last checkpoint (attempt " + (deaths + 1) + " of " + allowed + ")",
           JobAttempt.End.WORKER_DIED, cause, logTail);
       registry.recordRetry();
-      scheduler.enqueue(job.id(), device.kind(), d -> run(job, d));
-    } else {
-      job.workerDied(JobFailures.workerDied(cause, deaths, logTail), cause, logTail);
-      deleteWorkDir(job);
+      return Outcome.RETRY;
     }
+    job.workerDied(JobFailures.workerDied(cause, deaths, logTail), cause, logTail);
+    deleteWorkDir(job);
+    return Outcome.DONE;
   }
 
   /** A job that ended cannot resume, so its checkpoints only take space. */
-  private void deleteWorkDir(LiveJob job) {
+  private void deleteWorkDir(JobRecord job) {
     try {
-      store.deleteWorkDir(job.id());
+      folders.deleteWorkDir(job.id());
     } catch (IOException e) {
       LOG.log(Level.WARNING, "could not delete the checkpoints of job " + job.id(), e);
     }

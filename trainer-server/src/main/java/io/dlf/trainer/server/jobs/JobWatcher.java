@@ -5,23 +5,23 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 
 /**
- * One WatchJob stream. Calls come from the owning {@link LiveJob} under its lock, so they are
- * never concurrent. Progress events are dropped while the client is not reading (the next one
+ * One WatchJob stream. Calls come from its owner under one lock (a {@link LiveJob}, or the feed
+ * that follows a shared database), so they are never concurrent. Progress events are dropped while the client is not reading (the next one
  * supersedes them); every other event is sent.
  */
-final class JobWatcher {
+public final class JobWatcher {
   private final ServerCallStreamObserver<JobEvent> stream;
   private boolean open = true;
 
-  JobWatcher(ServerCallStreamObserver<JobEvent> stream) {
+  public JobWatcher(ServerCallStreamObserver<JobEvent> stream) {
     this.stream = stream;
   }
 
-  boolean open() {
+  public boolean open() {
     return open && !stream.isCancelled();
   }
 
-  void send(JobEvent event, boolean droppable) {
+  public void send(JobEvent event, boolean droppable) {
     if (!open() || (droppable && !stream.isReady())) {
       return;
     }
@@ -33,14 +33,14 @@ final class JobWatcher {
     }
   }
 
-  void complete() {
+  public void complete() {
     if (open()) {
       open = false;
       stream.onCompleted();
     }
   }
 
-  void fail(StatusRuntimeException status) {
+  public void fail(StatusRuntimeException status) {
     if (open()) {
       open = false;
       stream.onError(status);

@@ -2,22 +2,29 @@ package io.dlf.trainer.server.jobs;
 
 import com.google.protobuf.util.Timestamps;
 import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.server.GrpcErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
 /** Where a page of ListJobs ended: the last job's creation time and id, opaque to clients. */
-record PageToken(long createNanos, String jobId) {
+public record PageToken(long createNanos, String jobId) {
   /** Base64 of a time in nanoseconds, a colon and a job id: far below this. */
   static final int MAX_LENGTH = 256;
 
-  static PageToken of(Job job) {
+  /** The page size asked for: 100 jobs unless asked, at most 1000 (uint32: read unsigned). */
+  public static int pageSize(ListJobsRequest request) {
+    long asked = Integer.toUnsignedLong(request.getPageSize());
+    return asked == 0 ? 100 : (int) Math.min(asked, 1000);
+  }
+
+  public static PageToken of(Job job) {
     return new PageToken(Timestamps.toNanos(job.getCreateTime()), job.getId());
   }
 
   /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT if the token was not made by {@link #encode} */
-  static Optional<PageToken> parse(String token) {
+  public static Optional<PageToken> parse(String token) {
     if (token.isEmpty()) {
       return Optional.empty();
     }
@@ -34,7 +41,7 @@ record PageToken(long createNanos, String jobId) {
     }
   }
 
-  String encode() {
+  public String encode() {
     byte[] text = (createNanos + ":" + jobId).getBytes(StandardCharsets.UTF_8);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text);
   }

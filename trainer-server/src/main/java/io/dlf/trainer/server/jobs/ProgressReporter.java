@@ -6,14 +6,14 @@ import io.dlf.trainer.job.TrainingOptions;
 
 /** Passes a worker's progress reports on to the job (and so to its watchers) and to the server's counters. */
 final class ProgressReporter {
-  private final LiveJob job;
+  private final JobRecord job;
   private final JobRegistry registry;
   private final TrainingOptions options;
   private final long trainRows;
   private long lastSamples = -1;
   private long lastSteps;
 
-  ProgressReporter(LiveJob job, JobRegistry registry, TrainingOptions options, long trainRows) {
+  ProgressReporter(JobRecord job, JobRegistry registry, TrainingOptions options, long trainRows) {
     this.job = job;
     this.registry = registry;
     this.options = options;
@@ -32,11 +32,10 @@ final class ProgressReporter {
     }
     long windowSteps = steps - lastSteps;
     long windowSamples = samples - lastSamples;
-    registry.recordTraining(windowSteps, windowSamples);
     lastSteps = steps;
     lastSamples = samples;
     double stepsPerSecond = windowSamples > 0 ? windowSteps * report.getSamplesPerSecond() / windowSamples : 0;
-    job.progress(Progress.newBuilder()
+    Progress progress = Progress.newBuilder()
         .setEpoch(epoch)
         .setMaxEpochs(options.maxEpochs())
         .setStep(step)
@@ -44,7 +43,9 @@ final class ProgressReporter {
         .setLoss(report.getLoss())
         .setSamplesPerSecond(report.getSamplesPerSecond())
         .setStepsPerSecond(stepsPerSecond)
-        .build());
+        .build();
+    registry.recordTraining(job.id(), windowSteps, windowSamples, progress);
+    job.progress(progress);
   }
 
   /** Training rows seen from the start of the run to {@code step} of {@code epoch}. */

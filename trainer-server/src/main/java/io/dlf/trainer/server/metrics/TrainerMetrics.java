@@ -2,6 +2,7 @@ package io.dlf.trainer.server.metrics;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dlf.trainer.server.jobs.JobCounts;
 import io.dlf.trainer.server.jobs.JobRegistry;
 import io.dlf.trainer.server.scheduling.JobScheduler;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -10,27 +11,20 @@ import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The trainer's Prometheus metrics, read from the job registry and the scheduler when scraped:
- * jobs by state, queue length and waits, training throughput, device slots, and worker processes.
+ * The trainer's Prometheus metrics, read when scraped: jobs by state and queue length (where the API
+ * is served: this trainer's, or all of a shared database's), and where jobs run: training
+ * throughput, device slots, the time jobs waited for a slot (in this trainer's queue or the shared
+ * one), and worker processes.
  */
 @Singleton
 public final class TrainerMetrics {
 
   @Inject
-  TrainerMetrics(PrometheusRegistry registry, JobRegistry jobs, JobScheduler scheduler) {
-    GaugeWithCallback.builder()
-        .name("dlf_trainer_jobs")
-        .help("Jobs known to the trainer, by state")
-        .labelNames("state")
-        .callback(cb -> jobs.countByState().forEach((state, n) -> cb.call(n, state.name())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("dlf_trainer_queue_length")
-        .help("Jobs waiting for a device slot")
-        .callback(cb -> cb.call(scheduler.queueLength()))
-        .register(registry);
+  TrainerMetrics(PrometheusRegistry registry, Optional<JobCounts> counts, JobRegistry jobs, JobScheduler scheduler) {
+    counts.ifPresent(c -> register(registry, c));
     GaugeWithCallback.builder()
         .name("dlf_trainer_steps_per_second")
         .help("Training steps per second of all jobs training now (latest reporting window of each)")
@@ -85,6 +79,25 @@ public final class TrainerMetrics {
         .name("dlf_trainer_job_retries_total")
         .help("Jobs queued again, to resume from their checkpoint, because their worker died")
         .callback(cb -> cb.call(jobs.retries()))
+        .register(registry);
+  }
+
+  private static void register(PrometheusRegistry registry, JobCounts counts) {
+    GaugeWithCallback.builder()
+        .name("dlf_trainer_jobs")
+        .help("Jobs known to the trainer (all trainers', with a shared database), by state")
+        .labelNames("state")
+        .callback(cb -> counts.countByState().forEach((state, n) -> cb.call(n, state.name())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dlf_trainer_queue_length")
+        .help("Jobs waiting for a device slot")
+        .callback(cb -> {
+          long waiting = counts.queueLength();
+          if (waiting >= 0) {
+            cb.call(waiting);
+          }
+        })
         .register(registry);
   }
 }

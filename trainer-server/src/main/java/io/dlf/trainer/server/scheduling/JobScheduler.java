@@ -81,6 +81,41 @@ public final class JobScheduler {
     }
   }
 
+  /** A device of {@code kind} with a free slot now (the least busy), if any. */
+  public Optional<Device> freeSlot(DeviceKind kind) {
+    synchronized (lock) {
+      return draining ? Optional.empty() : freeDevice(kind);
+    }
+  }
+
+  /**
+   * Starts a job on {@code device} at once, bypassing the queue: for a worker host, whose queue is
+   * the shared database. The device must have a free slot ({@link #freeSlot}). {@code waited} is
+   * the time the job waited in that queue; it counts in {@link #queueWaits} like a wait here.
+   */
+  public void startNow(String jobId, Device device, Duration waited, Task task) {
+    synchronized (lock) {
+      if (busy.get(device) >= capacity.get(device)) {
+        throw new IllegalStateException(device.name() + " has no free slot for job " + jobId);
+      }
+      start(new Waiting(jobId, device.kind(), task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
+    }
+  }
+
+  /** Waits until a slot frees or {@code timeout} passes. */
+  public void awaitRelease(Duration timeout) throws InterruptedException {
+    synchronized (lock) {
+      lock.wait(Math.max(1, timeout.toMillis()));
+    }
+  }
+
+  /** Wakes {@link #awaitRelease} waiters, e.g. to stop them. */
+  public void wakeWaiters() {
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
   /** Takes a waiting job out of the queue; false if it is not waiting (already started, or unknown). */
   public boolean removeWaiting(String jobId) {
     synchronized (lock) {
@@ -101,7 +136,10 @@ public final class JobScheduler {
     }
   }
 
-  /** How long jobs waited for each kind of device, since the trainer started. */
+  /**
+   * How long the jobs started here waited for each kind of device, since the trainer started: in
+   * this queue, or for a worker host in the shared one.
+   */
   public Map<DeviceKind, QueueWait> queueWaits() {
     synchronized (lock) {
       return Map.copyOf(waits);
@@ -175,6 +213,7 @@ public final class JobScheduler {
     synchronized (lock) {
       busy.merge(device, -1, Integer::sum);
       dispatch();
+      lock.notifyAll();
     }
   }
 

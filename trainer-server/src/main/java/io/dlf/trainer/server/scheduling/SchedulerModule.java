@@ -26,7 +26,9 @@ public final class SchedulerModule extends AbstractModule {
   @Provides
   @Singleton
   DeviceInventory devices(TrainerServerConfig config, WorkerLauncher launcher) {
-    DeviceInventory devices = DeviceInventory.discover(config.useGpus(), launcher, config.dataDir().resolve("logs"));
+    // A control plane runs no jobs: it has no devices to look for (placement follows the worker hosts').
+    boolean lookForGpus = config.useGpus() && config.role().runsJobs();
+    DeviceInventory devices = DeviceInventory.discover(lookForGpus, launcher, config.dataDir().resolve("logs"));
     LOG.info(() -> "TensorFlow devices: " + devices.describe()
         + (devices.gpus().isEmpty()
             ? " (no GPU: PREFER_GPU jobs train on the CPU, REQUIRE_GPU jobs are refused)" : ""));

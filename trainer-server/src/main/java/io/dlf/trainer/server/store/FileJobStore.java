@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,21 +21,22 @@ import java.util.stream.Stream;
 
 /**
  * Jobs as files under a data folder: {@code jobs/<id>/job.json} (the record, JSON a person can
- * read) and {@code jobs/<id>/work/} (checkpoints). A record is written to a temporary file, flushed
+ * read) and {@code jobs/<id>/work/} (checkpoints, see {@link WorkFolders}). A record is written to a temporary file, flushed
  * to disk and renamed over the old one, so a crash never leaves half a record. A lock file keeps a
  * second trainer off the same folder.
  */
 public final class FileJobStore implements JobStore {
   private static final Logger LOG = Logger.getLogger(FileJobStore.class.getName());
   private static final String RECORD = "job.json";
-  private static final String WORK = "work";
 
   private final Path jobs;
+  private final WorkFolders folders;
   private final FileChannel lockChannel;
   private final FileLock lock;
 
-  private FileJobStore(Path jobs, FileChannel lockChannel, FileLock lock) {
-    this.jobs = jobs;
+  private FileJobStore(WorkFolders folders, FileChannel lockChannel, FileLock lock) {
+    this.jobs = folders.jobs();
+    this.folders = folders;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -47,8 +47,8 @@ public final class FileJobStore implements JobStore {
    * @throws IOException if the folder cannot be used, or another trainer holds it
    */
   public static FileJobStore open(Path dataDir) throws IOException {
-    Path jobs = dataDir.resolve("jobs");
-    Files.createDirectories(jobs);
+    WorkFolders folders = new WorkFolders(dataDir);
+    Files.createDirectories(folders.jobs());
     Path lockFile = dataDir.resolve("trainer.lock");
     FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -62,7 +62,7 @@ public final class FileJobStore implements JobStore {
       throw new IOException("another trainer is using data folder " + dataDir.toAbsolutePath()
           + " (it holds " + lockFile.getFileName() + "); give each trainer its own --data-dir");
     }
-    return new FileJobStore(jobs, channel, lock);
+    return new FileJobStore(folders, channel, lock);
   }
 
   @Override
@@ -104,22 +104,9 @@ public final class FileJobStore implements JobStore {
     Files.move(temp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  @Override
+  /** The job's work folder (may not exist yet). */
   public Path workDir(String jobId) {
-    return jobs.resolve(jobId).resolve(WORK);
-  }
-
-  @Override
-  public void deleteWorkDir(String jobId) throws IOException {
-    Path dir = workDir(jobId);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    return folders.workDir(jobId);
   }
 
   @Override

@@ -2,13 +2,11 @@ package io.dlf.trainer.server.store;
 
 import io.dlf.proto.trainer.v1.Job;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Durable job records and each job's work folder (the trainer's checkpoints). The embedded
- * default is {@link FileJobStore}; a store shared by several trainers would sit behind the same
- * calls.
+ * Durable job records of an embedded trainer ({@link FileJobStore}). Trainers that share a
+ * database keep their records there instead ({@code io.dlf.trainer.server.postgres}).
  */
 public interface JobStore extends AutoCloseable {
 
@@ -17,12 +15,6 @@ public interface JobStore extends AutoCloseable {
 
   /** Replaces the job's record in one step: a reader sees the old record or the new one. */
   void save(Job job) throws IOException;
-
-  /** The job's work folder (may not exist yet). */
-  Path workDir(String jobId);
-
-  /** Removes the job's work folder, if any. */
-  void deleteWorkDir(String jobId) throws IOException;
 
   @Override
   void close();

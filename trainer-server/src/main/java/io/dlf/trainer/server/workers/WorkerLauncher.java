@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerLauncher {
   /** The worker's entry point; named, not linked, since the trainer never loads worker classes. */
-  static final String MAIN = "io.dlf.trainer.worker.WorkerMain";
+  public static final String MAIN = "io.dlf.trainer.worker.WorkerMain";
   private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final long LIST_DEVICES_TIMEOUT_SECONDS = 120;
 
@@ -76,7 +76,7 @@ public final class WorkerLauncher {
     command.addAll(settings.jvmOptions());
     command.add("-cp");
     command.add(settings.classpath());
-    command.add(MAIN);
+    command.add(settings.mainClass());
     return command;
   }
 }

@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
  * @param heap the worker JVM's -Xmx, e.g. {@code 2g}
  * @param jvmOptions further JVM options, e.g. GC settings
  * @param maxAttempts how many times a job's worker may die before the job fails
+ * @param mainClass the worker's entry point on the class path: {@link WorkerLauncher#MAIN}, or a
+ *     stand-in that speaks the same protocol (the queue benchmark's no-op worker)
  */
-public record WorkerSettings(String classpath, String heap, List<String> jvmOptions, int maxAttempts) {
+public record WorkerSettings(String classpath, String heap, List<String> jvmOptions, int maxAttempts,
+    String mainClass) {
   private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,6}[kKmMgG]?");
 
   public WorkerSettings {
@@ -29,6 +32,12 @@ public record WorkerSettings(String classpath, String heap, List<String> jvmOpti
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("max attempts " + maxAttempts + " must be at least 1");
     }
+    requireNonNull(mainClass, "mainClass is null");
+  }
+
+  /** Workers running the real worker, {@link WorkerLauncher#MAIN}. */
+  public WorkerSettings(String classpath, String heap, List<String> jvmOptions, int maxAttempts) {
+    this(classpath, heap, jvmOptions, maxAttempts, WorkerLauncher.MAIN);
   }
 
   /**
@@ -41,18 +50,22 @@ public record WorkerSettings(String classpath, String heap, List<String> jvmOpti
   }
 
   public WorkerSettings withHeap(String value) {
-    return new WorkerSettings(classpath, value, jvmOptions, maxAttempts);
+    return new WorkerSettings(classpath, value, jvmOptions, maxAttempts, mainClass);
   }
 
   public WorkerSettings withMaxAttempts(int value) {
-    return new WorkerSettings(classpath, heap, jvmOptions, value);
+    return new WorkerSettings(classpath, heap, jvmOptions, value, mainClass);
   }
 
   public WorkerSettings withJvmOptions(List<String> value) {
-    return new WorkerSettings(classpath, heap, value, maxAttempts);
+    return new WorkerSettings(classpath, heap, value, maxAttempts, mainClass);
   }
 
   public WorkerSettings withClasspath(String value) {
-    return new WorkerSettings(value, heap, jvmOptions, maxAttempts);
+    return new WorkerSettings(value, heap, jvmOptions, maxAttempts, mainClass);
+  }
+
+  public WorkerSettings withMainClass(String value) {
+    return new WorkerSettings(classpath, heap, jvmOptions, maxAttempts, value);
   }
 }

@@ -58,12 +58,14 @@ class FileJobStoreTest {
   @Test
   void theWorkFolderIsDeletedWithItsContents(@TempDir Path dir) throws Exception {
     try (FileJobStore store = FileJobStore.open(dir)) {
+      WorkFolders folders = new WorkFolders(dir);
       Path work = store.workDir("a");
+      assertEquals(folders.workDir("a"), work);
       Files.createDirectories(work.resolve("checkpoints/epoch-1"));
       Files.writeString(work.resolve("checkpoints/epoch-1/model.index"), "x");
-      store.deleteWorkDir("a");
+      folders.deleteWorkDir("a");
       assertFalse(Files.exists(work));
-      store.deleteWorkDir("never-ran");
+      folders.deleteWorkDir("never-ran");
     }
   }
 }

@@ -1,0 +1,51 @@
+package io.dlf.trainer.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dlf.trainer.server.postgres.DatabaseSettings;
+import java.time.Duration;
+
+/**
+ * How a trainer takes part in a cluster that shares one PostgreSQL database.
+ *
+ * @param role what this process does: the API, running jobs, or both
+ * @param database where the job store and queue live
+ * @param hostName this worker host's name in leases and attempts (unique per host)
+ * @param leaseTimeout how long a job's lease lasts without a heartbeat before another host takes the job
+ * @param heartbeatInterval how often a worker host renews its leases and reads cancels
+ * @param pollInterval how often an idle worker host looks for queued jobs, and a watch for changes
+ */
+public record ClusterSettings(TrainerRole role, DatabaseSettings database, String hostName, Duration leaseTimeout,
+    Duration heartbeatInterval, Duration pollInterval) {
+
+  public ClusterSettings {
+    requireNonNull(role, "role is null");
+    requireNonNull(database, "database is null");
+    requireNonNull(hostName, "hostName is null");
+    if (hostName.isBlank() || hostName.length() > 128) {
+      throw new IllegalArgumentException("host name '" + hostName + "' must have 1 to 128 characters (--host-name)");
+    }
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || pollInterval.isNegative()
+        || pollInterval.isZero()) {
+      throw new IllegalArgumentException("the heartbeat and poll intervals must be positive");
+    }
+    if (leaseTimeout.compareTo(heartbeatInterval.multipliedBy(3)) < 0) {
+      throw new IllegalArgumentException("the lease timeout (" + leaseTimeout + ", --lease-timeout) must be at least "
+          + "three heartbeats (" + heartbeatInterval.multipliedBy(3) + "), so one missed heartbeat loses no lease");
+    }
+  }
+
+  /** Leases of 30 s renewed every second, queued jobs looked for every 250 ms. */
+  public static ClusterSettings of(TrainerRole role, DatabaseSettings database, String hostName) {
+    return new ClusterSettings(role, database, hostName, Duration.ofSeconds(30), Duration.ofSeconds(1),
+        Duration.ofMillis(250));
+  }
+
+  public ClusterSettings withLeaseTimeout(Duration value) {
+    return new ClusterSettings(role, database, hostName, value, heartbeatInterval, pollInterval);
+  }
+
+  public ClusterSettings withHeartbeatInterval(Duration value) {
+    return new ClusterSettings(role, database, hostName, leaseTimeout, value, pollInterval);
+  }
+}

@@ -1,0 +1,168 @@
+package io.dlf.trainer.server.postgres;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobAttempt;
+import io.dlf.proto.trainer.v1.JobEvent;
+import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.trainer.server.devices.Device;
+import io.dlf.trainer.server.jobs.JobChange;
+import io.dlf.trainer.server.jobs.JobTransitions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The queue as worker hosts use it: leasing the oldest queued job of a device kind (skipping rows
+ * other hosts have locked), renewing leases, writing a leased job's changes under its lease token,
+ * handing jobs whose lease expired back to the queue, and the hosts' own rows. Times are the
+ * database's, so hosts with skewed clocks agree on what expired.
+ */
+final class LeaseRows {
+  /** Jobs a reaper hands back per transaction. */
+  private static final int REAP_BATCH = 16;
+
+  private LeaseRows() {}
+
+  /** A lease just taken: the job as it started, its token, and how long it had waited. */
+  record Lease(Job job, long token, Duration waited) {}
+
+  /** Leases the oldest job queued for {@code device}'s kind and starts it on {@code device} of {@code host}. */
+  static Optional<Lease> lease(Connection connection, Device device, String host, Duration timeout)
+      throws SQLException {
+    StoredJob stored;
+    Duration waited;
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + JobRows.COLUMNS + ", "
+        + "(extract(epoch FROM now() - queued_at) * 1000)::bigint AS waited_millis FROM jobs WHERE state = 'QUEUED' AND device_kind = ? "
+        + "ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+      select.setString(1, device.kind().name());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        stored = JobRows.read(row);
+        waited = Duration.ofMillis(row.getLong("waited_millis"));
+      }
+    }
+    JobChange started = JobTransitions.start(stored.job(), JobTransitions.now(), device, host);
+    JobRows.write(connection, stored, started);
+    try (PreparedStatement claim = connection.prepareStatement("UPDATE jobs SET lease_owner = ?, "
+        + "lease_token = nextval('lease_tokens'), lease_expires = now() + ? * interval '1 millisecond' "
+        + "WHERE id = ? RETURNING lease_token")) {
+      claim.setString(1, host);
+      claim.setLong(2, timeout.toMillis());
+      claim.setString(3, stored.job().getId());
+      try (ResultSet row = claim.executeQuery()) {
+        row.next();
+        return Optional.of(new Lease(started.job(), row.getLong(1), waited));
+      }
+    }
+  }
+
+  /**
+   * Extends the leases {@code host} holds with {@code tokens}; returns, for each lease it still
+   * holds, whether its job is CANCELLING. A token missing from the answer is a lost lease.
+   */
+  static Map<Long, Boolean> renew(Connection connection, String host, List<Long> tokens, Duration timeout)
+      throws SQLException {
+    Map<Long, Boolean> held = new HashMap<>();
+    if (tokens.isEmpty()) {
+      return held;
+    }
+    try (PreparedStatement renew = connection.prepareStatement("UPDATE jobs SET lease_expires = now() + ? * "
+        + "interval '1 millisecond' WHERE lease_owner = ? AND lease_token = ANY(?::bigint[]) "
+        + "RETURNING lease_token, state")) {
+      renew.setLong(1, timeout.toMillis());
+      renew.setString(2, host);
+      renew.setArray(3, connection.createArrayOf("bigint", tokens.toArray()));
+      try (ResultSet rows = renew.executeQuery()) {
+        while (rows.next()) {
+          held.put(rows.getLong(1), JobState.CANCELLING.name().equals(rows.getString(2)));
+        }
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Applies a leased job's pending changes, in order, to the row as it stands (which may hold a
+   * cancel since); false, writing nothing, if the lease is no longer {@code token}.
+   */
+  static boolean write(Connection connection, String jobId, long token, List<LeasedJob.Pending> changes)
+      throws SQLException {
+    Optional<StoredJob> stored = JobRows.lock(connection, jobId);
+    if (stored.isEmpty() || !stored.get().leasedWith(token)) {
+      return false;
+    }
+    Job job = stored.get().job();
+    List<JobEvent> events = new ArrayList<>();
+    for (LeasedJob.Pending pending : changes) {
+      JobChange change = pending.change().apply(job);
+      job = change.job();
+      events.addAll(change.events());
+    }
+    JobRows.write(connection, stored.get(), new JobChange(job, events));
+    return true;
+  }
+
+  /**
+   * Hands jobs whose lease expired back to the queue (a job being cancelled is cancelled instead);
+   * returns how many.
+   */
+  static int reapExpired(Connection connection) throws SQLException {
+    List<StoredJob> expired = new ArrayList<>();
+    List<Timestamp> expiries = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + JobRows.COLUMNS + ", lease_expires "
+        + "FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires < now() ORDER BY lease_expires LIMIT ? "
+        + "FOR UPDATE SKIP LOCKED")) {
+      select.setInt(1, REAP_BATCH);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          expired.add(JobRows.read(rows));
+          expiries.add(Timestamps.fromMillis(rows.getTimestamp("lease_expires").getTime()));
+        }
+      }
+    }
+    for (int i = 0; i < expired.size(); i++) {
+      StoredJob stored = expired.get(i);
+      String cause = "the lease of worker host " + stored.leaseOwner() + " expired at "
+          + Timestamps.toString(expiries.get(i)) + " (no heartbeat: the host died, hung or lost the database)";
+      Timestamp now = JobTransitions.now();
+      JobChange change = stored.job().getState() == JobState.CANCELLING
+          ? JobTransitions.cancelled(stored.job(), now, "cancelled; " + cause)
+          : JobTransitions.requeue(stored.job(), now, cause + "; the job resumes from its last checkpoint on "
+              + "another host", JobAttempt.End.LEASE_EXPIRED, cause, "");
+      JobRows.write(connection, stored, change);
+    }
+    return expired.size();
+  }
+
+  /** Says this host is up, with its slots, until {@code ttl} from now. */
+  static void registerHost(Connection connection, String host, int cpuSlots, int gpuSlots, Duration ttl)
+      throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO worker_hosts (name, cpu_slots, "
+        + "gpu_slots, expires) VALUES (?, ?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
+        + "SET cpu_slots = excluded.cpu_slots, gpu_slots = excluded.gpu_slots, expires = excluded.expires")) {
+      upsert.setString(1, host);
+      upsert.setInt(2, cpuSlots);
+      upsert.setInt(3, gpuSlots);
+      upsert.setLong(4, ttl.toMillis());
+      upsert.executeUpdate();
+    }
+  }
+
+  static void removeHost(Connection connection, String host) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM worker_hosts WHERE name = ?")) {
+      delete.setString(1, host);
+      delete.executeUpdate();
+    }
+  }
+}
