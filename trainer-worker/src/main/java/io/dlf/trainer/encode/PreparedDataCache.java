@@ -29,14 +29,17 @@ public final class PreparedDataCache {
 
   private final Path root;
   private final FreeSpace freeSpace;
+  private final int maxShardRows;
 
   public PreparedDataCache(Path root) {
-    this(root, FreeSpace.OF_FILE_STORE);
+    this(root, FreeSpace.OF_FILE_STORE, ShardWriter.MAX_SHARD_ROWS);
   }
 
-  public PreparedDataCache(Path root, FreeSpace freeSpace) {
+  /** @param maxShardRows the most rows a shard holds (it also holds at most {@link ShardWriter#MAX_SHARD_BYTES}) */
+  PreparedDataCache(Path root, FreeSpace freeSpace, int maxShardRows) {
     this.root = root;
     this.freeSpace = freeSpace;
+    this.maxShardRows = maxShardRows;
   }
 
   /**
@@ -60,7 +63,7 @@ public final class PreparedDataCache {
     Path temp = Files.createTempDirectory(root, PREPARING + key.key().substring(0, 16) + "-");
     try {
       DatasetEncoder encoder = new DatasetEncoder(new RowReader(schema, plan.fields(), badRows));
-      new ShardedPreparation(spec, plan, encoder, freeSpace, listener).write(temp, root, key, sources);
+      new ShardedPreparation(spec, plan, encoder, freeSpace, maxShardRows, listener).write(temp, root, key, sources);
       publish(temp, folder);
     } finally {
       deleteRecursively(temp);

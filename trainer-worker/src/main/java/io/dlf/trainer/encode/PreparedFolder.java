@@ -38,7 +38,7 @@ final class PreparedFolder {
    * The splits of a complete folder for {@code plan}.
    *
    * @throws IOException if the manifest or vocabularies cannot be read or do not agree
-   * @throws CorruptShardException if a shard is missing or not the size its manifest says
+   * @throws io.dlf.trainer.data.DataException if a shard is missing or not the size its manifest says
    */
   static PreparedData open(Path folder, ModelPlan plan) throws IOException {
     Path manifestFile = folder.resolve(MANIFEST);

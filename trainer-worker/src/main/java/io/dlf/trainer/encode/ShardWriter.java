@@ -15,7 +15,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes a split's encoded rows as shards {@code <split>-00000.bin}, ... of at most
- * {@link #MAX_SHARD_ROWS} rows and {@link #MAX_SHARD_BYTES} bytes each, with each shard's CRC32C.
+ * {@link #MAX_SHARD_ROWS} rows (or fewer if asked) and {@link #MAX_SHARD_BYTES} bytes each, with each
+ * shard's CRC32C.
  */
 final class ShardWriter implements AutoCloseable {
   static final int MAX_SHARD_ROWS = 1 << 20;
@@ -34,11 +35,11 @@ final class ShardWriter implements AutoCloseable {
   private long rowsInShard;
   private long bytesWritten;
 
-  ShardWriter(Path dir, String split, int rowBytes) {
+  ShardWriter(Path dir, String split, int rowBytes, int maxShardRows) {
     this.dir = dir;
     this.split = split;
     this.rowBytes = rowBytes;
-    this.shardRows = Math.max(1, Math.min(MAX_SHARD_ROWS, MAX_SHARD_BYTES / rowBytes));
+    this.shardRows = Math.max(1, Math.min(maxShardRows, MAX_SHARD_BYTES / rowBytes));
     this.buffer = ByteBuffer.allocate(Math.max(rowBytes, BUFFER_BYTES / rowBytes * rowBytes))
         .order(ByteOrder.LITTLE_ENDIAN);
   }

@@ -29,16 +29,18 @@ final class ShardedPreparation {
   private final ModelPlan plan;
   private final DatasetEncoder encoder;
   private final FreeSpace freeSpace;
+  private final int maxShardRows;
   private final PreparationListener listener;
   /** Bytes of the splits' shards written in full so far. */
   private long shardBytesBefore;
 
-  ShardedPreparation(ModelSpec spec, ModelPlan plan, DatasetEncoder encoder, FreeSpace freeSpace,
+  ShardedPreparation(ModelSpec spec, ModelPlan plan, DatasetEncoder encoder, FreeSpace freeSpace, int maxShardRows,
       PreparationListener listener) {
     this.spec = spec;
     this.plan = plan;
     this.encoder = encoder;
     this.freeSpace = freeSpace;
+    this.maxShardRows = maxShardRows;
     this.listener = listener;
   }
 
@@ -88,7 +90,7 @@ final class ShardedPreparation {
 
   private PreparedSplit encodeSplit(Path folder, String name, SourceFile source, FieldLayout layout, TableIds tables,
       RowFormat format) throws IOException {
-    try (ShardWriter writer = new ShardWriter(folder, name, format.rowBytes())) {
+    try (ShardWriter writer = new ShardWriter(folder, name, format.rowBytes(), maxShardRows)) {
       long before = shardBytesBefore;
       ProgressMeter meter = new ProgressMeter(listener, PreparationProgress.Stage.SHARDS, name,
           () -> before + writer.bytes());

@@ -22,7 +22,7 @@ public final class ShardedSplit implements EncodedSplit {
   private final RowFormat format;
   private final PreparedSplit split;
 
-  /** @throws CorruptShardException if a shard is missing or not its manifest's size */
+  /** @throws io.dlf.trainer.data.DataException if a shard is missing or not its manifest's size */
   ShardedSplit(Path dir, RowFormat format, PreparedSplit split) {
     this.dir = dir;
     this.format = format;
