@@ -18,6 +18,7 @@ import io.dlf.trainer.encode.LabeledBatch;
 import io.dlf.trainer.encode.PreparedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,6 @@ public final class EmbeddingRows implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "4096") int batch;
   @Option(names = "--threads", defaultValue = "2") int threads;
   @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
-  @Option(names = "--work-dir", defaultValue = "data/embedding-rows") Path workDir;
   @Option(names = "--results", defaultValue = "bench/results") Path results;
 
   private String command;
@@ -92,7 +92,7 @@ public final class EmbeddingRows implements Callable<Integer> {
       // alternate the order, so no configuration always follows the same one
       List<Config> order = new ArrayList<>(configs);
       if (round % 2 == 0) {
-        java.util.Collections.reverse(order);
+        Collections.reverse(order);
       }
       for (Config config : order) {
         List<Double> times = measure(config, data.get(config.rows()), round);
