@@ -120,9 +120,9 @@ public final class DataScale implements Callable<Integer> {
         long start = System.nanoTime();
         LabeledBatch next = batches.next();
         try (BatchTensors inputs = new BatchTensors(data.layout(), next.inputs());
-            TFloat32 labels = TFloat32.vectorOf(next.labels());
-            Result r = inputs.feedByName(session.runner()).feed(graph.labels(), labels)
-                .feed(graph.learningRate(), rate).addTarget(graph.trainStep()).fetch(graph.logLoss()).run()) {
+            TFloat32 labels = TFloat32.vectorOf(next.labels())) {
+          inputs.feedByName(session.runner()).feed(graph.labels(), labels)
+              .feed(graph.learningRate(), rate).addTarget(graph.trainStep()).fetch(graph.logLoss()).run().close();
           if (step >= warmup) {
             seconds += (System.nanoTime() - start) / 1e9;
             samples += next.labels().length;
