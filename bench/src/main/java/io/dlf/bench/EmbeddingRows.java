@@ -12,8 +12,9 @@ import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DatasetCatalog;
+import io.dlf.trainer.encode.BatchStream;
 import io.dlf.trainer.encode.DataPreparation;
-import io.dlf.trainer.encode.EncodedDataset;
+import io.dlf.trainer.encode.LabeledBatch;
 import io.dlf.trainer.encode.PreparedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
@@ -108,28 +108,24 @@ public final class EmbeddingRows implements Callable<Integer> {
   /** Builds and initializes the configuration's graph, then times {@code steps} steps after {@code warmup}. */
   private List<Double> measure(Config config, PreparedData data, int round) {
     ModelSpec spec = spec(config.rows());
-    EncodedDataset train = data.train();
-    int[] order = new int[train.size()];
-    Random random = new Random(round);
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
     List<Double> times = new ArrayList<>();
     OptimizerSettings settings = OptimizerSettings.defaults().embeddingUpdates(config.updates());
     try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), 2019L, settings);
         Session session = new Session(graph.graph(), SessionConfigs.threads(threads, threads));
         TFloat32 rate = TFloat32.scalarOf(1e-3f)) {
       session.initialize();
+      // full batches only, shuffled from the round's seed, epoch after epoch
+      int epoch = 1;
+      BatchStream batches = data.train().epoch(round, epoch, batch, 0);
       for (int step = 0; step < warmup + steps; step++) {
-        int from = (step * batch) % (train.size() - batch);
-        try (BatchTensors inputs = new BatchTensors(data.layout(), train.batch(order, from, from + batch));
-            TFloat32 labels = TFloat32.vectorOf(train.labels(order, from, from + batch))) {
+        LabeledBatch next = batches.next();
+        if (next == null || next.labels().length < batch) {
+          batches.close();
+          batches = data.train().epoch(round, ++epoch, batch, 0);
+          next = batches.next();
+        }
+        try (BatchTensors inputs = new BatchTensors(data.layout(), next.inputs());
+            TFloat32 labels = TFloat32.vectorOf(next.labels())) {
           long start = System.nanoTime();
           inputs.feedByName(session.runner()).feed(graph.labels(), labels)
               .feed(graph.learningRate(), rate).addTarget(graph.trainStep()).fetch(graph.logLoss()).run().close();
@@ -139,6 +135,7 @@ public final class EmbeddingRows implements Callable<Integer> {
           }
         }
       }
+      batches.close();
     }
     return times;
   }

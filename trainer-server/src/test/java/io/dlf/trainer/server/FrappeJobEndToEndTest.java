@@ -17,6 +17,7 @@ import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
+import io.dlf.proto.trainer.v1.PreparationProgress;
 import io.dlf.proto.trainer.v1.RunPhase;
 import io.dlf.proto.trainer.v1.StateTransition;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
@@ -35,9 +36,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,15 @@ class FrappeJobEndToEndTest {
       assertEquals(1, job.getVersion());
       assertEquals(1, job.getAttempts());
       assertEquals(202_027, job.getData().getTrainRows());
+      assertEquals(PreparationProgress.newBuilder().setStage(PreparationProgress.Stage.SHARDS).setSplit("test")
+          .setRows(28_860).build(), job.getPreparation().toBuilder().clearRowsPerSecond().clearShardBytes().build(),
+          "the last report of the preparation: the test split encoded in full");
+      assertEquals(202_027L + 57_722 + 28_860, job.getPreparation().getShardBytes() / (4 * 11),
+          "a label and 10 ids a row, 4 bytes each");
+      assertTrue(events.stream().anyMatch(JobEvent::hasPreparation), "the watcher heard the preparation");
+      try (Stream<Path> prepared = Files.list(config.dataDir().resolve("prepared"))) {
+        assertEquals(1, prepared.count(), "one prepared dataset, kept for the next job");
+      }
       assertEquals(28_860, job.getMetrics().getTest().getExamples());
       assertTrue(job.getMetrics().getTest().getRocCount() > 2, "the test ROC curve: " + job.getMetrics().getTest());
       assertEquals(job.getMetrics(), result.getResult().getMetrics(), "the final event carries the record's metrics");

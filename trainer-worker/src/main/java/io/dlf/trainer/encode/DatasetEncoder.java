@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Builds vocabularies from the training split and encodes splits with them (and hashed features
@@ -35,6 +36,14 @@ public final class DatasetEncoder {
 
   /** One vocabulary per owning feature that does not hash its values, counted over {@code trainFile}. */
   public Vocabularies buildVocabularies(ModelSpec spec, Path trainFile) {
+    return buildVocabularies(spec, trainFile, RowCounter.NONE);
+  }
+
+  /**
+   * As {@link #buildVocabularies(ModelSpec, Path)}, telling {@code counter} of every row read. Memory
+   * grows with the distinct values of the features that have a vocabulary, not with the rows.
+   */
+  Vocabularies buildVocabularies(ModelSpec spec, Path trainFile, RowCounter counter) {
     List<Feature> features = reader.features();
     Map<String, VocabularyBuilder> builders = new LinkedHashMap<>();
     for (Feature f : features) {
@@ -44,6 +53,7 @@ public final class DatasetEncoder {
       }
     }
     reader.read(trainFile, row -> {
+      counter.row();
       for (int i = 0; i < features.size(); i++) {
         Feature f = features.get(i);
         VocabularyBuilder builder = builders.get(f.vocabularyOwner());
@@ -64,39 +74,45 @@ public final class DatasetEncoder {
     return new Vocabularies(built);
   }
 
-  /** Encodes every row of {@code file} with {@code tables}' vocabularies and hash buckets. */
+  /** Encodes every row of {@code file} with {@code tables}' vocabularies and hash buckets, in memory. */
   public EncodedDataset encode(Path file, FieldLayout layout, TableIds tables) {
+    Growable growable = new Growable(RowFormat.of(layout));
+    ReadReport report = encode(file, layout, tables, growable::add, RowCounter.NONE);
+    return growable.finish(report);
+  }
+
+  /** Encodes every row of {@code file} into {@code sink}, one reused {@link EncodedRow} after another. */
+  ReadReport encode(Path file, FieldLayout layout, TableIds tables, Consumer<EncodedRow> sink, RowCounter counter) {
     List<Feature> features = reader.features();
     int[] categoricalIndex = indexes(features, layout.categorical());
     int[] numericIndex = indexes(features, layout.numeric());
     int[] sequenceIndex = indexes(features, layout.sequences());
     List<Feature> categorical = layout.categorical();
     TokenIds[] categoricalIds = categorical.stream().map(tables::of).toArray(TokenIds[]::new);
-    Growable growable = new Growable(layout);
-    ReadReport report = reader.read(file, row -> {
-      growable.ensure();
-      int n = growable.size;
+    EncodedRow encoded = RowFormat.of(layout).newRow();
+    return reader.read(file, row -> {
+      counter.row();
       for (int c = 0; c < categoricalIndex.length; c++) {
-        growable.categorical[n * categoricalIndex.length + c] =
-            categoricalIds[c].id(token(row, categoricalIndex[c], categorical.get(c)));
+        encoded.categorical[c] = categoricalIds[c].id(token(row, categoricalIndex[c], categorical.get(c)));
       }
       for (int c = 0; c < numericIndex.length; c++) {
-        growable.numeric[n * numericIndex.length + c] = row.number(numericIndex[c]);
+        encoded.numeric[c] = row.number(numericIndex[c]);
       }
+      Arrays.fill(encoded.sequences, 0);
+      int offset = 0;
       for (int s = 0; s < sequenceIndex.length; s++) {
         Feature f = layout.sequences().get(s);
         TokenIds ids = tables.of(f);
         String[] tokens = tokens(row.token(sequenceIndex[s]), f);
         int from = SequenceWindow.start(tokens.length, f.maxLength());
-        int[] target = growable.sequences.get(f.name());
         for (int t = from; t < tokens.length; t++) {
-          target[n * f.maxLength() + (t - from)] = ids.id(tokens[t]);
+          encoded.sequences[offset + t - from] = ids.id(tokens[t]);
         }
+        offset += f.maxLength();
       }
-      growable.labels[n] = row.label();
-      growable.size++;
+      encoded.label = row.label();
+      sink.accept(encoded);
     });
-    return growable.finish(layout, report);
   }
 
   private static int[] indexes(List<Feature> features, List<Feature> subset) {
@@ -115,45 +131,57 @@ public final class DatasetEncoder {
 
   /** Row-major buffers that double as rows arrive. */
   private static final class Growable {
-    private final int categoricalWidth;
-    private final int numericWidth;
+    private final RowFormat format;
     private int capacity = 1024;
     private int size;
     private int[] categorical;
     private float[] numeric;
-    private final Map<String, int[]> sequences = new LinkedHashMap<>();
-    private final Map<String, Integer> lengths = new LinkedHashMap<>();
+    private int[] sequences;
     private float[] labels;
 
-    Growable(FieldLayout layout) {
-      categoricalWidth = layout.categorical().size();
-      numericWidth = layout.numeric().size();
-      categorical = new int[capacity * categoricalWidth];
-      numeric = new float[capacity * numericWidth];
-      layout.sequences().forEach(f -> {
-        sequences.put(f.name(), new int[capacity * f.maxLength()]);
-        lengths.put(f.name(), f.maxLength());
-      });
+    Growable(RowFormat format) {
+      this.format = format;
+      categorical = new int[capacity * format.categoricalWidth()];
+      numeric = new float[capacity * format.numericWidth()];
+      sequences = new int[capacity * format.sequenceWidth()];
       labels = new float[capacity];
     }
 
-    void ensure() {
-      if (size < capacity) {
-        return;
+    void add(EncodedRow row) {
+      if (size == capacity) {
+        capacity *= 2;
+        categorical = Arrays.copyOf(categorical, capacity * format.categoricalWidth());
+        numeric = Arrays.copyOf(numeric, capacity * format.numericWidth());
+        sequences = Arrays.copyOf(sequences, capacity * format.sequenceWidth());
+        labels = Arrays.copyOf(labels, capacity);
       }
-      capacity *= 2;
-      categorical = Arrays.copyOf(categorical, capacity * categoricalWidth);
-      numeric = Arrays.copyOf(numeric, capacity * numericWidth);
-      sequences.replaceAll((name, ids) -> Arrays.copyOf(ids, capacity * lengths.get(name)));
-      labels = Arrays.copyOf(labels, capacity);
+      System.arraycopy(row.categorical, 0, categorical, size * row.categorical.length, row.categorical.length);
+      System.arraycopy(row.numeric, 0, numeric, size * row.numeric.length, row.numeric.length);
+      System.arraycopy(row.sequences, 0, sequences, size * row.sequences.length, row.sequences.length);
+      labels[size] = row.label;
+      size++;
     }
 
-    EncodedDataset finish(FieldLayout layout, ReadReport report) {
-      Map<String, int[]> trimmed = new LinkedHashMap<>();
-      sequences.forEach((name, ids) -> trimmed.put(name, Arrays.copyOf(ids, size * lengths.get(name))));
-      return new EncodedDataset(size, categoricalWidth, numericWidth,
-          Arrays.copyOf(categorical, size * categoricalWidth), Arrays.copyOf(numeric, size * numericWidth),
-          trimmed, lengths, Arrays.copyOf(labels, size), report);
+    /** One array per sequence, as the batches take them. */
+    EncodedDataset finish(ReadReport report) {
+      Map<String, int[]> bySequence = new LinkedHashMap<>();
+      Map<String, Integer> lengths = new LinkedHashMap<>();
+      int width = format.sequenceWidth();
+      int offset = 0;
+      for (Feature f : format.sequences()) {
+        int length = f.maxLength();
+        int[] ids = new int[size * length];
+        for (int r = 0; r < size; r++) {
+          System.arraycopy(sequences, r * width + offset, ids, r * length, length);
+        }
+        bySequence.put(f.name(), ids);
+        lengths.put(f.name(), length);
+        offset += length;
+      }
+      return new EncodedDataset(size, format.categoricalWidth(), format.numericWidth(),
+          Arrays.copyOf(categorical, size * format.categoricalWidth()),
+          Arrays.copyOf(numeric, size * format.numericWidth()), bySequence, lengths, Arrays.copyOf(labels, size),
+          report);
     }
   }
 }

@@ -4,12 +4,13 @@ import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.trainer.data.ReadReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * A split encoded for training: ids and values row-major, grouped as the compiler's field layout
- * groups them, and the labels.
+ * A split encoded in memory: ids and values row-major, grouped as the compiler's field layout
+ * groups them, and the labels. An epoch shuffles all rows.
  */
-public final class EncodedDataset {
+public final class EncodedDataset implements EncodedSplit {
   private final int size;
   private final int categoricalWidth;
   private final int numericWidth;
@@ -33,7 +34,8 @@ public final class EncodedDataset {
     this.report = report;
   }
 
-  public int size() {
+  @Override
+  public long size() {
     return size;
   }
 
@@ -45,8 +47,39 @@ public final class EncodedDataset {
     return labels.clone();
   }
 
+  @Override
   public ReadReport report() {
     return report;
+  }
+
+  @Override
+  public BatchStream epoch(long seed, int epoch, int batchSize, int first) {
+    return new Batches(epochOrder(size, seed, epoch), batchSize, first);
+  }
+
+  @Override
+  public BatchStream inOrder(int batchSize) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    return new Batches(order, batchSize, 0);
+  }
+
+  /** The shuffled row order of one epoch: reproducible from the seed and the epoch alone. */
+  static int[] epochOrder(int size, long seed, int epoch) {
+    Random random = new Random(seed * 1_000_003L + epoch);
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    for (int i = size - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 
   /** The rows {@code order[from..to)} as one batch. */
@@ -75,5 +108,32 @@ public final class EncodedDataset {
       out[i - from] = labels[order[i]];
     }
     return out;
+  }
+
+  /** Consecutive slices of an order. */
+  private final class Batches implements BatchStream {
+    private final int[] order;
+    private final int batchSize;
+    private int from;
+
+    Batches(int[] order, int batchSize, int first) {
+      this.order = order;
+      this.batchSize = batchSize;
+      this.from = (int) Math.min(order.length, (long) first * batchSize);
+    }
+
+    @Override
+    public LabeledBatch next() {
+      if (from >= order.length) {
+        return null;
+      }
+      int to = Math.min(order.length, from + batchSize);
+      LabeledBatch batch = new LabeledBatch(batch(order, from, to), labels(order, from, to));
+      from = to;
+      return batch;
+    }
+
+    @Override
+    public void close() {}
   }
 }

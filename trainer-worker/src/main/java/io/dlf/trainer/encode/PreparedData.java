@@ -6,7 +6,7 @@ import io.dlf.trainer.data.BadRows;
 
 /** Vocabularies built from the training split and all three splits encoded with them. */
 public record PreparedData(
-    Vocabularies vocabularies, FieldLayout layout, EncodedDataset train, EncodedDataset validation, EncodedDataset test) {
+    Vocabularies vocabularies, FieldLayout layout, EncodedSplit train, EncodedSplit validation, EncodedSplit test) {
 
   /** Rows skipped as unparsable over all splits (only with {@link BadRows#SKIP}). */
   public long skippedRows() {

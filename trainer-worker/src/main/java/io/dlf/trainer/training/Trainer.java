@@ -9,12 +9,13 @@ import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.train.v1.TrainingState;
-import io.dlf.trainer.encode.EncodedDataset;
+import io.dlf.trainer.encode.BatchStream;
+import io.dlf.trainer.encode.EncodedSplit;
+import io.dlf.trainer.encode.LabeledBatch;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.CancellationException;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -72,46 +73,40 @@ public final class Trainer {
    * The probabilities a checkpoint of {@code spec} gives every row of {@code split}, in row order,
    * computed as the trainer's own evaluation does: on the encoded rows, through the training graph.
    */
-  public float[] predict(ModelSpec spec, PreparedData data, EncodedDataset split, String checkpoint,
+  public float[] predict(ModelSpec spec, PreparedData data, EncodedSplit split, String checkpoint,
       TrainingOptions options) {
     try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), options.seed(), options.optimizer());
         Session session = new Session(graph.graph(), sessionConfig(options))) {
       session.restore(checkpoint);
-      return predict(session, graph, data, split, options.evalBatchSize());
+      return predict(session, graph, data, split, options.evalBatchSize()).probabilities();
     }
   }
 
-  /** Probabilities for every row of {@code split}, in row order. */
-  static float[] predict(Session session, TrainingGraph graph, PreparedData data, EncodedDataset split, int batchSize) {
-    int[] order = new int[split.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    float[] out = new float[split.size()];
-    for (int from = 0; from < split.size(); from += batchSize) {
-      int to = Math.min(split.size(), from + batchSize);
-      try (BatchTensors inputs = new BatchTensors(data.layout(), split.batch(order, from, to));
-          Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, to - from);
+  /** Every row's label and probability, in row order. */
+  record Predictions(float[] labels, float[] probabilities) {}
+
+  /** Probabilities for every row of {@code split}, in row order, with the rows' labels. */
+  static Predictions predict(Session session, TrainingGraph graph, PreparedData data, EncodedSplit split,
+      int batchSize) {
+    int size = Math.toIntExact(split.size());
+    float[] labels = new float[size];
+    float[] out = new float[size];
+    int from = 0;
+    try (BatchStream batches = split.inOrder(batchSize)) {
+      for (LabeledBatch batch = batches.next(); batch != null; batch = batches.next()) {
+        int n = batch.labels().length;
+        System.arraycopy(batch.labels(), 0, labels, from, n);
+        try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
+            Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
+          ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, n);
+        }
+        from += n;
       }
     }
-    return out;
-  }
-
-  /** The shuffled row order of one epoch: reproducible from the seed and the epoch alone. */
-  static int[] epochOrder(int size, long seed, int epoch) {
-    Random random = new Random(seed * 1_000_003L + epoch);
-    int[] order = new int[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
+    if (from != size) {
+      throw new IllegalStateException("the split gave " + from + " rows, " + size + " expected");
     }
-    for (int i = size - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return new Predictions(labels, out);
   }
 
   /** One run's mutable progress. */
@@ -144,10 +139,11 @@ public final class Trainer {
         }
       }
       session.restore(store.absolute(state.getBestCheckpoint()));
-      EvaluationMetrics validation = Metrics.evaluate(data.validation().labels(),
-          predict(session, graph, data, data.validation(), options.evalBatchSize()));
-      EvaluationMetrics test = Metrics.evaluateWithRoc(data.test().labels(),
-          predict(session, graph, data, data.test(), options.evalBatchSize()));
+      Predictions validationPredictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
+      EvaluationMetrics validation = Metrics.evaluate(validationPredictions.labels(),
+          validationPredictions.probabilities());
+      Predictions testPredictions = predict(session, graph, data, data.test(), options.evalBatchSize());
+      EvaluationMetrics test = Metrics.evaluateWithRoc(testPredictions.labels(), testPredictions.probabilities());
       TrainingMetrics metrics = TrainingMetrics.newBuilder()
           .setValidation(validation)
           .setTest(test)
@@ -166,9 +162,15 @@ public final class Trainer {
     /** Trains the current epoch from where it stands; false if paused. */
     private boolean trainEpoch() throws IOException {
       int epoch = state.getEpoch();
-      EncodedDataset train = data.train();
-      int[] order = epochOrder(train.size(), state.getSeed(), epoch);
-      int steps = (train.size() + options.batchSize() - 1) / options.batchSize();
+      EncodedSplit train = data.train();
+      int steps = Math.toIntExact((train.size() + options.batchSize() - 1) / options.batchSize());
+      try (BatchStream batches = train.epoch(state.getSeed(), epoch, options.batchSize(), state.getStepInEpoch())) {
+        return trainEpoch(epoch, steps, batches);
+      }
+    }
+
+    /** Trains the rest of the epoch from {@code batches}; false if paused. */
+    private boolean trainEpoch(int epoch, int steps, BatchStream batches) throws IOException {
       long epochStart = System.nanoTime();
       double windowLoss = 0;
       int windowSteps = 0;
@@ -185,20 +187,23 @@ public final class Trainer {
           store.commit(state.build());
           return false;
         }
-        int from = step * options.batchSize();
-        int to = Math.min(train.size(), from + options.batchSize());
         long start = System.nanoTime();
-        double loss = trainStep(train, order, from, to);
+        LabeledBatch batch = batches.next();
+        if (batch == null) {
+          throw new IllegalStateException("the training split ended at step " + step + " of " + steps);
+        }
+        double loss = trainStep(batch);
         double seconds = (System.nanoTime() - start) / 1e9;
+        int samples = batch.labels().length;
         if (!Double.isFinite(loss)) {
           throw new TrainingDivergedException("the training loss became " + loss + " at epoch " + epoch + ", step "
               + (step + 1) + "; lower the learning rate or add regularization");
         }
-        state.setTrainSeconds(state.getTrainSeconds() + seconds).setTrainSamples(state.getTrainSamples() + (to - from));
+        state.setTrainSeconds(state.getTrainSeconds() + seconds).setTrainSamples(state.getTrainSamples() + samples);
         epochLoss += loss;
         windowLoss += loss;
         windowSteps++;
-        windowSamples += to - from;
+        windowSamples += samples;
         windowSeconds += seconds;
         if (windowSteps == options.progressEverySteps() || step == steps - 1) {
           listener.onProgress(epoch, step + 1, steps, windowLoss / windowSteps, windowSamples / windowSeconds);
@@ -213,9 +218,9 @@ public final class Trainer {
       return true;
     }
 
-    private double trainStep(EncodedDataset train, int[] order, int from, int to) {
-      try (BatchTensors inputs = new BatchTensors(data.layout(), train.batch(order, from, to));
-          TFloat32 labels = TFloat32.vectorOf(train.labels(order, from, to));
+    private double trainStep(LabeledBatch batch) {
+      try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
+          TFloat32 labels = TFloat32.vectorOf(batch.labels());
           TFloat32 rate = TFloat32.scalarOf((float) state.getLearningRate());
           Result r = inputs.feedByName(session.runner())
               .feed(graph.labels(), labels)
@@ -229,8 +234,8 @@ public final class Trainer {
 
     /** Validation, then improvement bookkeeping, learning-rate decay, early stopping and checkpoints. */
     private void finishEpoch(int epoch, double trainLoss, double seconds) throws IOException {
-      EvaluationMetrics validation = Metrics.evaluate(data.validation().labels(),
-          predict(session, graph, data, data.validation(), options.evalBatchSize()));
+      Predictions predictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
+      EvaluationMetrics validation = Metrics.evaluate(predictions.labels(), predictions.probabilities());
       double monitor = options.monitor().value(validation);
       boolean improved = state.getBestEpoch() == 0 || monitor >= state.getBestMonitor() + 1e-6;
       EpochMetrics metrics = EpochMetrics.newBuilder()

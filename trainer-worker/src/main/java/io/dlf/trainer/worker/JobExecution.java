@@ -15,9 +15,10 @@ import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.EpochEnded;
 import io.dlf.proto.trainer.v1.JobResult;
 import io.dlf.server.GrpcErrors.FieldViolation;
-import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparationProgress;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.CpuFeatures;
+import io.dlf.trainer.encode.PreparedDataCache;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
@@ -36,7 +37,7 @@ import java.util.logging.Logger;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * One job in its worker: reads the data, trains (resuming from the work folder's checkpoints if the
+ * One job in its worker: prepares the data (or finds it prepared by an earlier job), trains (resuming from the work folder's checkpoints if the
  * job ran before), keeps the trained model in the work folder and exports it as the next version of
  * the model, telling the trainer each step. A job whose training finished before (its export
  * failed) only exports. The export is keyed by the job id, so a job that runs again after a crash
@@ -89,15 +90,19 @@ final class JobExecution {
     export(spec, options, trained.get());
   }
 
-  /** Reads the data and trains; the trained model is kept in the work folder. Empty if paused. */
+  /**
+   * Prepares the data (or finds it prepared) and trains from its shards; the trained model is kept in
+   * the work folder. Empty if paused.
+   */
   private Optional<TrainedModel> train(ModelSpec spec, TrainingOptions requested, Path workDir) throws IOException {
     TrainingOptions options = DevicePrecision.of(requested, assignment.getGpu(), CpuFeatures.ofThisMachine());
     if (options.precision() != requested.precision()) {
       LOG.info(() -> "job " + assignment.getJobId() + " asked for " + requested.precision() + " and trains at "
           + options.precision() + " on its GPU (TensorFlow has no bfloat16 rewrite for GPU ops)");
     }
-    PreparedData data = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
-        DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
+    PreparedData data = new PreparedDataCache(Path.of(assignment.getPreparedDir())).prepare(spec,
+        DatasetProtos.schema(assignment.getDataset()), DatasetProtos.splits(assignment.getDataset()),
+        DatasetProtos.badRows(assignment.getDataset()), this::preparing);
     channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()
         .setTrainRows(data.train().size())
         .setValidationRows(data.validation().size())
@@ -116,6 +121,15 @@ final class JobExecution {
         outcome.bestCheckpoint());
     trained.save(workDir);
     return Optional.of(trained);
+  }
+
+  private void preparing(PreparationProgress progress) {
+    channel.send(WorkerEvent.newBuilder().setPreparing(io.dlf.proto.trainer.v1.PreparationProgress.newBuilder()
+        .setStage(io.dlf.proto.trainer.v1.PreparationProgress.Stage.valueOf(progress.stage().name()))
+        .setSplit(progress.split())
+        .setRows(progress.rows())
+        .setRowsPerSecond(progress.rowsPerSecond())
+        .setShardBytes(progress.shardBytes())).build());
   }
 
   /** Exports the trained model as the next version of the job's model. */

@@ -4,6 +4,7 @@ import io.dlf.dsl.compile.GraphCompilationException;
 import io.dlf.dsl.export.ExportStorageException;
 import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.trainer.data.DataException;
+import io.dlf.trainer.encode.PreparationSpaceException;
 import io.dlf.trainer.training.TrainingDivergedException;
 
 /** Why a job failed inside its worker, said so that a person knows what to do. */
@@ -16,6 +17,15 @@ final class WorkerFailures {
           .setMessage(e.getMessage() + (e.line() > 0
               ? "; fix or remove the row, or resubmit with dataset.bad_rows = SKIP to skip unparsable rows"
               : ""))
+          .build();
+    }
+    if (error instanceof PreparationSpaceException e) {
+      return JobFailure.newBuilder().setKind(JobFailure.Kind.NO_SPACE)
+          .setMessage(e.getMessage() + "; free space there (or start the trainer with --data-dir on a larger disk), "
+              + "then submit the job again")
+          .setFolder(e.folder().toString())
+          .setNeededBytes(e.neededBytes())
+          .setFreeBytes(e.freeBytes())
           .build();
     }
     if (error instanceof ExportStorageException e) {

@@ -5,6 +5,7 @@ import io.dlf.proto.trainer.v1.EpochEnded;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobResult;
+import io.dlf.proto.trainer.v1.PreparationProgress;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.proto.trainer.v1.RunPhase;
 import io.dlf.proto.trainer.v1.StateTransition;
@@ -31,7 +32,8 @@ final class ProgressPrinter implements Consumer<JobEvent> {
     switch (event.getEventCase()) {
       case SNAPSHOT -> line(snapshot(event.getSnapshot()));
       case STATE_CHANGED -> line(transition(event.getStateChanged()));
-      case PROGRESS -> progress(event.getProgress());
+      case PROGRESS -> progress(progressLine(event.getProgress()));
+      case PREPARATION -> progress(preparationLine(event.getPreparation()));
       case EPOCH_ENDED -> line(epoch(event.getEpochEnded()));
       case RESULT -> line(result(event.getResult()));
       case EVENT_NOT_SET -> { }
@@ -53,8 +55,7 @@ final class ProgressPrinter implements Consumer<JobEvent> {
     out.flush();
   }
 
-  private void progress(Progress p) {
-    String text = progressLine(p);
+  private void progress(String text) {
     if (live) {
       out.print("\r" + text + "   ");
       progressShown = true;
@@ -70,6 +71,12 @@ final class ProgressPrinter implements Consumer<JobEvent> {
     String eta = p.getStepsPerSecond() > 0 ? Durations.clock(stepsLeft / p.getStepsPerSecond()) : "?";
     return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f  %,.0f samples/s  ETA %s",
         p.getEpoch(), p.getMaxEpochs(), p.getStep(), p.getStepsPerEpoch(), p.getLoss(), p.getSamplesPerSecond(), eta);
+  }
+
+  static String preparationLine(PreparationProgress p) {
+    String stage = p.getStage() == PreparationProgress.Stage.VOCABULARIES ? "counting vocabularies" : "writing shards";
+    return String.format(Locale.ROOT, "preparing data: %s of %s  %,d rows  %,.0f rows/s  %,.1f MB of shards",
+        stage, p.getSplit(), p.getRows(), p.getRowsPerSecond(), p.getShardBytes() / 1e6);
   }
 
   private static String snapshot(Job job) {

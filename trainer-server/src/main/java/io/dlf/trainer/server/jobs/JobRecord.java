@@ -7,6 +7,7 @@ import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobFailure;
+import io.dlf.proto.trainer.v1.PreparationProgress;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.trainer.server.devices.Device;
 import java.util.function.Function;
@@ -47,6 +48,11 @@ public abstract class JobRecord {
   public void dataPrepared(DataSummary data) {
     Timestamp now = JobTransitions.now();
     apply(j -> JobTransitions.dataPrepared(j, now, data), true);
+  }
+
+  public void preparation(PreparationProgress progress) {
+    Timestamp now = JobTransitions.now();
+    apply(j -> JobTransitions.preparation(j, now, progress), false);
   }
 
   public void progress(Progress progress) {

@@ -38,6 +38,8 @@ import java.util.logging.Logger;
 @Singleton
 public final class JobRunner {
   private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+  /** Under the data folder: datasets prepared for training, shared by every job (see PreparedDataCache). */
+  private static final String PREPARED = "prepared";
 
   /** How a run ended for the code that queued it. */
   public enum Outcome {
@@ -146,6 +148,7 @@ public final class JobRunner {
         .setModelName(job.snapshot().getModelName())
         .setWorkDir(folders.workDir(job.id()).toAbsolutePath().toString())
         .setModelsDir(config.modelsDir().toAbsolutePath().toString())
+        .setPreparedDir(config.dataDir().resolve(PREPARED).toAbsolutePath().toString())
         .setDevice(device.name())
         .setGpu(device.kind() == DeviceKind.GPU)
         .setIntraOpThreads(config.intraOpThreads())
@@ -163,6 +166,7 @@ public final class JobRunner {
     for (Optional<WorkerEvent> next = worker.next(); next.isPresent(); next = worker.next()) {
       WorkerEvent event = next.get();
       switch (event.getEventCase()) {
+        case PREPARING -> job.preparation(event.getPreparing());
         case DATA_PREPARED -> {
           job.dataPrepared(event.getDataPrepared());
           // An export retry (no training) reads no data and reports no progress.

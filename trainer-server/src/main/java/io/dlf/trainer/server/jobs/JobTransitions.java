@@ -12,6 +12,7 @@ import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.JobResult;
 import io.dlf.proto.trainer.v1.JobState;
+import io.dlf.proto.trainer.v1.PreparationProgress;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.proto.trainer.v1.RunPhase;
 import io.dlf.proto.trainer.v1.StateTransition;
@@ -103,6 +104,16 @@ public final class JobTransitions {
     return transition(job, now, job.getState(), RunPhase.TRAINING, "training on " + data.getTrainRows() + " rows"
         + (data.getSkippedRows() > 0 ? " (" + data.getSkippedRows() + " unparsable rows skipped)" : ""), null,
         b -> b.setData(data));
+  }
+
+  public static JobChange preparation(Job job, Timestamp now, PreparationProgress progress) {
+    return new JobChange(job.toBuilder().setPreparation(progress).build(),
+        List.of(event(job, now).setPreparation(progress).build()));
+  }
+
+  /** A progress report of either phase: the next one supersedes it, so a slow watcher may miss it. */
+  public static boolean isProgress(JobEvent event) {
+    return event.hasProgress() || event.hasPreparation();
   }
 
   public static JobChange progress(Job job, Timestamp now, Progress progress) {

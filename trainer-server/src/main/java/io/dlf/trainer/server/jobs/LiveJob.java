@@ -126,7 +126,7 @@ public final class LiveJob extends JobRecord {
     }
     watchers.removeIf(w -> !w.open());
     for (JobEvent event : changed.events()) {
-      watchers.forEach(w -> w.send(event, event.hasProgress()));
+      watchers.forEach(w -> w.send(event, JobTransitions.isProgress(event)));
     }
     if (JobTransitions.terminal(job.getState())) {
       watchers.forEach(JobWatcher::complete);

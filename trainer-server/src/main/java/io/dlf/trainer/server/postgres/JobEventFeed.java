@@ -133,7 +133,7 @@ final class JobEventFeed {
         return false;
       }
       f.after = stored.seq();
-      f.watcher.send(stored.event(), stored.event().hasProgress());
+      f.watcher.send(stored.event(), JobTransitions.isProgress(stored.event()));
       if (ends) {
         f.watcher.complete();
       }

@@ -6,6 +6,7 @@ import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.jobs.JobChange;
+import io.dlf.trainer.server.jobs.JobTransitions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,14 +84,14 @@ final class JobRows {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO job_events (job_id, progress, event) VALUES (?, ?, ?) RETURNING seq")) {
       insert.setString(1, id);
-      insert.setBoolean(2, event.hasProgress());
+      insert.setBoolean(2, JobTransitions.isProgress(event));
       insert.setBytes(3, event.toByteArray());
       try (ResultSet row = insert.executeQuery()) {
         row.next();
         seq = row.getLong(1);
       }
     }
-    if (event.hasProgress()) {
+    if (JobTransitions.isProgress(event)) {
       // Progress supersedes progress: a watcher that has not read the older ones would drop them anyway.
       try (PreparedStatement prune = connection.prepareStatement(
           "DELETE FROM job_events WHERE job_id = ? AND progress AND seq < ?")) {
