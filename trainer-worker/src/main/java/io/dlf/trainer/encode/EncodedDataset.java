@@ -4,6 +4,8 @@ import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.trainer.data.ReadReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * A split encoded for training: ids and values row-major, grouped as the compiler's field layout
@@ -47,6 +49,17 @@ public final class EncodedDataset {
 
   public ReadReport report() {
     return report;
+  }
+
+  /** {@code predict}'s probabilities for every row, in row order, asked in batches of at most {@code batchSize} rows. */
+  public float[] predictAll(int batchSize, Function<EncodedBatch, float[]> predict) {
+    int[] order = IntStream.range(0, size).toArray();
+    float[] out = new float[size];
+    for (int from = 0; from < size; from += batchSize) {
+      int to = Math.min(size, from + batchSize);
+      System.arraycopy(predict.apply(batch(order, from, to)), 0, out, from, to - from);
+    }
+    return out;
   }
 
   /** The rows {@code order[from..to)} as one batch. */

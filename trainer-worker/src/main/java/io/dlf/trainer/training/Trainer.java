@@ -74,19 +74,14 @@ public final class Trainer {
 
   /** Probabilities for every row of {@code split}, in row order. */
   static float[] predict(Session session, TrainingGraph graph, PreparedData data, EncodedDataset split, int batchSize) {
-    int[] order = new int[split.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    float[] out = new float[split.size()];
-    for (int from = 0; from < split.size(); from += batchSize) {
-      int to = Math.min(split.size(), from + batchSize);
-      try (BatchTensors inputs = new BatchTensors(data.layout(), split.batch(order, from, to));
+    return split.predictAll(batchSize, batch -> {
+      try (BatchTensors inputs = new BatchTensors(data.layout(), batch);
           Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, to - from);
+        float[] p = new float[batch.size()];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(p);
+        return p;
       }
-    }
-    return out;
+    });
   }
 
   /** The shuffled row order of one epoch: reproducible from the seed and the epoch alone. */

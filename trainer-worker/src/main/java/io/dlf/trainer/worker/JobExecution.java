@@ -2,9 +2,11 @@ package io.dlf.trainer.worker;
 
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.train.v1.Cancelled;
 import io.dlf.proto.train.v1.Exporting;
 import io.dlf.proto.train.v1.Paused;
@@ -21,6 +23,7 @@ import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
 import io.dlf.trainer.training.TrainedModel;
+import io.dlf.trainer.training.ServedSplits;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
 import io.dlf.trainer.training.TrainingOutcome;
@@ -46,6 +49,8 @@ final class JobExecution {
 
   private final WorkerAssignment assignment;
   private final WorkerChannel channel;
+  /** The job's data once read: training reads it, and a bfloat16 export measures its served graph on it. */
+  private PreparedData prepared;
 
   JobExecution(WorkerAssignment assignment, WorkerChannel channel) {
     this.assignment = assignment;
@@ -90,8 +95,7 @@ final class JobExecution {
 
   /** Reads the data and trains; the trained model is kept in the work folder. Empty if paused. */
   private Optional<TrainedModel> train(ModelSpec spec, TrainingOptions options, Path workDir) throws IOException {
-    PreparedData data = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
-        DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
+    PreparedData data = data(spec);
     channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()
         .setTrainRows(data.train().size())
         .setValidationRows(data.validation().size())
@@ -112,15 +116,30 @@ final class JobExecution {
     return Optional.of(trained);
   }
 
-  /** Exports the trained model as the next version of the job's model. */
+  private PreparedData data(ModelSpec spec) throws IOException {
+    if (prepared == null) {
+      prepared = DataPreparation.prepare(spec, DatasetProtos.schema(assignment.getDataset()),
+          DatasetProtos.splits(assignment.getDataset()), DatasetProtos.badRows(assignment.getDataset()));
+    }
+    return prepared;
+  }
+
+  /**
+   * Exports the trained model as the next version of the job's model; a version served at another
+   * precision than float32 is measured on the validation and test splits as served (read again
+   * when training ran in an earlier worker).
+   */
   private void export(ModelSpec spec, TrainingOptions options, TrainedModel trained) throws IOException {
     channel.send(WorkerEvent.newBuilder().setExporting(Exporting.getDefaultInstance()).build());
     // Export only restores weights and writes files: the CPU will do.
     ConfigProto cpu = DeviceSessionConfigs.forDevice(false, assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
+    ServingPrecision precision = assignment.getRequest().getExport().getPrecision();
+    ServedEvaluation served = precision == ServingPrecision.BFLOAT16
+        ? ServedSplits.of(data(spec), options.evalBatchSize()) : ServedEvaluation.NONE;
     long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
         new ModelExporter.Request(assignment.getModelName(), spec, trained.vocabularies(), trained.bestCheckpoint(),
-            trained.metrics(), assignment.getJobId(), options.seed()));
+            trained.metrics(), assignment.getJobId(), options.seed(), precision, served));
     channel.send(WorkerEvent.newBuilder().setSucceeded(JobResult.newBuilder().setModelName(assignment.getModelName())
         .setVersion(version).setMetrics(trained.metrics())).build());
   }

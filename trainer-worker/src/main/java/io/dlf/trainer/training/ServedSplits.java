@@ -1,0 +1,20 @@
+package io.dlf.trainer.training;
+
+import io.dlf.dsl.export.ServedEvaluation;
+import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.trainer.encode.PreparedData;
+
+/** A version's validation and test figures as served: its exported graph predicting the encoded splits. */
+public final class ServedSplits {
+  private ServedSplits() {}
+
+  /** Measures {@code data}'s validation and test splits, {@code batchSize} rows per call, as the trainer evaluates. */
+  public static ServedEvaluation of(PreparedData data, int batchSize) {
+    return served -> TrainingMetrics.newBuilder()
+        .setServedValidation(Metrics.evaluate(data.validation().labels(),
+            data.validation().predictAll(batchSize, served::predictEncoded)))
+        .setServedTest(Metrics.evaluateWithRoc(data.test().labels(),
+            data.test().predictAll(batchSize, served::predictEncoded)))
+        .build();
+  }
+}
