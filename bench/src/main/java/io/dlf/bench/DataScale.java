@@ -17,7 +17,9 @@ import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.PreparedDataCache;
 import io.dlf.trainer.encode.ShardedSplit;
+import io.dlf.trainer.encode.SplitPredictions;
 import io.dlf.trainer.training.Metrics;
+import io.dlf.trainer.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine;
@@ -138,22 +139,8 @@ public final class DataScale implements Callable<Integer> {
   }
 
   private double validationAuc(Session session, TrainingGraph graph, PreparedData data) {
-    int size = Math.toIntExact(data.validation().size());
-    float[] labels = new float[size];
-    float[] probabilities = new float[size];
-    int from = 0;
-    try (BatchStream batches = data.validation().inOrder(8192)) {
-      for (LabeledBatch b = batches.next(); b != null; b = batches.next()) {
-        int n = b.labels().length;
-        System.arraycopy(b.labels(), 0, labels, from, n);
-        try (BatchTensors inputs = new BatchTensors(data.layout(), b.inputs());
-            Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
-          ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(probabilities, from, n);
-        }
-        from += n;
-      }
-    }
-    return Metrics.evaluate(labels, probabilities).getAuc();
+    SplitPredictions validation = Trainer.predict(session, graph, data, data.validation(), 8192);
+    return Metrics.evaluate(validation.labels(), validation.probabilities()).getAuc();
   }
 
   private void report(DatasetCatalog.Entry entry, long rows, double prepareSeconds, long shardBytes, long rssPrepare,

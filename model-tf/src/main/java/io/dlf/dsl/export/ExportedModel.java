@@ -12,6 +12,7 @@ import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.model.v1.VersionManifest;
 import java.io.IOException;
@@ -179,6 +180,12 @@ public final class ExportedModel implements AutoCloseable {
 
   public TrainingMetrics metrics() {
     return metrics;
+  }
+
+  /** How the version stores its weights; float32 for versions written before that was recorded. */
+  public ServingPrecision precision() {
+    return manifest.getServingPrecision() == ServingPrecision.BFLOAT16 ? ServingPrecision.BFLOAT16
+        : ServingPrecision.FLOAT32;
   }
 
   public FieldLayout layout() {

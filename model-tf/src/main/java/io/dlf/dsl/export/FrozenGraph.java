@@ -2,6 +2,7 @@ package io.dlf.dsl.export;
 
 import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -34,21 +35,38 @@ final class FrozenGraph {
 
   /** A new graph computing {@code output} (a tensor such as "probability:0") from the bundle's inputs and constants. */
   static Graph of(SavedModelBundle bundle, String output) {
-    GraphDef def = bundle.graph().toGraphDef();
-    Map<String, NodeDef> byName = new HashMap<>();
-    def.getNodeList().forEach(node -> byName.put(node.getName(), node));
-    Set<String> needed = ancestors(byName, opName(output));
+    return imported(def(bundle.graph(), bundle.session(), List.of(output)));
+  }
+
+  /** The ops the {@code outputs} (tensor or op names) depend on, each variable a constant of its value in {@code session}. */
+  static GraphDef def(Graph graph, Session session, Collection<String> outputs) {
+    GraphDef def = graph.toGraphDef();
+    Map<String, NodeDef> byName = byName(def);
+    Set<String> needed = ancestors(byName, outputs);
     List<String> variables = needed.stream().filter(name -> byName.get(name).getOp().equals(VARIABLE_OP)).toList();
-    Map<String, NodeDef> constants = constants(bundle.session(), variables, byName);
+    Map<String, NodeDef> constants = constants(session, variables, byName);
     GraphDef.Builder frozen = GraphDef.newBuilder().setVersions(def.getVersions()).setLibrary(def.getLibrary());
     for (NodeDef node : def.getNodeList()) {
       if (needed.contains(node.getName())) {
         frozen.addNode(constants.getOrDefault(node.getName(), node));
       }
     }
+    return frozen.build();
+  }
+
+  /** {@code def} less the ops none of the {@code outputs} depends on. */
+  static GraphDef pruned(GraphDef def, Collection<String> outputs) {
+    Set<String> needed = ancestors(byName(def), outputs);
+    GraphDef.Builder kept = def.toBuilder().clearNode();
+    def.getNodeList().stream().filter(node -> needed.contains(node.getName())).forEach(kept::addNode);
+    return kept.build();
+  }
+
+  /** A new graph holding {@code def}. */
+  static Graph imported(GraphDef def) {
     Graph graph = new Graph();
     try {
-      graph.importGraphDef(frozen.build());
+      graph.importGraphDef(def);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -56,9 +74,16 @@ final class FrozenGraph {
     return graph;
   }
 
-  private static Set<String> ancestors(Map<String, NodeDef> byName, String output) {
+  static Map<String, NodeDef> byName(GraphDef def) {
+    Map<String, NodeDef> byName = new HashMap<>();
+    def.getNodeList().forEach(node -> byName.put(node.getName(), node));
+    return byName;
+  }
+
+  private static Set<String> ancestors(Map<String, NodeDef> byName, Collection<String> outputs) {
     Set<String> needed = new LinkedHashSet<>();
-    Deque<String> pending = new ArrayDeque<>(List.of(output));
+    Deque<String> pending = new ArrayDeque<>();
+    outputs.forEach(output -> pending.push(opName(output)));
     while (!pending.isEmpty()) {
       String name = pending.pop();
       NodeDef node = byName.get(name);
@@ -73,7 +98,7 @@ final class FrozenGraph {
   }
 
   /** The op of a tensor or input name: "op", "op:1" or "^op" (a control dependency). */
-  private static String opName(String input) {
+  static String opName(String input) {
     return input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "");
   }
 
@@ -100,7 +125,7 @@ final class FrozenGraph {
     return constants;
   }
 
-  private static TensorProto tensorProto(String name, Tensor value) {
+  static TensorProto tensorProto(String name, Tensor value) {
     if (value.dataType() == DataType.DT_STRING) {
       throw new IllegalArgumentException("variable '" + name + "' holds strings; only numeric variables can be frozen");
     }

@@ -9,6 +9,7 @@ import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.model.v1.VersionManifest;
 import java.io.IOException;
@@ -18,14 +19,18 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.Signature;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 
 /**
  * Writes a trained model as the next version of a model in a {@link ModelRepository}: the
@@ -42,6 +47,8 @@ public final class ModelExporter {
    * @param checkpointPrefix a {@code Session.save} prefix of the training graph
    * @param exportKey idempotency key: a second export with the same key returns the first version
    * @param seed the graph seed (initializers are replaced by the checkpoint; kept for reproducibility)
+   * @param precision how the version stores its weights and computes its products
+   * @param servedEvaluation measures a version whose precision is not float32 as served, for metrics.json
    */
   public record Request(
       String model,
@@ -50,7 +57,9 @@ public final class ModelExporter {
       String checkpointPrefix,
       TrainingMetrics metrics,
       String exportKey,
-      long seed) {
+      long seed,
+      ServingPrecision precision,
+      ServedEvaluation servedEvaluation) {
 
     public Request {
       requireNonNull(model, "model is null");
@@ -59,6 +68,18 @@ public final class ModelExporter {
       requireNonNull(checkpointPrefix, "checkpointPrefix is null");
       requireNonNull(metrics, "metrics is null");
       requireNonNull(exportKey, "exportKey is null");
+      requireNonNull(precision, "precision is null");
+      requireNonNull(servedEvaluation, "servedEvaluation is null");
+      if (precision == ServingPrecision.SERVING_PRECISION_UNSPECIFIED || precision == ServingPrecision.UNRECOGNIZED) {
+        precision = ServingPrecision.FLOAT32;
+      }
+    }
+
+    /** A float32 version. */
+    public Request(String model, ModelSpec spec, Vocabularies vocabularies, String checkpointPrefix,
+        TrainingMetrics metrics, String exportKey, long seed) {
+      this(model, spec, vocabularies, checkpointPrefix, metrics, exportKey, seed, ServingPrecision.FLOAT32,
+          ServedEvaluation.NONE);
     }
   }
 
@@ -102,9 +123,13 @@ public final class ModelExporter {
       Path staging = null;
       try {
         staging = repository.newStagingDir(request.model());
-        writeSavedModel(graph, request.checkpointPrefix(), staging.resolve(VersionFiles.SAVED_MODEL));
+        writeSavedModel(graph, request.checkpointPrefix(), request.precision(), staging.resolve(VersionFiles.SAVED_MODEL));
         for (Map.Entry<String, String> file : files.entrySet()) {
           Files.writeString(staging.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
+        if (request.precision() != ServingPrecision.FLOAT32) {
+          Files.writeString(staging.resolve(VersionFiles.METRICS), VersionFiles.toJson(servedMetrics(request, staging)),
+              StandardCharsets.UTF_8);
         }
         return repository.publish(request.model(), staging);
       } catch (IOException | RuntimeException e) {
@@ -125,7 +150,8 @@ public final class ModelExporter {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(VersionFiles.SPEC, SpecJson.toJson(request.spec()) + "\n");
     files.put(VersionFiles.VOCABULARIES, request.vocabularies().toJson() + "\n");
-    files.put(VersionFiles.METRICS, VersionFiles.toJson(request.metrics()));
+    files.put(VersionFiles.METRICS, VersionFiles.toJson(request.metrics().toBuilder()
+        .setServingPrecision(request.precision()).build()));
     files.put(VersionFiles.MANIFEST, VersionFiles.toJson(VersionManifest.newBuilder()
         .setFormatVersion(VersionFiles.MANIFEST_FORMAT)
         .setModel(request.model())
@@ -134,19 +160,57 @@ public final class ModelExporter {
         .setTensorflowVersion(TensorFlow.version())
         .addSignatures(ServingGraph.RAW_SIGNATURE)
         .addSignatures(ServingGraph.ENCODED_SIGNATURE)
+        .setServingPrecision(request.precision())
         .build()));
     return files;
   }
 
-  private void writeSavedModel(ServingGraph graph, String checkpointPrefix, Path dir) throws IOException {
+  /** The request's metrics with the staged version's served figures, measured by its frozen graph as a server loads it. */
+  private TrainingMetrics servedMetrics(Request request, Path staging) throws IOException {
+    try (ExportedModel served = ExportedModel.loadFrozen(staging, sessionConfig)) {
+      TrainingMetrics measured = request.servedEvaluation().measure(served);
+      TrainingMetrics.Builder metrics = request.metrics().toBuilder().setServingPrecision(request.precision());
+      if (measured.hasServedValidation()) {
+        metrics.setServedValidation(measured.getServedValidation());
+      }
+      if (measured.hasServedTest()) {
+        metrics.setServedTest(measured.getServedTest());
+      }
+      return metrics.build();
+    }
+  }
+
+  private void writeSavedModel(ServingGraph graph, String checkpointPrefix, ServingPrecision precision, Path dir)
+      throws IOException {
     try (Session session = new Session(graph.graph(), sessionConfig)) {
       session.restore(checkpointPrefix);
-      SavedModelBundle.exporter(dir.toString())
-          .withSession(session)
-          .withSignatures(graph.rawSignature(), graph.encodedSignature())
-          .withTags("serve")
-          .export();
+      if (precision == ServingPrecision.FLOAT32) {
+        export(session, dir, graph.rawSignature(), graph.encodedSignature());
+        return;
+      }
+      // BFLOAT16: a graph with no variables, its weights frozen in and its products by weights in bfloat16
+      List<String> keep = Stream.of(graph.rawSignature(), graph.encodedSignature())
+          .flatMap(signature -> Stream.concat(signature.getInputs().values().stream(),
+              signature.getOutputs().values().stream()))
+          .map(description -> description.name).distinct().toList();
+      GraphDef served = Bfloat16Products.rewrite(FrozenGraph.def(graph.graph(), session, keep), keep, sessionConfig);
+      try (Graph frozen = FrozenGraph.imported(served); Session frozenSession = new Session(frozen, sessionConfig)) {
+        export(frozenSession, dir, rebound(graph.rawSignature(), frozen), rebound(graph.encodedSignature(), frozen));
+      }
     }
+  }
+
+  private static void export(Session session, Path dir, Signature raw, Signature encoded) throws IOException {
+    SavedModelBundle.exporter(dir.toString()).withSession(session).withSignatures(raw, encoded).withTags("serve")
+        .export();
+  }
+
+  /** {@code signature} over the tensors of the same names in {@code graph}. */
+  private static Signature rebound(Signature signature, Graph graph) {
+    Signature.Builder builder = Signature.builder().key(signature.key()).methodName(signature.methodName());
+    signature.getInputs().forEach((key, description) -> builder.input(key, graph.outputOrThrow(description.name)));
+    signature.getOutputs().forEach((key, description) -> builder.output(key, graph.outputOrThrow(description.name)));
+    return builder.build();
   }
 
   /** The version whose manifest carries {@code exportKey}, if any. */

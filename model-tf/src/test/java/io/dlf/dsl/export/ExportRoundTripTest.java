@@ -41,7 +41,7 @@ import org.tensorflow.types.TFloat32;
 
 /** Export a checkpoint, load the version in a fresh session: the same predictions, from raw values too. */
 class ExportRoundTripTest {
-  private static final ConfigProto CONFIG = SessionConfigs.threads(1, 1);
+  static final ConfigProto CONFIG = SessionConfigs.threads(1, 1);
 
   private static final ModelSpec SPEC = Presets.dlfPaper(new Presets.Size(8, 2, 4, 3, 16)).name("export-test")
       .categorical("user", "item")
@@ -50,17 +50,17 @@ class ExportRoundTripTest {
       .dropout(0.2f)
       .build();
 
-  private static final Vocabularies VOCABULARIES = new Vocabularies(Map.of(
+  static final Vocabularies VOCABULARIES = new Vocabularies(Map.of(
       "user", new Vocabulary("user", 1, List.of("u1", "u2", "u3")),
       "item", new Vocabulary("item", 1, List.of("i1", "i2", "i3", "i4"))));
 
   // raw values, including an unseen user (u9 -> OOV), a missing price (NaN) and padded histories
-  private static final RawBatch RAW = new RawBatch(4,
+  static final RawBatch RAW = new RawBatch(4,
       Map.of("user", new String[] {"u1", "u2", "u9", "u3"}, "item", new String[] {"i4", "i1", "i2", "i9"}),
       Map.of("price", new float[] {0.5f, Float.NaN, 120f, 3f}),
       Map.of("history", new String[][] {{}, {"i1"}, {"i1", "i2", "i3", "i4"}, {"i9", "i2"}}));
 
-  private static EncodedBatch encode(RawBatch raw) {
+  static EncodedBatch encode(RawBatch raw) {
     Vocabulary user = VOCABULARIES.get("user");
     Vocabulary item = VOCABULARIES.get("item");
     int[] categorical = new int[raw.size() * 2];
@@ -115,17 +115,17 @@ class ExportRoundTripTest {
             .interFormer(i -> i.sequence("history").interaction(InteractionArch.DOT).layers(1)).build());
   }
 
-  @ParameterizedTest
-  @MethodSource("exportedSpecs")
-  void exportedVersionPredictsLikeTheTrainingGraph(ModelSpec spec, @TempDir Path dir) throws Exception {
+  /**
+   * Trains {@code spec} a few steps on {@link #RAW}, so that batch-norm statistics and weights move
+   * away from their initial values, saves it at {@code checkpoint} and returns its predictions for RAW.
+   */
+  static float[] trainAFewSteps(ModelSpec spec, String checkpoint) throws Exception {
     FieldLayout layout = FieldLayout.of(ModelPlan.of(spec), VOCABULARIES.sizes());
     EncodedBatch encoded = encode(RAW);
-    float[] expected;
-    String checkpoint = dir.resolve("ckpt/model").toString();
+    float[] predictions = new float[RAW.size()];
     try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), layout, 5L, OptimizerSettings.defaults());
         Session session = new Session(graph.graph(), CONFIG)) {
       session.initialize();
-      // a few steps so batch-norm statistics and weights move away from their initial values
       for (int step = 0; step < 3; step++) {
         try (BatchTensors inputs = new BatchTensors(layout, encoded);
             TFloat32 labels = TFloat32.vectorOf(1f, 0f, 1f, 0f);
@@ -137,12 +137,20 @@ class ExportRoundTripTest {
       }
       try (BatchTensors inputs = new BatchTensors(layout, encoded);
           Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
-        expected = new float[4];
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(expected);
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(predictions);
       }
-      Files.createDirectories(dir.resolve("ckpt"));
+      Files.createDirectories(Path.of(checkpoint).getParent());
       session.save(checkpoint);
     }
+    return predictions;
+  }
+
+  @ParameterizedTest
+  @MethodSource("exportedSpecs")
+  void exportedVersionPredictsLikeTheTrainingGraph(ModelSpec spec, @TempDir Path dir) throws Exception {
+    EncodedBatch encoded = encode(RAW);
+    String checkpoint = dir.resolve("ckpt/model").toString();
+    float[] expected = trainAFewSteps(spec, checkpoint);
 
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
     ModelExporter exporter = new ModelExporter(repository, CONFIG);

@@ -7,12 +7,14 @@ import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
 import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.dsl.training.OptimizerSettings;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,10 +60,17 @@ public final class ExportedVersions {
   /** Exports the next version of {@code model}: {@code spec} with its initial weights for {@code seed}. */
   public static long export(ModelRepository repository, String model, ModelSpec spec, Vocabularies vocabularies,
       long seed) throws IOException {
+    return export(repository, model, spec, vocabularies, seed, ServingPrecision.FLOAT32);
+  }
+
+  /** As {@link #export(ModelRepository, String, ModelSpec, Vocabularies, long)}, served at {@code precision}. */
+  public static long export(ModelRepository repository, String model, ModelSpec spec, Vocabularies vocabularies,
+      long seed, ServingPrecision precision) throws IOException {
     Path work = Files.createTempDirectory("dlf-initial-checkpoint-");
     try {
       return new ModelExporter(repository, CONFIG).export(new ModelExporter.Request(model, spec, vocabularies,
-          initialCheckpoint(spec, vocabularies, seed, work), TrainingMetrics.getDefaultInstance(), "", seed));
+          initialCheckpoint(spec, vocabularies, seed, work), TrainingMetrics.getDefaultInstance(), "", seed, precision,
+          ServedEvaluation.NONE));
     } finally {
       deleteRecursively(work);
     }

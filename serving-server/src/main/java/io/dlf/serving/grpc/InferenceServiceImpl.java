@@ -99,7 +99,8 @@ final class InferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInferenceS
         metadata.putProperties("version", Long.toString(lease.version().version()))
             .putProperties("created_at", info.createdAt())
             .putProperties("test_auc", Double.toString(info.testAuc()))
-            .putProperties("test_logloss", Double.toString(info.testLogloss()));
+            .putProperties("test_logloss", Double.toString(info.testLogloss()))
+            .putProperties("precision", info.precision());
       }
       return metadata.build();
     });

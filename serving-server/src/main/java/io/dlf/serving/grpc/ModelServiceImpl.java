@@ -74,7 +74,8 @@ final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
             .setMaxExamplesPerRequest(batching.maxExamplesPerRequest())
             .setCreatedAt(info.createdAt())
             .setTestAuc(info.testAuc())
-            .setTestLogloss(info.testLogloss());
+            .setTestLogloss(info.testLogloss())
+            .setPrecision(info.precision());
         lease.version().servable().inputs().forEach(f -> metadata.addInputs(StatusProtos.input(f)));
         return metadata.build();
       }

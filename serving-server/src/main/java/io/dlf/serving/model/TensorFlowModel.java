@@ -5,6 +5,7 @@ import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import java.util.List;
+import java.util.Locale;
 
 /** A version served by its TensorFlow SavedModel session. */
 final class TensorFlowModel implements ServableModel {
@@ -16,7 +17,8 @@ final class TensorFlowModel implements ServableModel {
     TrainingMetrics metrics = exported.metrics();
     this.info = new VersionInfo(exported.manifest().getCreatedAt(),
         metrics.hasTest() ? metrics.getTest().getAuc() : Double.NaN,
-        metrics.hasTest() ? metrics.getTest().getLogloss() : Double.NaN);
+        metrics.hasTest() ? metrics.getTest().getLogloss() : Double.NaN,
+        exported.precision().name().toLowerCase(Locale.ROOT));
   }
 
   @Override

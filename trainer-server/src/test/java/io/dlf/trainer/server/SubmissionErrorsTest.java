@@ -97,6 +97,16 @@ class SubmissionErrorsTest {
   }
 
   @Test
+  void anUnknownServingPrecisionIsNamed() {
+    StatusRuntimeException e = submit(Code.INVALID_ARGUMENT, r -> r.setExport(ExportTarget.newBuilder()
+        .setPrecisionValue(7)));
+    assertEquals(List.of("export.precision"), violatedFields(e));
+    assertTrue(e.getStatus().getDescription().contains(
+        "export.precision: value 7 is not a precision this trainer knows: FLOAT32 or BFLOAT16"),
+        e.getStatus().getDescription());
+  }
+
+  @Test
   void aMissingSpecOrDatasetIsNamed() {
     assertEquals(List.of("model_spec"), violatedFields(submit(Code.INVALID_ARGUMENT, SubmitJobRequest.Builder::clearModelSpec)));
     assertEquals(List.of("dataset"), violatedFields(submit(Code.INVALID_ARGUMENT, SubmitJobRequest.Builder::clearDataset)));

@@ -1,6 +1,8 @@
 package io.dlf.trainer.encode;
 
+import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.trainer.data.ReadReport;
+import java.util.function.Function;
 
 /** A split encoded for training, read as batches: shuffled for training, in row order for evaluation. */
 public interface EncodedSplit {
@@ -19,4 +21,27 @@ public interface EncodedSplit {
 
   /** Every row in row order. */
   BatchStream inOrder(int batchSize);
+
+  /**
+   * {@code predict}'s probability for every row, in row order, with the rows' labels; {@code predict}
+   * is asked for batches of at most {@code batchSize} rows and returns one probability per row.
+   */
+  default SplitPredictions predictAll(int batchSize, Function<EncodedBatch, float[]> predict) {
+    int size = Math.toIntExact(size());
+    float[] labels = new float[size];
+    float[] probabilities = new float[size];
+    int from = 0;
+    try (BatchStream batches = inOrder(batchSize)) {
+      for (LabeledBatch batch = batches.next(); batch != null; batch = batches.next()) {
+        int n = batch.labels().length;
+        System.arraycopy(batch.labels(), 0, labels, from, n);
+        System.arraycopy(predict.apply(batch.inputs()), 0, probabilities, from, n);
+        from += n;
+      }
+    }
+    if (from != size) {
+      throw new IllegalStateException("the split gave " + from + " rows, " + size + " expected");
+    }
+    return new SplitPredictions(labels, probabilities);
+  }
 }

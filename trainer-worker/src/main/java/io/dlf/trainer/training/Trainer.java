@@ -13,6 +13,7 @@ import io.dlf.trainer.encode.BatchStream;
 import io.dlf.trainer.encode.EncodedSplit;
 import io.dlf.trainer.encode.LabeledBatch;
 import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.encode.SplitPredictions;
 import io.dlf.trainer.job.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,31 +83,17 @@ public final class Trainer {
     }
   }
 
-  /** Every row's label and probability, in row order. */
-  record Predictions(float[] labels, float[] probabilities) {}
-
   /** Probabilities for every row of {@code split}, in row order, with the rows' labels. */
-  static Predictions predict(Session session, TrainingGraph graph, PreparedData data, EncodedSplit split,
+  public static SplitPredictions predict(Session session, TrainingGraph graph, PreparedData data, EncodedSplit split,
       int batchSize) {
-    int size = Math.toIntExact(split.size());
-    float[] labels = new float[size];
-    float[] out = new float[size];
-    int from = 0;
-    try (BatchStream batches = split.inOrder(batchSize)) {
-      for (LabeledBatch batch = batches.next(); batch != null; batch = batches.next()) {
-        int n = batch.labels().length;
-        System.arraycopy(batch.labels(), 0, labels, from, n);
-        try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-            Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
-          ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, n);
-        }
-        from += n;
+    return split.predictAll(batchSize, batch -> {
+      try (BatchTensors inputs = new BatchTensors(data.layout(), batch);
+          Result r = inputs.feedByName(session.runner()).fetch(graph.probability()).run()) {
+        float[] p = new float[batch.size()];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(p);
+        return p;
       }
-    }
-    if (from != size) {
-      throw new IllegalStateException("the split gave " + from + " rows, " + size + " expected");
-    }
-    return new Predictions(labels, out);
+    });
   }
 
   /** One run's mutable progress. */
@@ -139,10 +126,10 @@ public final class Trainer {
         }
       }
       session.restore(store.absolute(state.getBestCheckpoint()));
-      Predictions validationPredictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
+      SplitPredictions validationPredictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
       EvaluationMetrics validation = Metrics.evaluate(validationPredictions.labels(),
           validationPredictions.probabilities());
-      Predictions testPredictions = predict(session, graph, data, data.test(), options.evalBatchSize());
+      SplitPredictions testPredictions = predict(session, graph, data, data.test(), options.evalBatchSize());
       EvaluationMetrics test = Metrics.evaluateWithRoc(testPredictions.labels(), testPredictions.probabilities());
       TrainingMetrics metrics = TrainingMetrics.newBuilder()
           .setValidation(validation)
@@ -234,7 +221,7 @@ public final class Trainer {
 
     /** Validation, then improvement bookkeeping, learning-rate decay, early stopping and checkpoints. */
     private void finishEpoch(int epoch, double trainLoss, double seconds) throws IOException {
-      Predictions predictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
+      SplitPredictions predictions = predict(session, graph, data, data.validation(), options.evalBatchSize());
       EvaluationMetrics validation = Metrics.evaluate(predictions.labels(), predictions.probabilities());
       double monitor = options.monitor().value(validation);
       boolean improved = state.getBestEpoch() == 0 || monitor >= state.getBestMonitor() + 1e-6;

@@ -2,9 +2,11 @@ package io.dlf.trainer.worker;
 
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.export.ModelExporter;
+import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.train.v1.Cancelled;
 import io.dlf.proto.train.v1.Exporting;
 import io.dlf.proto.train.v1.Paused;
@@ -17,11 +19,12 @@ import io.dlf.proto.trainer.v1.JobResult;
 import io.dlf.server.GrpcErrors.FieldViolation;
 import io.dlf.trainer.encode.PreparationProgress;
 import io.dlf.trainer.encode.PreparedData;
-import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.encode.PreparedDataCache;
+import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
+import io.dlf.trainer.training.ServedSplits;
 import io.dlf.trainer.training.TrainedModel;
 import io.dlf.trainer.training.Trainer;
 import io.dlf.trainer.training.TrainingListener;
@@ -48,6 +51,8 @@ final class JobExecution {
 
   private final WorkerAssignment assignment;
   private final WorkerChannel channel;
+  /** The job's data once read: training reads it, and a bfloat16 export measures its served graph on it. */
+  private PreparedData prepared;
 
   JobExecution(WorkerAssignment assignment, WorkerChannel channel) {
     this.assignment = assignment;
@@ -100,9 +105,7 @@ final class JobExecution {
       LOG.info(() -> "job " + assignment.getJobId() + " asked for " + requested.precision() + " and trains at "
           + options.precision() + " on its GPU (TensorFlow has no bfloat16 rewrite for GPU ops)");
     }
-    PreparedData data = new PreparedDataCache(Path.of(assignment.getPreparedDir())).prepare(spec,
-        DatasetProtos.schema(assignment.getDataset()), DatasetProtos.splits(assignment.getDataset()),
-        DatasetProtos.badRows(assignment.getDataset()), this::preparing);
+    PreparedData data = data(spec);
     channel.send(WorkerEvent.newBuilder().setDataPrepared(DataSummary.newBuilder()
         .setTrainRows(data.train().size())
         .setValidationRows(data.validation().size())
@@ -132,15 +135,32 @@ final class JobExecution {
         .setShardBytes(progress.shardBytes())).build());
   }
 
-  /** Exports the trained model as the next version of the job's model. */
+  /** The job's data, prepared (or found prepared) once per worker: training and a served evaluation share it. */
+  private PreparedData data(ModelSpec spec) throws IOException {
+    if (prepared == null) {
+      prepared = new PreparedDataCache(Path.of(assignment.getPreparedDir())).prepare(spec,
+          DatasetProtos.schema(assignment.getDataset()), DatasetProtos.splits(assignment.getDataset()),
+          DatasetProtos.badRows(assignment.getDataset()), this::preparing);
+    }
+    return prepared;
+  }
+
+  /**
+   * Exports the trained model as the next version of the job's model; a version served at another
+   * precision than float32 is measured on the validation and test splits as served (prepared again
+   * when training ran in an earlier worker).
+   */
   private void export(ModelSpec spec, TrainingOptions options, TrainedModel trained) throws IOException {
     channel.send(WorkerEvent.newBuilder().setExporting(Exporting.getDefaultInstance()).build());
     // Export only restores weights and writes files: the CPU will do.
     ConfigProto cpu = DeviceSessionConfigs.forDevice(false, assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
+    ServingPrecision precision = assignment.getRequest().getExport().getPrecision();
+    ServedEvaluation served = precision == ServingPrecision.BFLOAT16
+        ? ServedSplits.of(data(spec), options.evalBatchSize()) : ServedEvaluation.NONE;
     long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
         new ModelExporter.Request(assignment.getModelName(), spec, trained.vocabularies(), trained.bestCheckpoint(),
-            trained.metrics(), assignment.getJobId(), options.seed()));
+            trained.metrics(), assignment.getJobId(), options.seed(), precision, served));
     channel.send(WorkerEvent.newBuilder().setSucceeded(JobResult.newBuilder().setModelName(assignment.getModelName())
         .setVersion(version).setMetrics(trained.metrics())).build());
   }

@@ -1,6 +1,8 @@
 package io.dlf.client.cli;
 
+import io.dlf.client.ModelRef;
 import io.dlf.client.PredictionClient;
+import io.dlf.proto.serving.v1.ModelMetadata;
 import io.dlf.proto.serving.v1.ModelStatus;
 import io.dlf.proto.serving.v1.VersionStatus;
 import java.io.PrintWriter;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code dlfctl models list|status|label}. */
+/** {@code dlfctl models list|status|metadata|label}. */
 @Command(name = "models",
     description = "The models a serving server holds: versions, their states, labels.")
 final class ModelsCommand {
@@ -35,6 +37,21 @@ final class ModelsCommand {
       @Option(names = "--version", defaultValue = "0", description = "Only this version.") long version) {
     try (PredictionClient client = serving.client()) {
       print(client.status(model, version));
+    }
+  }
+
+  @Command(name = "metadata",
+      description = "What a version serves: its inputs, precision (float32 or bfloat16) and test figures.")
+  void metadata(@Mixin ServingOptions serving, @Parameters(paramLabel = "MODEL") String model,
+      @Option(names = "--version", description = "This version (default: the latest).") Long version) {
+    try (PredictionClient client = serving.client()) {
+      ModelMetadata m = client.metadata(version == null ? ModelRef.latest(model) : ModelRef.version(model, version));
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "%s  version %d  precision %s  created %s  test AUC %.4f  logloss %.4f%n", m.getModel(),
+          m.getVersion(), m.getPrecision(), m.getCreatedAt(), m.getTestAuc(), m.getTestLogloss());
+      out.printf(Locale.ROOT, "  inputs: %s%n", m.getInputsList().stream()
+          .map(f -> f.getName() + " (" + f.getKind().name().replace("FEATURE_KIND_", "").toLowerCase(Locale.ROOT) + ")")
+          .collect(Collectors.joining(", ")));
     }
   }
 

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlf.client.TrainerClient;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecJson;
+import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.testing.RequiresDataset;
 import io.dlf.dsl.testing.TestData;
 import io.dlf.proto.model.v1.EvaluationMetrics;
+import io.dlf.proto.model.v1.ServingPrecision;
+import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
@@ -43,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * dlfctl against a real trainer on a loopback port: a tiny DLF trained for one epoch on Frappe with
  * {@code train --watch}, the job seen through {@code jobs}, its version served and scored with
- * {@code predict}; a second job left running on Ctrl-C, then cancelled on Ctrl-C.
+ * {@code predict} (exported at bfloat16, its served figures recorded); a second job left running on Ctrl-C, then cancelled on Ctrl-C.
  */
 @RequiresDataset("frappe")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -68,7 +71,8 @@ class TrainerEndToEndTest {
     client = TrainerClient.builder().target(target).build();
     train = Cli.run("train", "--trainer", target, "--preset", "dlf-paper", "--size", "8,2,8,4,64", "--name", "frappe-cli",
         "--dataset", "frappe", "--features", FEATURES, "--epochs", "1", "--batch-size", "4096", "--seed", "7",
-        "--progress-every", "10", "--device", "cpu", "--watch", "--results", dir.resolve("results").toString());
+        "--progress-every", "10", "--device", "cpu", "--serving-precision", "bfloat16", "--watch",
+        "--results", dir.resolve("results").toString());
     Matcher submitted = Pattern.compile("submitted job (\\S+) ").matcher(train.out());
     assertTrue(submitted.find(), train.toString());
     jobId = submitted.group(1);
@@ -157,6 +161,27 @@ class TrainerEndToEndTest {
       List<Double> probabilities = cli.out().lines().map(Double::parseDouble).toList();
       assertEquals(3, probabilities.size(), cli.toString());
       probabilities.forEach(p -> assertTrue(p > 0 && p < 1, cli.toString()));
+    } finally {
+      serving.stop();
+    }
+  }
+
+  /** The job exported at bfloat16: its version's metrics carry the served figures, and the server reports its precision. */
+  @Test
+  void aBfloat16VersionRecordsItsServedFiguresAndIsReportedAsSuch() throws Exception {
+    TrainingMetrics metrics = VersionFiles.readJson(dir.resolve("trainer/models/frappe-cli/1").resolve(VersionFiles.METRICS),
+        TrainingMetrics.newBuilder()).build();
+    assertEquals(ServingPrecision.BFLOAT16, metrics.getServingPrecision());
+    assertEquals(metrics.getTest().getExamples(), metrics.getServedTest().getExamples());
+    assertEquals(metrics.getTest().getAuc(), metrics.getServedTest().getAuc(), 0.01,
+        "bfloat16 products cost little AUC: " + metrics);
+    assertEquals(metrics.getValidation().getAuc(), metrics.getServedValidation().getAuc(), 0.01);
+    ServingServer serving = ServingServer.create(ServingConfig.local(dir.resolve("trainer/models")));
+    serving.start();
+    try {
+      Cli cli = Cli.run("models", "metadata", "frappe-cli", "--serving", "127.0.0.1:" + serving.port());
+      assertEquals(0, cli.exitCode(), cli.toString());
+      assertTrue(cli.out().startsWith("frappe-cli  version 1  precision bfloat16  created "), cli.toString());
     } finally {
       serving.stop();
     }

@@ -6,6 +6,7 @@ import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.Quoted;
 import io.dlf.dsl.spec.SpecException;
+import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.server.GrpcErrors.FieldViolation;
 import io.dlf.server.GrpcErrors;
@@ -47,6 +48,10 @@ public final class SubmissionValidator {
       violations.add(new FieldViolation("export.model_name", modelName.isEmpty()
           ? "required when model_spec.name is empty"
           : Quoted.of(modelName) + " must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+    }
+    if (request.getExport().getPrecision() == ServingPrecision.UNRECOGNIZED) {
+      violations.add(new FieldViolation("export.precision", "value " + request.getExport().getPrecisionValue()
+          + " is not a precision this trainer knows: FLOAT32 or BFLOAT16"));
     }
     if (!violations.isEmpty()) {
       throw GrpcErrors.invalidArgument("invalid job request: "
