@@ -1,31 +1,12 @@
 package io.dlf.client.encoding;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dlf.client.ModelRef;
-import io.dlf.client.PredictionClient;
 import io.dlf.dsl.Presets;
-import io.dlf.dsl.compile.SessionConfigs;
-import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
-import io.dlf.serving.ServingConfig;
-import io.dlf.serving.ServingServer;
-import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataFormat;
-import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
-import io.dlf.trainer.data.HeaderMode;
-import io.dlf.trainer.encode.DataPreparation;
-import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.TrainingOptions;
-import io.dlf.trainer.training.StopSignal;
-import io.dlf.trainer.training.Trainer;
-import io.dlf.trainer.training.TrainingListener;
-import io.dlf.trainer.training.TrainingOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +17,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.ConfigProto;
 
 /**
  * Train/serve skew on sequence values: a model trained on cells with empty tokens ({@code a||b}),
@@ -45,49 +25,26 @@ import org.tensorflow.proto.ConfigProto;
  */
 @Tag("e2e")
 class EmptyTokensTrainServeTest {
-  private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
   private static final List<String> COLUMNS = List.of("label", "user", "history");
   private static final int MAX_LENGTH = 3;
 
   @Test
   void servedProbabilitiesEqualTheTrainersOwnOnCellsWithEmptyTokens(@TempDir Path dir) throws Exception {
     Random random = new Random(18);
-    DatasetSplits splits = new DatasetSplits(write(dir.resolve("train.tsv"), 3_000, random),
-        write(dir.resolve("valid.tsv"), 400, random), write(dir.resolve("test.tsv"), 300, random));
-    List<String[]> testRows = read(splits.test());
+    TrainServeAgreement agreement = new TrainServeAgreement(dir, COLUMNS, new DatasetSplits(
+        write(dir.resolve("train.tsv"), 3_000, random), write(dir.resolve("valid.tsv"), 400, random),
+        write(dir.resolve("test.tsv"), 300, random)));
+    List<String[]> testRows = agreement.testRows();
     assertTrue(testRows.stream().filter(r -> r[2].contains("||")).count() > 30, "too few cells with an empty token");
     assertTrue(testRows.stream().filter(r -> r[2].endsWith("|")).count() > 30, "too few cells with a trailing separator");
 
     ModelSpec spec = Presets.dlfPaper(new Presets.Size(8, 1, 4, 2, 16))
         .features(List.of(Feature.categorical("user"), Feature.sequence("history", MAX_LENGTH)))
         .build();
-    PreparedData data = DataPreparation.prepare(spec,
-        DatasetSchema.delimited(DataFormat.TSV, COLUMNS, "label", HeaderMode.NONE), splits, BadRows.FAIL);
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(2).batchSize(256).learningRate(3e-3f).seed(18);
-    Trainer trainer = new Trainer(CONFIG);
-    TrainingOutcome outcome = trainer.train(spec, data, options, dir.resolve("work"), TrainingListener.NONE,
-        StopSignal.NEVER);
-    float[] inProcess = trainer.predict(spec, data, data.test(), outcome.bestCheckpoint(), options);
-
-    Path models = dir.resolve("models");
-    new ModelExporter(new ModelRepository(models), CONFIG).export(new ModelExporter.Request("skew", spec,
-        data.vocabularies(), outcome.bestCheckpoint(), outcome.metrics().orElseThrow(), "", options.seed()));
-    ServingServer server = ServingServer.create(ServingConfig.local(models));
-    server.start();
-    try (PredictionClient client = PredictionClient.builder().target("127.0.0.1:" + server.port()).build()) {
-      // the history goes as the raw cell, separators and all: the server splits it
-      List<Map<String, ?>> examples = testRows.stream()
-          .<Map<String, ?>>map(r -> Map.of("user", r[1], "history", r[2])).toList();
-      List<Float> served = client.predict(ModelRef.latest("skew"), examples).probabilities();
-      assertEquals(inProcess.length, served.size());
-      float[] servedArray = new float[served.size()];
-      for (int i = 0; i < servedArray.length; i++) {
-        servedArray[i] = served.get(i);
-      }
-      assertArrayEquals(inProcess, servedArray, 1e-5f);
-    } finally {
-      server.stop();
-    }
+    // the history goes as the raw cell, separators and all: the server splits it
+    agreement.assertServedAsTrained("skew", spec, agreement.prepare(spec), options,
+        r -> Map.of("user", r[1], "history", r[2]));
   }
 
   /**
@@ -114,9 +71,5 @@ class EmptyTokensTrainServeTest {
       lines.add(label + "\tu" + random.nextInt(20) + "\t" + cell);
     }
     return Files.write(file, lines);
-  }
-
-  private static List<String[]> read(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(line -> line.split("\t", -1)).toList();
   }
 }

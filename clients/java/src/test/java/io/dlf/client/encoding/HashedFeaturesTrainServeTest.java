@@ -1,32 +1,16 @@
 package io.dlf.client.encoding;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dlf.client.ModelRef;
-import io.dlf.client.PredictionClient;
 import io.dlf.dsl.Presets;
-import io.dlf.dsl.compile.SessionConfigs;
-import io.dlf.dsl.export.ModelExporter;
-import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
-import io.dlf.serving.ServingConfig;
-import io.dlf.serving.ServingServer;
-import io.dlf.trainer.data.BadRows;
-import io.dlf.trainer.data.DataFormat;
-import io.dlf.trainer.data.DatasetSchema;
 import io.dlf.trainer.data.DatasetSplits;
-import io.dlf.trainer.data.HeaderMode;
-import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.job.TrainingOptions;
-import io.dlf.trainer.training.StopSignal;
-import io.dlf.trainer.training.Trainer;
-import io.dlf.trainer.training.TrainingListener;
 import io.dlf.trainer.training.TrainingOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +23,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.ConfigProto;
 
 /**
  * Train/serve agreement for features without a vocabulary: a model with a hashed categorical, a
@@ -49,15 +32,15 @@ import org.tensorflow.proto.ConfigProto;
  */
 @Tag("e2e")
 class HashedFeaturesTrainServeTest {
-  private static final ConfigProto CONFIG = SessionConfigs.threads(2, 2);
   private static final List<String> COLUMNS = List.of("label", "user", "item", "count", "history");
 
   @Test
   void servedProbabilitiesEqualTheTrainersOwnForHashedAndBucketizedFeatures(@TempDir Path dir) throws Exception {
     Random random = new Random(22);
-    DatasetSplits splits = new DatasetSplits(write(dir.resolve("train.tsv"), 3_000, random),
-        write(dir.resolve("valid.tsv"), 400, random), write(dir.resolve("test.tsv"), 300, random));
-    List<String[]> testRows = read(splits.test());
+    TrainServeAgreement agreement = new TrainServeAgreement(dir, COLUMNS, new DatasetSplits(
+        write(dir.resolve("train.tsv"), 3_000, random), write(dir.resolve("valid.tsv"), 400, random),
+        write(dir.resolve("test.tsv"), 300, random)));
+    List<String[]> testRows = agreement.testRows();
     assertTrue(testRows.stream().filter(r -> r[3].isEmpty()).count() > 20, "too few missing counts");
     assertTrue(testRows.stream().filter(r -> r[3].startsWith("-")).count() > 20, "too few negative counts");
 
@@ -66,42 +49,19 @@ class HashedFeaturesTrainServeTest {
             Feature.numeric("count").transform(NumericTransform.CRITEO_LOG_SQUARED_BUCKET),
             Feature.sequence("history", 3).vocabularyFrom("item")))
         .build();
-    PreparedData data = DataPreparation.prepare(spec,
-        DatasetSchema.delimited(DataFormat.TSV, COLUMNS, "label", HeaderMode.NONE), splits, BadRows.FAIL);
+    PreparedData data = agreement.prepare(spec);
     assertFalse(data.vocabularies().byFeature().containsKey("item"), "a hashed feature has no vocabulary");
     assertEquals(1_001, data.layout().tableSizes().get("item"));
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(2).batchSize(256).learningRate(3e-3f).seed(22);
-    Trainer trainer = new Trainer(CONFIG);
-    TrainingOutcome outcome = trainer.train(spec, data, options, dir.resolve("work"), TrainingListener.NONE,
-        StopSignal.NEVER);
+    TrainingOutcome outcome = agreement.assertServedAsTrained("hashed", spec, data, options, r -> {
+      Map<String, Object> example = new HashMap<>();
+      example.put("user", r[1]);
+      example.put("item", r[2]);
+      example.put("count", r[3].isEmpty() ? null : Float.parseFloat(r[3]));
+      example.put("history", r[4]);
+      return example;
+    });
     assertTrue(outcome.metrics().orElseThrow().getTest().getAuc() > 0.6, outcome.metrics().toString());
-    float[] inProcess = trainer.predict(spec, data, data.test(), outcome.bestCheckpoint(), options);
-
-    Path models = dir.resolve("models");
-    new ModelExporter(new ModelRepository(models), CONFIG).export(new ModelExporter.Request("hashed", spec,
-        data.vocabularies(), outcome.bestCheckpoint(), outcome.metrics().orElseThrow(), "", options.seed()));
-    ServingServer server = ServingServer.create(ServingConfig.local(models));
-    server.start();
-    try (PredictionClient client = PredictionClient.builder().target("127.0.0.1:" + server.port()).build()) {
-      List<Map<String, ?>> examples = new ArrayList<>();
-      for (String[] r : testRows) {
-        Map<String, Object> example = new HashMap<>();
-        example.put("user", r[1]);
-        example.put("item", r[2]);
-        example.put("count", r[3].isEmpty() ? null : Float.parseFloat(r[3]));
-        example.put("history", r[4]);
-        examples.add(example);
-      }
-      List<Float> served = client.predict(ModelRef.latest("hashed"), examples).probabilities();
-      assertEquals(inProcess.length, served.size());
-      float[] servedArray = new float[served.size()];
-      for (int i = 0; i < servedArray.length; i++) {
-        servedArray[i] = served.get(i);
-      }
-      assertArrayEquals(inProcess, servedArray, 1e-5f);
-    } finally {
-      server.stop();
-    }
   }
 
   /**
@@ -127,9 +87,5 @@ class HashedFeaturesTrainServeTest {
       lines.add(label + "\tu" + random.nextInt(30) + "\ti" + item + "\t" + count + "\t" + history);
     }
     return Files.write(file, lines);
-  }
-
-  private static List<String[]> read(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(line -> line.split("\t", -1)).toList();
   }
 }
