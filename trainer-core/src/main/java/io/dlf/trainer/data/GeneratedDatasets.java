@@ -74,6 +74,11 @@ public final class GeneratedDatasets {
     this.dir = dir;
   }
 
+  /** The folder the datasets are written under. */
+  public Path dir() {
+    return dir;
+  }
+
   public static List<String> names() {
     return RECIPES.keySet().stream().sorted().toList();
   }
