@@ -80,26 +80,37 @@ public final class CriteoShapedDataset implements DatasetGenerator {
 
   /** Writes {@code train.tsv.gz}, {@code validation.tsv.gz} and {@code test.tsv.gz} into {@code dir}. */
   @Override
-  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
+  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows, GenerationListener listener)
+      throws IOException {
     Files.createDirectories(dir);
     DatasetSplits splits = DatasetSplits.in(dir, ".tsv.gz");
-    writeGzip(splits.train(), trainRows, seed + 1);
-    writeGzip(splits.validation(), validationRows, seed + 2);
-    writeGzip(splits.test(), testRows, seed + 3);
+    int[] counts = {trainRows, validationRows, testRows};
+    for (int i = 0; i < counts.length; i++) {
+      Path file = splits.all().get(i);
+      listener.splitStarted(DatasetSplits.NAMES.get(i), file);
+      writeRows(new FastGzipOutputStream(Files.newOutputStream(file)), counts[i], seed + 1 + i, listener);
+      listener.splitFinished();
+    }
     return splits;
   }
 
-  private void writeGzip(Path file, int rows, long splitSeed) throws IOException {
-    writeRows(new FastGzipOutputStream(Files.newOutputStream(file)), rows, splitSeed);
+  /**
+   * A label, 13 counts (a long's 19 digits at most, or a negative one digit), 26 hashed values of 8
+   * hex digits, tab-separated, and the line end.
+   */
+  @Override
+  public long maxRowBytes() {
+    return 1 + CriteoShape.NUMERIC.size() * (1 + 19L) + CriteoShape.CATEGORICAL.size() * (1 + 8L) + 1;
   }
 
   /** Writes {@code rows} rows drawn from a generator seeded {@code splitSeed} into {@code out}, and closes it. */
-  void writeRows(OutputStream out, int rows, long splitSeed) throws IOException {
+  void writeRows(OutputStream out, int rows, long splitSeed, GenerationListener listener) throws IOException {
     RowDraw draw = new RowDraw(splitSeed);
     try (AsciiOut text = new AsciiOut(out)) {
       for (int r = 0; r < rows; r++) {
         draw.next();
         draw.writeTo(text);
+        listener.row();
       }
     }
   }

@@ -13,8 +13,20 @@ public interface DatasetGenerator {
   /** The schema of the files {@link #write} produces. */
   DatasetSchema schema();
 
+  /** Writes splits of the given sizes into {@code dir}, telling the listener of each row. */
+  DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows, GenerationListener listener)
+      throws IOException;
+
   /** Writes splits of the given sizes into {@code dir}. */
-  DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException;
+  default DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
+    return write(dir, trainRows, validationRows, testRows, GenerationListener.NONE);
+  }
+
+  /**
+   * The most bytes a row of {@link #write}'s files takes, its line end included; a header line is
+   * no longer. Admission bounds a dataset's text by it before the files exist.
+   */
+  long maxRowBytes();
 
   /** Draws one tab-separated row (label first, no line end) from the split's generator. */
   @FunctionalInterface
@@ -28,23 +40,27 @@ public interface DatasetGenerator {
    * {@code + 3} so that the splits are independent draws.
    */
   static DatasetSplits writeTsvSplits(Path dir, DatasetSchema schema, int trainRows, int validationRows, int testRows,
-      long seed, RowSource rows) throws IOException {
+      long seed, RowSource rows, GenerationListener listener) throws IOException {
     Files.createDirectories(dir);
     DatasetSplits splits = DatasetSplits.in(dir, ".tsv");
-    writeTsv(splits.train(), schema, trainRows, new Random(seed + 1), rows);
-    writeTsv(splits.validation(), schema, validationRows, new Random(seed + 2), rows);
-    writeTsv(splits.test(), schema, testRows, new Random(seed + 3), rows);
+    int[] counts = {trainRows, validationRows, testRows};
+    for (int i = 0; i < counts.length; i++) {
+      listener.splitStarted(DatasetSplits.NAMES.get(i), splits.all().get(i));
+      writeTsv(splits.all().get(i), schema, counts[i], new Random(seed + 1 + i), rows, listener);
+      listener.splitFinished();
+    }
     return splits;
   }
 
-  private static void writeTsv(Path file, DatasetSchema schema, int count, Random random, RowSource rows)
-      throws IOException {
+  private static void writeTsv(Path file, DatasetSchema schema, int count, Random random, RowSource rows,
+      GenerationListener listener) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       out.write(String.join("\t", schema.columns()));
       out.newLine();
       for (int r = 0; r < count; r++) {
         out.append(rows.row(random));
         out.newLine();
+        listener.row();
       }
     }
   }

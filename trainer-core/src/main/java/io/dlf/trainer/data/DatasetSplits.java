@@ -7,6 +7,8 @@ import java.util.List;
 
 /** The files of a dataset's three splits. */
 public record DatasetSplits(Path train, Path validation, Path test) {
+  /** The splits' names, in the order of {@link #all}. */
+  public static final List<String> NAMES = List.of("train", "validation", "test");
 
   public DatasetSplits {
     requireNonNull(train, "train is null");
@@ -16,8 +18,8 @@ public record DatasetSplits(Path train, Path validation, Path test) {
 
   /** {@code train}, {@code validation} and {@code test} with this extension (such as {@code .tsv}) in {@code dir}. */
   public static DatasetSplits in(Path dir, String extension) {
-    return new DatasetSplits(dir.resolve("train" + extension), dir.resolve("validation" + extension),
-        dir.resolve("test" + extension));
+    return new DatasetSplits(dir.resolve(NAMES.get(0) + extension), dir.resolve(NAMES.get(1) + extension),
+        dir.resolve(NAMES.get(2) + extension));
   }
 
   public List<Path> all() {

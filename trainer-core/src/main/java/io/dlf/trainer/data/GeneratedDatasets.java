@@ -1,5 +1,7 @@
 package io.dlf.trainer.data;
 
+import io.dlf.dsl.plan.DataSize;
+import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.Feature;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,9 +21,12 @@ import java.util.stream.Stream;
  * {@code synthetic-criteo:ROWS} asks for ROWS rows in all, from {@value #MIN_ROWS} to
  * {@value #MAX_ROWS} ({@value #DEFAULT_ROWS} without a count), split 80/10/10.
  * Each, like each derived catalog dataset ({@link DatasetCatalog.Derivation}), is written once under
- * {@code <dir>/<folder>/} (through a temporary folder and a rename, so a crash never leaves half a
- * dataset) and reused afterwards; a sized dataset's folder names its rows
- * ({@code synthetic-criteo-1000000}).
+ * {@code <dir>/<folder>/} and reused afterwards; a sized dataset's folder names its rows
+ * ({@code synthetic-criteo-1000000}). A writer writes into a temporary folder of its own and renames
+ * it into place, so a crash never leaves half a dataset; two processes writing the same dataset at
+ * once both write (the generators are seeded: the same bytes) and the first rename wins, the other
+ * folder is deleted. A temporary folder names its writer's process, so one abandoned by a process
+ * that died is deleted by the next writer of that dataset.
  */
 public final class GeneratedDatasets {
   public static final String SYNTHETIC_FRAPPE = "synthetic-frappe";
@@ -34,7 +39,7 @@ public final class GeneratedDatasets {
   public static final int DEFAULT_ROWS = 1_000_000;
 
   /** The rows of each split. */
-  private record Sizes(int train, int validation, int test) {
+  public record Sizes(int train, int validation, int test) {
     /** 80% for training, 10% each for validation and test. */
     static Sizes split(int rows) {
       int evaluation = rows / 10;
@@ -60,10 +65,18 @@ public final class GeneratedDatasets {
           ".tsv", new Sizes(100_000, 20_000, 20_000), false),
       SYNTHETIC_CRITEO, new Recipe(new CriteoShapedDataset(2014), ".tsv.gz", Sizes.split(DEFAULT_ROWS), true));
 
+  /** Between a folder's name and its writer's process id in the name of a temporary folder. */
+  private static final String TEMPORARY = ".tmp-";
+
   private final Path dir;
 
   public GeneratedDatasets(Path dir) {
     this.dir = dir;
+  }
+
+  /** The folder the datasets are written under. */
+  public Path dir() {
+    return dir;
   }
 
   public static List<String> names() {
@@ -85,15 +98,38 @@ public final class GeneratedDatasets {
   }
 
   /**
-   * The dataset's split files, generating them the first time.
+   * Upper bounds on what a generated dataset holds, before it is written: its rows are exact, its
+   * training text at most one longest row per row and one for the header.
    *
    * @throws IllegalArgumentException if the name is unknown or asks for a row count it cannot have
    */
-  public synchronized DatasetSplits splits(String name) throws IOException {
+  public static DataSize bounds(String name, ModelPlan plan) {
+    Request request = request(name);
+    Sizes sizes = request.sizes();
+    long trainBytes = (sizes.train() + 1L) * request.recipe().dataset().maxRowBytes();
+    return DataSize.bounded(plan, sizes.train(), trainBytes, sizes.validation(), sizes.test());
+  }
+
+  /**
+   * Where the dataset's split files are, or will be once {@link #splits} writes them; writes nothing.
+   *
+   * @throws IllegalArgumentException if the name is unknown or asks for a row count it cannot have
+   */
+  public DatasetSplits location(String name) {
+    Request request = request(name);
+    return DatasetSplits.in(dir.resolve(request.folder()), request.recipe().extension());
+  }
+
+  /**
+   * The dataset's split files, generating them the first time (telling the listener of each row).
+   *
+   * @throws IllegalArgumentException if the name is unknown or asks for a row count it cannot have
+   */
+  public synchronized DatasetSplits splits(String name, GenerationListener listener) throws IOException {
     Request request = request(name);
     Sizes sizes = request.sizes();
     return cached(request.folder(), request.recipe().extension(),
-        dir -> request.recipe().dataset().write(dir, sizes.train(), sizes.validation(), sizes.test()));
+        dir -> request.recipe().dataset().write(dir, sizes.train(), sizes.validation(), sizes.test(), listener));
   }
 
   /** A derived catalog dataset's split files, written from its source splits the first time. */
@@ -110,12 +146,50 @@ public final class GeneratedDatasets {
   private DatasetSplits cached(String folder, String extension, SplitWriter writer) throws IOException {
     Path target = dir.resolve(folder);
     if (!Files.isDirectory(target)) {
-      Path temporary = dir.resolve(folder + ".tmp");
-      deleteRecursively(temporary);
-      writer.write(temporary);
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.createDirectories(dir);
+      deleteAbandoned(folder);
+      Path temporary = Files.createTempDirectory(dir, folder + TEMPORARY + ProcessHandle.current().pid() + "-");
+      try {
+        writer.write(temporary);
+        publish(temporary, target);
+      } finally {
+        deleteRecursively(temporary);
+      }
     }
     return DatasetSplits.in(target, extension);
+  }
+
+  /** Renames the complete folder into place, unless another process's is there already. */
+  private static void publish(Path temporary, Path target) throws IOException {
+    try {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      if (!Files.isDirectory(target)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes the folder's temporary folders whose writers are no longer running. */
+  private void deleteAbandoned(String folder) throws IOException {
+    String prefix = folder + TEMPORARY;
+    List<Path> abandoned;
+    try (Stream<Path> entries = Files.list(dir)) {
+      abandoned = entries.filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> !writerRuns(p.getFileName().toString().substring(prefix.length()))).toList();
+    }
+    for (Path temporary : abandoned) {
+      deleteRecursively(temporary);
+    }
+  }
+
+  /** Whether the process named by a temporary folder's suffix ({@code PID-RANDOM}) runs. */
+  private static boolean writerRuns(String suffix) {
+    int dash = suffix.indexOf('-');
+    if (dash < 1 || !suffix.substring(0, dash).matches("[0-9]{1,18}")) {
+      return false;
+    }
+    return ProcessHandle.of(Long.parseLong(suffix.substring(0, dash))).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static String baseName(String name) {
@@ -159,7 +233,7 @@ public final class GeneratedDatasets {
     }
     try (Stream<Path> files = Files.walk(path)) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
+        Files.deleteIfExists(file);
       }
     }
   }

@@ -45,8 +45,18 @@ public final class HistorySignalDataset implements DatasetGenerator {
   }
 
   @Override
-  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
-    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row);
+  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows, GenerationListener listener)
+      throws IOException {
+    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row,
+        listener);
+  }
+
+  /** A label, a user, an item and a history of the most items, tab-separated, and the line end. */
+  @Override
+  public long maxRowBytes() {
+    int item = 1 + String.valueOf(ITEMS - 1).length();
+    return 1 + 2 + String.valueOf(USERS - 1).length() + 1 + item + 1
+        + (long) maxLength * (item + Feature.DEFAULT_SEPARATOR.length()) + System.lineSeparator().length();
   }
 
   private CharSequence row(Random random) {

@@ -19,6 +19,8 @@ import java.util.Random;
 public final class SyntheticDataset implements DatasetGenerator {
   private static final int VOCABULARY = 100;
   private static final double ZIPF = 1.1;
+  /** The digits of the largest long: a count is a double cast to long. */
+  private static final int LONGEST_COUNT = 19;
 
   private final List<Feature> features;
   private final long seed;
@@ -55,8 +57,25 @@ public final class SyntheticDataset implements DatasetGenerator {
   }
 
   @Override
-  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows) throws IOException {
-    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row);
+  public DatasetSplits write(Path dir, int trainRows, int validationRows, int testRows, GenerationListener listener)
+      throws IOException {
+    return DatasetGenerator.writeTsvSplits(dir, schema(), trainRows, validationRows, testRows, seed, this::row,
+        listener);
+  }
+
+  /** A label, then per feature a tab and its longest cell: a token, a count of {@value #LONGEST_COUNT} digits or a full sequence. */
+  @Override
+  public long maxRowBytes() {
+    long bytes = 1 + System.lineSeparator().length();
+    for (Feature feature : features) {
+      int token = feature.name().length() + 1 + String.valueOf(VOCABULARY).length();
+      bytes += 1 + switch (feature.kind()) {
+        case CATEGORICAL -> token;
+        case NUMERIC -> LONGEST_COUNT;
+        case SEQUENCE -> (long) feature.maxLength() * (token + feature.separator().length());
+      };
+    }
+    return bytes;
   }
 
   private CharSequence row(Random random) {

@@ -36,7 +36,7 @@ class CriteoShapedDatasetTest {
     assertEquals(13, sample.features().stream().filter(f -> f.kind() == FeatureKind.NUMERIC).count());
     assertEquals(26, sample.features().stream().filter(f -> f.kind() == FeatureKind.CATEGORICAL).count());
 
-    DatasetSplits splits = new GeneratedDatasets(dir).splits("synthetic-criteo:2000");
+    DatasetSplits splits = new GeneratedDatasets(dir).splits("synthetic-criteo:2000", GenerationListener.NONE);
     List<String[]> rows = cells(splits.train());
     int[] missing = new int[40];
     for (String[] row : rows) {
@@ -60,7 +60,7 @@ class CriteoShapedDatasetTest {
 
   @Test
   void theRowCountIsExactAndSplit80To10To10(@TempDir Path dir) throws IOException {
-    DatasetSplits splits = new GeneratedDatasets(dir).splits("synthetic-criteo:1234");
+    DatasetSplits splits = new GeneratedDatasets(dir).splits("synthetic-criteo:1234", GenerationListener.NONE);
     assertEquals(dir.resolve("synthetic-criteo-1234/train.tsv.gz"), splits.train());
     assertEquals(List.of(988, 123, 123), splits.all().stream().map(f -> cells(f).size()).toList());
   }
@@ -94,11 +94,11 @@ class CriteoShapedDatasetTest {
   @Test
   void rowsAreStreamedInBoundedMemory() throws IOException {
     CriteoShapedDataset dataset = new CriteoShapedDataset(1);
-    dataset.writeRows(OutputStream.nullOutputStream(), 1000, 1); // warm up
+    dataset.writeRows(OutputStream.nullOutputStream(), 1000, 1, GenerationListener.NONE); // warm up
     WriteCounter few = new WriteCounter();
-    long fewAllocated = allocatedWhile(() -> dataset.writeRows(few, 10_000, 1));
+    long fewAllocated = allocatedWhile(() -> dataset.writeRows(few, 10_000, 1, GenerationListener.NONE));
     WriteCounter many = new WriteCounter();
-    long manyAllocated = allocatedWhile(() -> dataset.writeRows(many, 100_000, 1));
+    long manyAllocated = allocatedWhile(() -> dataset.writeRows(many, 100_000, 1, GenerationListener.NONE));
 
     assertTrue(many.largest <= AsciiOut.BUFFER_BYTES, "largest write " + many.largest);
     assertTrue(many.writes >= many.bytes / AsciiOut.BUFFER_BYTES, many.writes + " writes of " + many.bytes + " bytes");

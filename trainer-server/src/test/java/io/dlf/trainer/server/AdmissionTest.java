@@ -5,11 +5,13 @@ import static io.dlf.trainer.server.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.proto.spec.v1.DlfLayer;
 import io.dlf.proto.spec.v1.FmBlock;
 import io.dlf.proto.spec.v1.ModelSpec;
 import io.dlf.proto.trainer.v1.CancelJobRequest;
+import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.GetJobRequest;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobFailure;
@@ -18,6 +20,7 @@ import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.StateTransition;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainingSettings;
+import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.server.store.FileJobStore;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -140,6 +143,20 @@ class AdmissionTest {
       assertEquals(JobState.QUEUED, job.getState());
       trainer.stub().cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
       trainer.awaitEnd(job.getId(), LONG);
+    }
+  }
+
+  @Test
+  void aLargeGeneratedDatasetIsRefusedFromItsRowsWithoutBeingWritten() throws Exception {
+    try (RunningTrainer trainer = start(0)) {
+      ModelSpec criteo = SpecProtos.toProto(Presets.dlfPaper(new Presets.Size(8, 2, 8, 4, 64)).name("admission")
+          .features(DatasetCatalog.get(DatasetCatalog.CRITEO_SAMPLE).features()).build());
+      StatusRuntimeException refused = refused(trainer, request(r -> r.setModelSpec(criteo)
+          .setDataset(DatasetRef.newBuilder().setName("synthetic-criteo:100000000"))), "dataset");
+      assertTrue(refused.getStatus().getDescription().contains("its rows and vocabularies (bounded from the generated "
+          + "dataset's rows) drive"), refused.getStatus().getDescription());
+      assertNothingStored(trainer);
+      assertTrue(Files.notExists(dir.resolve("trainer/datasets/synthetic-criteo-100000000")), "nothing generated");
     }
   }
 

@@ -10,16 +10,17 @@ final class ProgressMeter implements RowCounter {
   private final PreparationListener listener;
   private final PreparationProgress.Stage stage;
   private final String split;
-  private final LongSupplier shardBytes;
+  private final LongSupplier bytes;
   private final long start = System.nanoTime();
   private long lastReport = start;
   private long rows;
 
-  ProgressMeter(PreparationListener listener, PreparationProgress.Stage stage, String split, LongSupplier shardBytes) {
+  /** @param bytes the bytes the stage's kind wrote so far (see {@link PreparationProgress#bytes}) */
+  ProgressMeter(PreparationListener listener, PreparationProgress.Stage stage, String split, LongSupplier bytes) {
     this.listener = listener;
     this.stage = stage;
     this.split = split;
-    this.shardBytes = shardBytes;
+    this.bytes = bytes;
     report(start);
   }
 
@@ -46,6 +47,6 @@ final class ProgressMeter implements RowCounter {
     lastReport = now;
     double seconds = (now - start) / 1e9;
     listener.onProgress(new PreparationProgress(stage, split, rows, seconds > 0 ? rows / seconds : 0,
-        shardBytes.getAsLong()));
+        bytes.getAsLong()));
   }
 }

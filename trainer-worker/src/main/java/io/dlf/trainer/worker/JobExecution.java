@@ -9,6 +9,7 @@ import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.train.v1.Cancelled;
 import io.dlf.proto.train.v1.Exporting;
+import io.dlf.proto.train.v1.GeneratedDataset;
 import io.dlf.proto.train.v1.Paused;
 import io.dlf.proto.train.v1.TrainingProgress;
 import io.dlf.proto.train.v1.WorkerAssignment;
@@ -17,6 +18,8 @@ import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.EpochEnded;
 import io.dlf.proto.trainer.v1.JobResult;
 import io.dlf.server.GrpcErrors.FieldViolation;
+import io.dlf.trainer.data.GeneratedDatasets;
+import io.dlf.trainer.encode.GenerationMeter;
 import io.dlf.trainer.encode.PreparationProgress;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.PreparedDataCache;
@@ -40,7 +43,8 @@ import java.util.logging.Logger;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * One job in its worker: prepares the data (or finds it prepared by an earlier job), trains (resuming from the work folder's checkpoints if the
+ * One job in its worker: writes its generated dataset if it names one not written yet, prepares the
+ * data (or finds it prepared by an earlier job), trains (resuming from the work folder's checkpoints if the
  * job ran before), keeps the trained model in the work folder and exports it as the next version of
  * the model, telling the trainer each step. A job whose training finished before (its export
  * failed) only exports. The export is keyed by the job id, so a job that runs again after a crash
@@ -127,17 +131,38 @@ final class JobExecution {
   }
 
   private void preparing(PreparationProgress progress) {
-    channel.send(WorkerEvent.newBuilder().setPreparing(io.dlf.proto.trainer.v1.PreparationProgress.newBuilder()
+    io.dlf.proto.trainer.v1.PreparationProgress.Builder report = io.dlf.proto.trainer.v1.PreparationProgress.newBuilder()
         .setStage(io.dlf.proto.trainer.v1.PreparationProgress.Stage.valueOf(progress.stage().name()))
         .setSplit(progress.split())
         .setRows(progress.rows())
-        .setRowsPerSecond(progress.rowsPerSecond())
-        .setShardBytes(progress.shardBytes())).build());
+        .setRowsPerSecond(progress.rowsPerSecond());
+    if (progress.stage() == PreparationProgress.Stage.GENERATING) {
+      report.setGeneratedBytes(progress.bytes());
+    } else {
+      report.setShardBytes(progress.bytes());
+    }
+    channel.send(WorkerEvent.newBuilder().setPreparing(report).build());
+  }
+
+  /**
+   * Writes the job's generated dataset where the trainer said its files go, unless written before; a
+   * cancel stops it at its next report (about once a second).
+   */
+  private void generate(GeneratedDataset dataset) throws IOException {
+    new GeneratedDatasets(Path.of(dataset.getDir())).splits(dataset.getName(), new GenerationMeter(progress -> {
+      if (channel.cancelRequested()) {
+        throw new CancellationException("cancelled while its dataset " + dataset.getName() + " was generated");
+      }
+      preparing(progress);
+    }));
   }
 
   /** The job's data, prepared (or found prepared) once per worker: training and a served evaluation share it. */
   private PreparedData data(ModelSpec spec) throws IOException {
     if (prepared == null) {
+      if (assignment.hasGenerated()) {
+        generate(assignment.getGenerated());
+      }
       prepared = new PreparedDataCache(Path.of(assignment.getPreparedDir())).prepare(spec,
           DatasetProtos.schema(assignment.getDataset()), DatasetProtos.splits(assignment.getDataset()),
           DatasetProtos.badRows(assignment.getDataset()), this::preparing);

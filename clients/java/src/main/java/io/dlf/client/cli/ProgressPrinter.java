@@ -74,6 +74,10 @@ final class ProgressPrinter implements Consumer<JobEvent> {
   }
 
   static String preparationLine(PreparationProgress p) {
+    if (p.getStage() == PreparationProgress.Stage.GENERATING) {
+      return String.format(Locale.ROOT, "preparing data: generating %s  %,d rows  %,.0f rows/s  %,.1f MB written",
+          p.getSplit(), p.getRows(), p.getRowsPerSecond(), p.getGeneratedBytes() / 1e6);
+    }
     String stage = p.getStage() == PreparationProgress.Stage.VOCABULARIES ? "counting vocabularies" : "writing shards";
     return String.format(Locale.ROOT, "preparing data: %s of %s  %,d rows  %,.0f rows/s  %,.1f MB of shards",
         stage, p.getSplit(), p.getRows(), p.getRowsPerSecond(), p.getShardBytes() / 1e6);

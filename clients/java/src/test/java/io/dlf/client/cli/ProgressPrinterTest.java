@@ -26,4 +26,11 @@ class ProgressPrinterTest {
         preparing data: writing shards of validation  57,722 rows  250,000 rows/s  11.4 MB of shards
         """, text.toString().replace(System.lineSeparator(), "\n"));
   }
+  @Test
+  void generatingADatasetIsPrintedWithTheBytesWritten() {
+    String line = ProgressPrinter.preparationLine(PreparationProgress.newBuilder()
+        .setStage(PreparationProgress.Stage.GENERATING).setSplit("train").setRows(4_000_000)
+        .setRowsPerSecond(401_234.5).setGeneratedBytes(123_456_789).build());
+    assertEquals("preparing data: generating train  4,000,000 rows  401,235 rows/s  123.5 MB written", line);
+  }
 }

@@ -2,11 +2,13 @@ package io.dlf.trainer.server.jobs;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.dlf.proto.train.v1.GeneratedDataset;
 import io.dlf.proto.train.v1.WorkerAssignment;
 import io.dlf.proto.train.v1.WorkerCommand;
 import io.dlf.proto.train.v1.WorkerEvent;
 import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobFailure;
+import io.dlf.trainer.data.GeneratedDatasets;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.server.TrainerServerConfig;
@@ -56,17 +58,19 @@ public final class JobRunner {
   private final WorkFolders folders;
   private final JobRegistry registry;
   private final TrainerServerConfig config;
+  private final GeneratedDatasets generated;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private volatile boolean pausing;
 
   @Inject
   JobRunner(SubmissionValidator validator, WorkerLauncher launcher, WorkFolders folders, JobRegistry registry,
-      TrainerServerConfig config) {
+      TrainerServerConfig config, GeneratedDatasets generated) {
     this.validator = validator;
     this.launcher = launcher;
     this.folders = folders;
     this.registry = registry;
     this.config = config;
+    this.generated = generated;
   }
 
   public Outcome run(JobRecord job, Device device) {
@@ -90,6 +94,9 @@ public final class JobRunner {
       }
       assignment.setDataset(DatasetProtos.toProto(plan.dataset().schema(), plan.dataset().splits(),
           plan.dataset().badRows()));
+      // The worker writes a generated dataset where the splits point, unless written before.
+      plan.dataset().generated().ifPresent(name -> assignment.setGenerated(GeneratedDataset.newBuilder()
+          .setName(name).setDir(generated.dir().toAbsolutePath().toString())));
       training = Optional.of(plan.options());
     }
     Path log = config.dataDir().resolve("logs").resolve(job.id() + "-attempt-" + job.snapshot().getAttempts() + ".log");

@@ -22,11 +22,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Turns a request's dataset reference into files under the data roots, checks that the model's
- * features are columns of it, and reads the first rows of each split.
+ * features are columns of it, and reads the first rows of each split. A generated dataset is only
+ * named and located here: its files are written by the job's worker (see {@link GeneratedDatasets}),
+ * and its generator's rows need no check. A derived catalog dataset is quick to write from files of a
+ * data root and is written here, once.
  */
 public final class DatasetResolver {
   private final DataRoots roots;
@@ -55,7 +59,9 @@ public final class DatasetResolver {
           "required: a registered dataset name (" + String.join(", ", names()) + ") or files");
     };
     checkColumns(dataset.schema(), spec);
-    DataPreflight.check(dataset, ModelPlan.of(spec).fields());
+    if (dataset.generated().isEmpty()) {
+      DataPreflight.check(dataset, ModelPlan.of(spec).fields());
+    }
     return dataset;
   }
 
@@ -91,11 +97,9 @@ public final class DatasetResolver {
 
   private ResolvedDataset generated(String name, BadRows badRows) {
     try {
-      return new ResolvedDataset(GeneratedDatasets.schema(name), generated.splits(name), badRows);
+      return new ResolvedDataset(GeneratedDatasets.schema(name), generated.location(name), badRows, Optional.of(name));
     } catch (IllegalArgumentException badRowCount) {
       throw GrpcErrors.invalidArgument("dataset.name", badRowCount.getMessage());
-    } catch (IOException e) {
-      throw unwritable(name, e);
     }
   }
 

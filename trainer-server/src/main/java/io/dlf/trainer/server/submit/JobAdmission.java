@@ -5,13 +5,15 @@ import io.dlf.dsl.plan.DataSize;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.plan.ResourceEstimate;
 import io.dlf.server.GrpcErrors;
+import io.dlf.trainer.data.GeneratedDatasets;
 import java.io.IOException;
 
 /**
  * Refuses a job that cannot fit the trainer's per-job memory limit by its {@link ResourceEstimate}:
  * model state, one step's activations at its batch size, and its data bounded from the files'
- * sizes ({@link DataBounds}). The field violation names the request field that drives the most
- * bytes, the estimate and the limit.
+ * sizes ({@link DataBounds}), or for a generated dataset, not written yet, from its generator's
+ * rows ({@link GeneratedDatasets#bounds}). The field violation names the request field that drives
+ * the most bytes, the estimate and the limit.
  */
 public final class JobAdmission {
   private final JobMemoryLimit limit;
@@ -24,12 +26,8 @@ public final class JobAdmission {
   /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the job does not fit */
   void check(JobPlan plan) {
     ModelPlan model = ModelPlan.of(plan.spec());
-    DataSize data;
-    try {
-      data = DataBounds.of(plan.dataset().schema(), plan.dataset().splits(), model);
-    } catch (IOException e) {
-      throw GrpcErrors.invalidArgument("dataset", "the sizes of its files cannot be read: " + e.getMessage());
-    }
+    DataSize data = plan.dataset().generated().map(name -> GeneratedDatasets.bounds(name, model))
+        .orElseGet(() -> fileBounds(plan.dataset(), model));
     ResourceEstimate estimate = ResourceEstimate.of(model, plan.options().batchSize(), plan.options().evalBatchSize(),
         data);
     if (!estimate.overflows() && estimate.bytes() <= limit.bytes()) {
@@ -39,11 +37,20 @@ public final class JobAdmission {
     String field = requestField(driver);
     String share = ResourceEstimate.human(estimate.bytesDrivenBy(driver));
     String remedy = driver.equals(ResourceEstimate.DATA)
-        ? "its rows and vocabularies (bounded from the files' sizes) drive " + share + " of it: train on fewer rows"
+        ? "its rows and vocabularies (bounded from " + (plan.dataset().generated().isPresent()
+            ? "the generated dataset's rows" : "the files' sizes") + ") drive " + share + " of it: train on fewer rows"
         : field + " drives " + share + " of it: lower it";
     throw GrpcErrors.invalidArgument(field, "the job needs " + estimate.describe() + ", more than this trainer's "
         + "per-job memory limit of " + limit.describe() + "; " + remedy
         + ", or run it on a trainer with a larger --job-memory-limit");
+  }
+
+  private static DataSize fileBounds(ResolvedDataset dataset, ModelPlan model) {
+    try {
+      return DataBounds.of(dataset.schema(), dataset.splits(), model);
+    } catch (IOException e) {
+      throw GrpcErrors.invalidArgument("dataset", "the sizes of its files cannot be read: " + e.getMessage());
+    }
   }
 
   /** The request field of an estimate's driver: the spec's paths are under model_spec. */
