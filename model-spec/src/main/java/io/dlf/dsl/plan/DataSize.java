@@ -64,9 +64,4 @@ public record DataSize(long trainRows, long validationRows, long testRows, Map<S
     }
     return new DataSize(trainRows, validationRows, testRows, rows, distinct, trainBytes);
   }
-
-  /** The largest split. */
-  public long largestSplitRows() {
-    return Math.max(trainRows, Math.max(validationRows, testRows));
-  }
 }

@@ -31,10 +31,14 @@ import java.util.stream.Collectors;
  *       batch size, at most the larger of validation and test) runs forward only, freeing tensors
  *       as it goes: it holds half the heaviest block's tensors, or a sixth of the whole forward
  *       pass where more blocks' outputs stay alive (skip connections, the raw embeddings).
- *   <li>{@link Kind#DATA}: the encoded rows of every split (an int or float per field and sequence
- *       position, and the label) plus the doubling buffer of the split being encoded, and the
- *       vocabularies being counted (about {@value #VOCABULARY_ENTRY_BYTES} bytes per distinct token
- *       and the tokens' text).
+ *   <li>{@link Kind#DATA}: what a worker holds of the data while it trains from prepared shards:
+ *       the shuffle buffer (at most {@value #SHUFFLE_BUFFER_BYTES} bytes of encoded rows, an int or
+ *       float per field and sequence position and the label), the batches read ahead of the step
+ *       ({@value #BATCHES_AHEAD} and the one in use), each evaluated row's label and probability with
+ *       the metrics' sorting ({@value #EVALUATED_ROW_BYTES} bytes a row of validation and test), and
+ *       the vocabularies being counted (about {@value #VOCABULARY_ENTRY_BYTES} bytes per distinct
+ *       token and the tokens' text). The rows themselves stay on disk, so the training split's size
+ *       adds nothing.
  * </ul>
  *
  * <p>Each part is scaled by a safety factor of {@value #SAFETY_PERCENT}%, chosen so the estimate
@@ -50,6 +54,12 @@ public final class ResourceEstimate {
   public static final String DATA = "dataset";
   /** Bytes per distinct token while vocabularies are counted: map entry, String, count, later its id. */
   static final int VOCABULARY_ENTRY_BYTES = 128;
+  /** The most bytes of encoded rows a streamed epoch shuffles in memory at once. */
+  public static final int SHUFFLE_BUFFER_BYTES = 64 << 20;
+  /** How many batches a streamed split's reader prepares ahead of the step. */
+  public static final int BATCHES_AHEAD = 4;
+  /** An evaluated row's label and probability, and the metrics' sorted copies. */
+  static final long EVALUATED_ROW_BYTES = 16;
   private static final long FLOAT = 4;
   private static final long STATE_FLOATS_PER_PARAMETER = 5;
   /** An evaluation batch holds at most this share of a forward pass: 1/7.2 to 1/12.4 measured on DLF. */
@@ -110,7 +120,7 @@ public final class ResourceEstimate {
     }
     state(plan, data, rows, footprints, parts);
     step(batchSize, evalBatchSize, data, footprints, parts);
-    data(plan, data, parts);
+    data(plan, batchSize, data, parts);
     return new ResourceEstimate(parts.list);
   }
 
@@ -154,14 +164,16 @@ public final class ResourceEstimate {
     parts.add(Kind.STEP, driver, () -> Math.max(train, eval));
   }
 
-  private static void data(ModelPlan plan, DataSize data, Parts parts) {
+  private static void data(ModelPlan plan, int batchSize, DataSize data, Parts parts) {
     long rowValues = 1;
     for (Feature f : plan.fields()) {
       rowValues += f.kind() == FeatureKind.SEQUENCE ? f.maxLength() : 1;
     }
     long perRow = rowValues * FLOAT;
-    parts.add(Kind.DATA, DATA, () -> product(perRow, Exact.sum(data.trainRows(), data.validationRows(),
-        data.testRows(), product(2, data.largestSplitRows()))));
+    long shuffled = data.trainRows() >= SHUFFLE_BUFFER_BYTES / perRow ? SHUFFLE_BUFFER_BYTES : perRow * data.trainRows();
+    parts.add(Kind.DATA, DATA, () -> Exact.sum(shuffled,
+        product(perRow, batchSize, BATCHES_AHEAD + 1),
+        product(EVALUATED_ROW_BYTES, Exact.sum(data.validationRows(), data.testRows()))));
     parts.add(Kind.DATA, DATA, () -> Exact.sum(product(data.distinctTokens(), VOCABULARY_ENTRY_BYTES),
         product(2, data.tokenBytes())));
   }

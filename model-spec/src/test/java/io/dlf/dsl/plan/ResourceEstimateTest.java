@@ -64,7 +64,7 @@ class ResourceEstimateTest {
 
   @Test
   void anOverflowIsAClearRefusalNotAnException() {
-    DataSize endless = DataSize.read(Long.MAX_VALUE / 2, 100, 100, Frappe.VOCABULARY_SIZES, 0);
+    DataSize endless = DataSize.read(100, Long.MAX_VALUE / 2, 100, Frappe.VOCABULARY_SIZES, 0);
     ResourceEstimate estimate = ResourceEstimate.of(paper(16, 8, 64), 4096, 50_000, endless);
     assertTrue(estimate.overflows());
     assertEquals(Long.MAX_VALUE, estimate.bytes());

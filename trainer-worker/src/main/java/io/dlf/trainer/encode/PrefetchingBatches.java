@@ -1,5 +1,6 @@
 package io.dlf.trainer.encode;
 
+import io.dlf.dsl.plan.ResourceEstimate;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -7,13 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Batches assembled on a reader thread of their own that stays up to {@link #AHEAD} batches ahead
- * of the consumer. An error on the reader thread is thrown by the consumer's next {@link #next()},
+ * Batches assembled on a reader thread of their own that stays up to {@link
+ * ResourceEstimate#BATCHES_AHEAD} batches ahead of the consumer. An error on the reader thread is thrown by the consumer's next {@link #next()},
  * after the batches that came before it and before any that would have come after.
  */
 final class PrefetchingBatches implements BatchStream {
-  static final int AHEAD = 4;
-
   /** Sends a split's rows, in the order they are to be trained on, to a visitor. */
   @FunctionalInterface
   interface RowSource {
@@ -25,7 +24,7 @@ final class PrefetchingBatches implements BatchStream {
 
   private static final Item END = new Item(null, null);
 
-  private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(AHEAD);
+  private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(ResourceEstimate.BATCHES_AHEAD);
   private final ExecutorService reader = Executors.newSingleThreadExecutor(task -> {
     Thread thread = new Thread(task, "shard-reader");
     thread.setDaemon(true);

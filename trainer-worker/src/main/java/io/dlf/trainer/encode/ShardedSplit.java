@@ -1,5 +1,6 @@
 package io.dlf.trainer.encode;
 
+import io.dlf.dsl.plan.ResourceEstimate;
 import io.dlf.proto.train.v1.PreparedSplit;
 import io.dlf.proto.train.v1.Shard;
 import io.dlf.trainer.data.ReadReport;
@@ -12,12 +13,10 @@ import java.util.Random;
 /**
  * A split read from the shards of a prepared-data folder as it trains: an epoch takes the shards in
  * an order shuffled from (seed, epoch) and passes their rows through a seeded shuffle buffer of at
- * most {@link #SHUFFLE_BYTES}; a reader thread stays a few batches ahead. Memory does not grow with
+ * most {@link ResourceEstimate#SHUFFLE_BUFFER_BYTES}, as admission counts it; a reader thread stays a few batches ahead. Memory does not grow with
  * the split's rows. Every shard is checked (size, CRC32C) before any of its rows is used.
  */
 public final class ShardedSplit implements EncodedSplit {
-  static final int SHUFFLE_BYTES = 64 << 20;
-
   private final Path dir;
   private final RowFormat format;
   private final PreparedSplit split;
@@ -48,7 +47,7 @@ public final class ShardedSplit implements EncodedSplit {
       List<Shard> shards = new ArrayList<>(split.getShardsList());
       Collections.shuffle(shards, random);
       int rowBytes = format.rowBytes();
-      int capacity = (int) Math.max(1, Math.min(split.getRows(), SHUFFLE_BYTES / rowBytes));
+      int capacity = (int) Math.max(1, Math.min(split.getRows(), ResourceEstimate.SHUFFLE_BUFFER_BYTES / rowBytes));
       ShuffleBuffer buffer = new ShuffleBuffer(capacity, rowBytes, random, visitor);
       for (Shard shard : shards) {
         byte[] rows = ShardFile.read(dir, shard);
