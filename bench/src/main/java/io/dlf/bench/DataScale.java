@@ -1,6 +1,7 @@
 package io.dlf.bench;
 
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.trainer.data.BadRows;
@@ -97,7 +98,9 @@ public final class DataScale implements Callable<Integer> {
       List<String> args = List.of("--rows", Integer.toString(rows), "--generated-dir", generatedDir.toString(),
           "--work-dir", workDir.toString(), "--hash-buckets", Integer.toString(hashBuckets), "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps),
           "--batch", Integer.toString(batch), "--threads", Integer.toString(threads));
-      Map<String, Object> worker = new Gson().fromJson(ChildJvm.run(CriteoScaleWorker.class, workerHeap, args),
+      // whole numbers stay whole (Gson's default reads every number as a double)
+      Map<String, Object> worker = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create()
+          .fromJson(ChildJvm.run(CriteoScaleWorker.class, workerHeap, args),
           new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
       runs.add(new ScaleRun(rows, generationSeconds, worker));
       report(comparison, runs);
