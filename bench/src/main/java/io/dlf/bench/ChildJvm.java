@@ -18,8 +18,13 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static String run(Class<?> main, List<String> args) throws IOException, InterruptedException {
+    return run(main, "6g", args);
+  }
+
+  /** @param heap the child's -Xmx, e.g. {@code 1g} */
+  public static String run(Class<?> main, String heap, List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
-        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g",
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
         "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", ".cache/javacpp"),
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(args);

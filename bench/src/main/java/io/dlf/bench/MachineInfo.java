@@ -56,4 +56,17 @@ public final class MachineInfo {
     }
     return -1;
   }
+
+  /**
+   * Starts the peak resident memory (VmHWM) afresh from the current RSS, so that the next phase's peak
+   * is its own; false where the kernel does not allow it (then the peak is the process's so far).
+   */
+  public static boolean resetPeakResident() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

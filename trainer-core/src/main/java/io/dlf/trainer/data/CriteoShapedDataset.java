@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -76,6 +78,13 @@ public final class CriteoShapedDataset implements DatasetGenerator {
   /** The Criteo sample's features: I1..I13 numeric (log1p), C1..C26 categorical. */
   public List<Feature> features() {
     return DatasetCatalog.get(DatasetCatalog.CRITEO_SAMPLE).features();
+  }
+
+  /** How many distinct values each categorical column draws from, C1..C26 in order (what a model sizes its tables by). */
+  public static Map<String, Integer> vocabularies() {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    CriteoShape.CATEGORICAL.forEach(column -> sizes.put(column.name(), column.vocabulary()));
+    return sizes;
   }
 
   /** Writes {@code train.tsv.gz}, {@code validation.tsv.gz} and {@code test.tsv.gz} into {@code dir}. */

@@ -220,4 +220,13 @@ class CriteoShapedDatasetTest {
       largest = Math.max(largest, len);
     }
   }
+
+  @Test
+  void vocabulariesNameEachCategoricalColumnInOrder() {
+    List<String> categorical = new CriteoShapedDataset(1).features().stream()
+        .filter(f -> f.kind() == FeatureKind.CATEGORICAL).map(f -> f.name()).toList();
+    assertEquals(categorical, List.copyOf(CriteoShapedDataset.vocabularies().keySet()));
+    assertEquals(3, CriteoShapedDataset.vocabularies().get("C9"));
+    assertEquals(10_131_227, CriteoShapedDataset.vocabularies().get("C3"));
+  }
 }
