@@ -5,6 +5,7 @@ import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DatasetSplits;
 import io.dlf.trainer.data.GeneratedDatasets;
+import io.dlf.trainer.data.GenerationListener;
 import io.dlf.trainer.encode.PreparationProgress;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.PreparedDataCache;
@@ -46,7 +47,7 @@ public final class CriteoScaleWorker implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String name = GeneratedDatasets.SYNTHETIC_CRITEO + ":" + rows;
-    DatasetSplits splits = new GeneratedDatasets(generated).splits(name);
+    DatasetSplits splits = new GeneratedDatasets(generated).splits(name, GenerationListener.NONE);
     ModelSpec spec = ScaleModel.on(ScaleModel.criteoShaped(hashBuckets));
     Path prepared = workDir.resolve("prepared-" + rows);
     ShardFolders.deleteRecursively(prepared);
@@ -57,7 +58,7 @@ public final class CriteoScaleWorker implements Callable<Integer> {
     long rssPrepare = MachineInfo.peakResidentMib();
     long shardBytes = ShardFolders.shardBytes(prepared);
     long preparedRows = data.train().size() + data.validation().size() + data.test().size();
-    System.out.printf(Locale.ROOT, "prepared %,d rows in %.1f s (%,.0f rows/s), %,d bytes of shards, peak RSS %d MiB%n",
+    System.out.printf(Locale.ROOT, "prepared %,d rows in %.1f s (%,.0f rows/s), %,d bytes, peak RSS %d MiB%n",
         preparedRows, prepareSeconds, preparedRows / prepareSeconds, shardBytes, rssPrepare);
     boolean reset = MachineInfo.resetPeakResident();
     double samplesPerSecond = new FixedSteps(warmup, steps, batch, threads).run(spec, data, 1, false).samplesPerSecond();
@@ -84,8 +85,8 @@ public final class CriteoScaleWorker implements Callable<Integer> {
       return;
     }
     lastProgress = now;
-    System.out.printf(Locale.ROOT, "preparing: %s %s %,d rows (%,.0f rows/s), %,d bytes of shards, peak RSS %d MiB%n",
-        progress.stage(), progress.split(), progress.rows(), progress.rowsPerSecond(), progress.shardBytes(),
+    System.out.printf(Locale.ROOT, "preparing: %s %s %,d rows (%,.0f rows/s), %,d bytes, peak RSS %d MiB%n",
+        progress.stage(), progress.split(), progress.rows(), progress.rowsPerSecond(), progress.bytes(),
         MachineInfo.peakResidentMib());
   }
 }

@@ -7,6 +7,7 @@ import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.dlf.trainer.data.GeneratedDatasets;
+import io.dlf.trainer.data.GenerationListener;
 import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.encode.PreparedData;
@@ -166,7 +167,7 @@ public final class DataScale implements Callable<Integer> {
       return Files.exists(seconds) ? Double.valueOf(Files.readString(seconds).strip()) : null;
     }
     long start = System.nanoTime();
-    new GeneratedDatasets(generatedDir).splits(name);
+    new GeneratedDatasets(generatedDir).splits(name, GenerationListener.NONE);
     double elapsed = (System.nanoTime() - start) / 1e9;
     Files.writeString(seconds, Double.toString(elapsed));
     System.out.printf(Locale.ROOT, "generated %,d Criteo-shaped rows in %.1f s%n", rows, elapsed);
