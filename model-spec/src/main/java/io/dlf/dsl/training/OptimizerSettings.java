@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Adam and gradient clipping, as FuxiCTR trains: PyTorch's Adam defaults and a global-norm clip of
- * 10; embedding tables are updated row-wise.
+ * 10; embedding tables are updated densely while small, row-wise once large ({@link EmbeddingUpdates#AUTO}).
  *
  * @param clipNorm gradients are scaled so their global L2 norm is at most this; 0 disables clipping
  * @param embeddingUpdates which rows of the embedding tables a step updates; dense layers always
@@ -18,7 +18,7 @@ public record OptimizerSettings(float beta1, float beta2, float epsilon, float c
   }
 
   public static OptimizerSettings defaults() {
-    return new OptimizerSettings(0.9f, 0.999f, 1e-8f, 10f, EmbeddingUpdates.ROW_WISE);
+    return new OptimizerSettings(0.9f, 0.999f, 1e-8f, 10f, EmbeddingUpdates.AUTO);
   }
 
   public OptimizerSettings clipNorm(float value) {

@@ -79,7 +79,8 @@ public final class TrainingGraph implements AutoCloseable {
 
       Tower train = Tower.build(tf.withSubScope("train"), params, plan, layout, inputs.asInputs(), true);
       Operand<TFloat32> logLoss = tf.withName("log_loss").identity(binaryCrossEntropy(tf, train.logit(), labels));
-      boolean rowWise = optimizer.embeddingUpdates() == EmbeddingUpdates.ROW_WISE;
+      boolean rowWise = optimizer.embeddingUpdates().rowWise(
+          layout.tableSizes().values().stream().mapToLong(Integer::longValue).sum());
       // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
       Ops opt = tf.withSubScope("optimizer");
       List<TouchedRows> tables = rowWise

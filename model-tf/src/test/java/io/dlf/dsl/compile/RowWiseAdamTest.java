@@ -134,7 +134,7 @@ class RowWiseAdamTest {
       ModelPlan plan = ModelPlan.of(spec);
       layout = new Layout(FieldLayout.of(plan, SIZES));
       dense = TrainingGraph.build(plan, layout.layout, 3L, settings.embeddingUpdates(EmbeddingUpdates.DENSE));
-      rowWise = TrainingGraph.build(plan, layout.layout, 3L, settings);
+      rowWise = TrainingGraph.build(plan, layout.layout, 3L, settings.embeddingUpdates(EmbeddingUpdates.ROW_WISE));
       denseSession = new Session(dense.graph());
       rowWiseSession = new Session(rowWise.graph());
       denseSession.initialize();
