@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A spot check of Frappe quality: stored protocol runs measured again, with fewer seeds than the
@@ -45,9 +46,10 @@ record DataPathCheck(Path results, Path referenceJson, List<Map<String, Object>>
     List<Map<String, Object>> comparisons = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Frappe quality on the new data path, " + Reports.today() + "\n\n")
         .append("- Machine: ").append(MachineInfo.describe()).append("\n")
-        .append("- `").append(command).append("`, each run against the stored protocol run of the same preset and ")
-        .append("seed in ").append(referenceJson).append(", whose configuration differs only in the data path and ")
-        .append("the embedding updates. Issue 22 asks for a test AUC within ")
+        .append("- Commands: ").append(runs.stream().map(r -> "`" + r.get("command") + "`").distinct()
+            .collect(Collectors.joining("; ")))
+        .append("\n- Each run against the stored protocol run of the same preset and seed in ").append(referenceJson)
+        .append(", whose configuration differs only in the data path and the embedding updates. Issue 22 asks for a test AUC within ")
         .append(BigDecimal.valueOf(TOLERANCE).stripTrailingZeros().toPlainString()).append(".\n\n")
         .append("| preset | seed | before: data, embeddings | test AUC | logloss | best/epochs ")
         .append("| after: data, embeddings | test AUC | logloss | best/epochs | AUC difference | logloss difference ")
@@ -80,8 +82,8 @@ record DataPathCheck(Path results, Path referenceJson, List<Map<String, Object>>
     }
     for (Map<String, Object> run : runs) {
       if (run.get("history") instanceof List<?> history) {
-        md.append("\n").append(run.get("preset")).append(" seed ").append(run.get("seed"))
-            .append(", validation AUC by epoch:");
+        md.append("\n").append(run.get("preset")).append(" seed ").append(run.get("seed")).append(" (")
+            .append(settings(run)).append("), validation AUC by epoch:");
         for (Object epoch : history) {
           Number auc = (Number) ((Map<?, ?>) epoch).get("validation_auc");
           md.append(String.format(Locale.ROOT, " %.4f", auc.doubleValue()));
