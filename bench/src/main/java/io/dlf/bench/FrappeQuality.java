@@ -10,11 +10,15 @@ import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
 import io.dlf.dsl.spec.Regularization;
+import io.dlf.dsl.training.EmbeddingUpdates;
+import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
+import io.dlf.trainer.encode.PreparedDataCache;
+import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.job.Monitor;
 import io.dlf.trainer.job.Precision;
 import io.dlf.trainer.job.TrainingOptions;
@@ -56,6 +60,16 @@ public final class FrappeQuality implements Callable<Integer> {
    * so at lr 1e-3 its validation AUC still rises after 50 epochs (BARS's FM row needed about 100).
    */
   static final Map<String, Integer> EPOCH_BUDGETS = Map.of(Presets.FM, 200);
+  /** How many seeds the protocol trains; a command with fewer can be a spot check (see {@link DataPathCheck}). */
+  static final int PROTOCOL_SEEDS = 3;
+
+  /** Where training reads its data. */
+  enum DataPath {
+    /** Prepared shards streamed through a seeded shuffle buffer, as jobs train. */
+    SHARDS,
+    /** Encoded arrays in memory with a whole-row shuffle each epoch, the path before shards. */
+    MEMORY
+  }
 
   @Parameters(arity = "0..*", description = "presets (default: the study's, else dlf-paper, dlf-reference and the "
       + "four ablations; any of ${COMPLETION-CANDIDATES})", completionCandidates = PresetNames.class)
@@ -77,6 +91,10 @@ public final class FrappeQuality implements Callable<Integer> {
   @Option(names = "--max-epochs", defaultValue = "50") int maxEpochs;
   @Option(names = "--monitor", defaultValue = "AUC") Monitor monitor;
   @Option(names = "--bfloat16") boolean bfloat16;
+  @Option(names = "--data-path", defaultValue = "SHARDS", description = "${COMPLETION-CANDIDATES} (default: "
+      + "${DEFAULT-VALUE})") DataPath dataPath;
+  @Option(names = "--embedding-updates", defaultValue = "ROW_WISE", description = "${COMPLETION-CANDIDATES} "
+      + "(default: ${DEFAULT-VALUE})") EmbeddingUpdates embeddingUpdates;
   @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
   @Option(names = "--work-dir", defaultValue = "data/quality") Path workDir;
   @Option(names = "--results", defaultValue = "bench/results") Path results;
@@ -109,11 +127,19 @@ public final class FrappeQuality implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> config = config();
-    Path json = results.resolve(name + ".json");
-    List<Map<String, Object>> runs = loadRuns(json);
     if (presets == null) {
       presets = study != null ? study.presets : defaultPresets();
     }
+    Path protocolJson = results.resolve(name + ".json");
+    List<Map<String, Object>> protocolRuns = loadRuns(protocolJson);
+    // A spot check leaves the protocol's figures alone: its runs go to their own report.
+    DataPathCheck check = DataPathCheck.applies(presets, seeds, config, protocolRuns)
+        ? new DataPathCheck(results, protocolJson, protocolRuns, command) : null;
+    Path json = check != null ? check.json() : protocolJson;
+    if (check != null) {
+      System.out.println("spot check against the runs in " + protocolJson + ": results go to " + json);
+    }
+    List<Map<String, Object>> runs = check != null ? loadRuns(json) : protocolRuns;
     for (String preset : presets) {
       QualityDataset dataset = QualityDataset.of(preset);
       ModelSpecBuilder builder = dataset.declare(Presets.named(preset, new Presets.Size(dim, layers, tokens, rank,
@@ -130,17 +156,25 @@ public final class FrappeQuality implements Callable<Integer> {
           continue;
         }
         if (data == null) {
-          data = DataPreparation.prepare(spec, dataset.entry().schema(), dataset.splits(dataRoot, workDir),
-              BadRows.FAIL);
+          data = prepare(spec, dataset);
         }
         Map<String, Object> run = train(preset, spec, data, seed, config);
         run.put("dataset", dataset.entry().name());
         runs.add(run);
-        write(json, runs, config);
+        write(json, runs, config, check);
       }
     }
-    write(json, runs, config);
+    write(json, runs, config, check);
     return 0;
+  }
+
+  private PreparedData prepare(ModelSpec spec, QualityDataset dataset) throws Exception {
+    return switch (dataPath) {
+      case SHARDS -> new PreparedDataCache(workDir.resolve("prepared")).prepare(spec, dataset.entry().schema(),
+          dataset.splits(dataRoot, workDir), BadRows.FAIL, PreparationListener.NONE);
+      case MEMORY -> DataPreparation.prepare(spec, dataset.entry().schema(), dataset.splits(dataRoot, workDir),
+          BadRows.FAIL);
+    };
   }
 
   private Map<String, Object> config() {
@@ -158,6 +192,8 @@ public final class FrappeQuality implements Callable<Integer> {
     config.put("max_epochs", maxEpochs);
     config.put("monitor", monitor.name());
     config.put("precision", bfloat16 ? "bfloat16" : "float32");
+    config.put("data_path", dataPath.name());
+    config.put("embedding_updates", embeddingUpdates.name());
     return config;
   }
 
@@ -170,7 +206,9 @@ public final class FrappeQuality implements Callable<Integer> {
     System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
         .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
-        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32);
+        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32)
+        .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates));
+    List<Map<String, Object>> history = new ArrayList<>();
     long start = System.nanoTime();
     TrainingMetrics metrics = new Trainer(SessionConfigs.threads(2, 2)).train(spec, data, options, workDir.resolve(runName),
         new TrainingListener() {
@@ -179,6 +217,7 @@ public final class FrappeQuality implements Callable<Integer> {
             System.out.printf("  epoch %d: train loss %.4f, val AUC %.4f logloss %.4f, lr %.0e, %.0fs%s%n",
                 m.getEpoch(), m.getTrainLoss(), m.getValidation().getAuc(), m.getValidation().getLogloss(),
                 m.getLearningRate(), m.getSeconds(), improved ? " *" : "");
+            history.add(epochFigures(m));
           }
         }, StopSignal.NEVER).metrics().orElseThrow();
     System.out.printf("  best epoch %d: test AUC %.4f logloss %.4f%n", metrics.getBestEpoch(),
@@ -199,9 +238,21 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("epochs", metrics.getEpochsRun());
     run.put("train_samples_per_s", metrics.getTrainSamplesPerSecond());
     run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    run.put("history", history);
     run.put("date", Reports.today());
     run.put("command", command);
     return run;
+  }
+
+  private static Map<String, Object> epochFigures(EpochMetrics m) {
+    Map<String, Object> epoch = new LinkedHashMap<>();
+    epoch.put("epoch", m.getEpoch());
+    epoch.put("train_loss", m.getTrainLoss());
+    epoch.put("validation_auc", m.getValidation().getAuc());
+    epoch.put("validation_logloss", m.getValidation().getLogloss());
+    epoch.put("learning_rate", m.getLearningRate());
+    epoch.put("seconds", m.getSeconds());
+    return epoch;
   }
 
   /** The settings the model trained with; tuned presets keep their own, so they can differ from the config. */
@@ -223,17 +274,30 @@ public final class FrappeQuality implements Callable<Integer> {
    * from before a budget changed stay in the file but leave the tables).
    */
   private boolean matches(Map<String, Object> run, Map<String, Object> config) {
-    Object budget = run.getOrDefault("max_epochs", ((Map<?, ?>) run.get("config")).get("max_epochs"));
-    return configKey(config).equals(run.get("config_key"))
-        && ((Number) budget).intValue() == maxEpochs((String) run.get("preset"));
+    Map<String, Object> stored = storedConfig(run);
+    return configKey(config).equals(configKey(stored))
+        && ((Number) run.getOrDefault("max_epochs", stored.get("max_epochs"))).intValue()
+            == maxEpochs((String) run.get("preset"));
+  }
+
+  /**
+   * A stored run's configuration. Runs stored before the data path and embedding updates were
+   * recorded trained on encoded arrays in memory with dense Adam on the embedding tables.
+   */
+  static Map<String, Object> storedConfig(Map<String, Object> run) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) run.get("config"));
+    config.putIfAbsent("data_path", DataPath.MEMORY.name());
+    config.putIfAbsent("embedding_updates", EmbeddingUpdates.DENSE.name());
+    return config;
   }
 
   /** A canonical string of a configuration, to find the runs made with it. */
-  private static String configKey(Map<String, Object> config) {
+  static String configKey(Map<String, Object> config) {
     return new Gson().toJson(config);
   }
 
-  private static List<Map<String, Object>> loadRuns(Path json) throws Exception {
+  static List<Map<String, Object>> loadRuns(Path json) throws Exception {
     if (!Files.exists(json)) {
       return new ArrayList<>();
     }
@@ -246,7 +310,12 @@ public final class FrappeQuality implements Callable<Integer> {
     return new ArrayList<>(stored);
   }
 
-  private void write(Path json, List<Map<String, Object>> runs, Map<String, Object> config) throws Exception {
+  private void write(Path json, List<Map<String, Object>> runs, Map<String, Object> config, DataPathCheck check)
+      throws Exception {
+    if (check != null) {
+      check.write(runs);
+      return;
+    }
     List<Map<String, Object>> matching = runs.stream().filter(r -> matches(r, config)).toList();
     QualitySummary summary = new QualitySummary(matching);
     Map<String, Object> report = new LinkedHashMap<>();

@@ -101,6 +101,11 @@ public record TrainingOptions(
         monitor, value, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
+  public TrainingOptions optimizer(OptimizerSettings value) {
+    return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
+        monitor, seed, value, progressEverySteps, checkpointEveryEpochs, precision);
+  }
+
   public TrainingOptions progressEverySteps(int value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
         monitor, seed, optimizer, value, checkpointEveryEpochs, precision);
