@@ -112,8 +112,8 @@ final class FinalMlpNetwork {
   /**
    * Xavier normal as FuxiCTR draws W3: one column of all {@code weights} entries, so fan-in 1 and
    * std {@code sqrt(2 / (weights + 1))} (0.016 at BARS's Frappe sizes). Xavier over each head's
-   * {@code [d1/h, d2/h]} matrix is about 9 times larger there, and its bilinear term starts as logits
-   * of several units that the early epochs spend unlearning (validation logloss swings up to 0.7).
+   * {@code [d1/h, d2/h]} matrix is about 9 times larger there: with it, seed 2019 on Frappe reached test
+   * AUC 0.9839 and logloss 0.174, with this init 0.9851 and 0.154 (issue 21).
    */
   private static Initializer bilinearInit(long weights) {
     return Initializer.normal((float) Math.sqrt(2.0 / (weights + 1)));
