@@ -60,6 +60,13 @@ public final class FrappeQuality implements Callable<Integer> {
    * so at lr 1e-3 its validation AUC still rises after 50 epochs (BARS's FM row needed about 100).
    */
   static final Map<String, Integer> EPOCH_BUDGETS = Map.of(Presets.FM, 200);
+  /**
+   * Presets whose model changed after runs of it were stored, by revision (1 where absent): runs of an
+   * older revision stay in the file but leave the tables and are no spot check's reference. FinalMLP 2
+   * (issue 21): its gates look their contexts up in embeddings of their own and its bilinear fusion
+   * weights start at FuxiCTR's scale.
+   */
+  static final Map<String, Integer> MODEL_REVISIONS = Map.of(Presets.FINALMLP, 2);
   /** How many seeds the protocol trains; a command with fewer can be a spot check (see {@link DataPathCheck}). */
   static final int PROTOCOL_SEEDS = 3;
 
@@ -132,9 +139,10 @@ public final class FrappeQuality implements Callable<Integer> {
     }
     Path protocolJson = results.resolve(name + ".json");
     List<Map<String, Object>> protocolRuns = loadRuns(protocolJson);
+    List<Map<String, Object>> currentModels = protocolRuns.stream().filter(FrappeQuality::ofCurrentRevision).toList();
     // A spot check leaves the protocol's figures alone: its runs go to their own report.
-    DataPathCheck check = DataPathCheck.applies(presets, seeds, config, protocolRuns)
-        ? new DataPathCheck(results, protocolJson, protocolRuns, command) : null;
+    DataPathCheck check = DataPathCheck.applies(presets, seeds, config, currentModels)
+        ? new DataPathCheck(results, protocolJson, currentModels, command) : null;
     Path json = check != null ? check.json() : protocolJson;
     if (check != null) {
       System.out.println("spot check against the runs in " + protocolJson + ": results go to " + json);
@@ -205,7 +213,9 @@ public final class FrappeQuality implements Callable<Integer> {
     // A run under a preset's own epoch budget gets its own folder: resuming another budget's finished
     // checkpoint would stop where that run stopped.
     String budget = maxEpochs(preset) == maxEpochs ? "" : "-epochs" + maxEpochs(preset);
-    String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget;
+    // and so does each model revision: another revision's checkpoint holds other variables
+    String revision = revision(preset) == 1 ? "" : "-r" + revision(preset);
+    String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget + revision;
     System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
         .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
@@ -231,6 +241,7 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("config", config);
     run.put("config_key", configKey(config));
     run.put("model", modelSettings(spec));
+    run.put("model_revision", revision(preset));
     run.put("non_embedding_parameters", ModelPlan.of(spec).summary().nonEmbeddingParameters());
     run.put("test_auc", metrics.getTest().getAuc());
     run.put("test_logloss", metrics.getTest().getLogloss());
@@ -273,14 +284,24 @@ public final class FrappeQuality implements Callable<Integer> {
   }
 
   /**
-   * Whether a stored run was made with this configuration and its preset's current epoch budget (runs
-   * from before a budget changed stay in the file but leave the tables).
+   * Whether a stored run was made with this configuration, its preset's current epoch budget and model
+   * revision (runs from before a budget or the model changed stay in the file but leave the tables).
    */
   private boolean matches(Map<String, Object> run, Map<String, Object> config) {
     Map<String, Object> stored = storedConfig(run);
     return configKey(config).equals(configKey(stored))
         && ((Number) run.getOrDefault("max_epochs", stored.get("max_epochs"))).intValue()
-            == maxEpochs((String) run.get("preset"));
+            == maxEpochs((String) run.get("preset"))
+        && ofCurrentRevision(run);
+  }
+
+  static int revision(String preset) {
+    return MODEL_REVISIONS.getOrDefault(preset, 1);
+  }
+
+  /** Whether a stored run trained its preset's current model; runs stored before revisions were recorded have 1. */
+  static boolean ofCurrentRevision(Map<String, Object> run) {
+    return ((Number) run.getOrDefault("model_revision", 1L)).intValue() == revision((String) run.get("preset"));
   }
 
   /**

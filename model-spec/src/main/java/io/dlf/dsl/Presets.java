@@ -36,8 +36,9 @@ import java.util.Set;
  *       settings (dlf-model-reference §12.2, BARS tuner configs): D = 10, their DNN, dropout and
  *       embedding L2. {@link Size} describes a DLF model, so these presets ignore it.
  *   <li>{@code finalmlp}: FinalMLP with BARS's winning Frappe settings: D = 10, streams [400] and [100]
- *       with dropout 0.4, gates from Frappe's {@code user} and {@code item}, 5 fusion heads,
- *       embedding L2 0.05. On another dataset name its context features (or none) with
+ *       with dropout 0.4, gates from Frappe's {@code user} and {@code item} through embeddings of their
+ *       own (as FuxiCTR builds it), 5 fusion heads, embedding L2 0.05. On another dataset name its
+ *       context features (or none) with
  *       {@code finalMlp(...)}. It ignores {@link Size} too.
  *   <li>{@code wukong}: DLF's ancestor (dlf-model-reference §1), the reference preset without the
  *       low-rank block: FM block and implicit (linear compression) block, concatenated, then the
@@ -145,14 +146,16 @@ public final class Presets {
 
   /**
    * FinalMLP (BARS Frappe winner: mlp1 [400], mlp2 [100], both with batch norm and dropout 0.4, fs_hidden
-   * [400], fs1_context [user], fs2_context [item], 5 heads, embedding L2 0.05).
+   * [400], fs1_context [user], fs2_context [item], 5 heads, embedding L2 0.05). FuxiCTR's gates look their
+   * contexts up in embedding tables of their own, regularized like the others.
    */
   public static ModelSpecBuilder finalMlp() {
     FinalMlpBackbone bars = FinalMlpBackbone.bars();
     return ModelSpec.builder(FINALMLP)
         .embeddingDim(BARS_DIM)
         .backbone(bars.stream1(bars.stream1().fsContext(List.of("user")))
-            .stream2(bars.stream2().fsContext(List.of("item"))))
+            .stream2(bars.stream2().fsContext(List.of("item")))
+            .separateContextEmbeddings(true))
         .head(Head.linear())
         .regularization(Regularization.none().embeddingL2(0.05f));
   }

@@ -123,12 +123,17 @@ public final class SpecProtos {
 
       @Override
       public Void visitFinalMlp(FinalMlpBackbone finalMlp) {
-        out.setFinalmlp(io.dlf.proto.spec.v1.FinalMlpBackbone.newBuilder()
+        io.dlf.proto.spec.v1.FinalMlpBackbone.Builder backbone = io.dlf.proto.spec.v1.FinalMlpBackbone.newBuilder()
             .addAllInputs(finalMlp.inputs())
             .setStream1(toProto(finalMlp.stream1()))
             .setStream2(toProto(finalMlp.stream2()))
             .setFeatureSelection(toProto(finalMlp.featureSelection()))
-            .setHeads(finalMlp.heads()));
+            .setHeads(finalMlp.heads());
+        // written only when set, so that a format-2 spec stays readable by readers older than the field
+        if (finalMlp.separateContextEmbeddings()) {
+          backbone.setSeparateContextEmbeddings(true);
+        }
+        out.setFinalmlp(backbone);
         return null;
       }
 
@@ -333,7 +338,8 @@ public final class SpecProtos {
         p.hasStream2() ? stream(FinalMlpBackbone.streamPath(1), p.getStream2(), d.stream2()) : d.stream2(),
         p.hasFeatureSelection() ? mlp("finalmlp.feature_selection", p.getFeatureSelection(), d.featureSelection())
             : d.featureSelection(),
-        p.hasHeads() ? p.getHeads() : d.heads());
+        p.hasHeads() ? p.getHeads() : d.heads(),
+        p.hasSeparateContextEmbeddings() ? p.getSeparateContextEmbeddings() : d.separateContextEmbeddings());
   }
 
   private FinalMlpStream stream(String path, io.dlf.proto.spec.v1.FinalMlpStream p, FinalMlpStream d) {

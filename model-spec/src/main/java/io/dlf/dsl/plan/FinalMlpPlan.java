@@ -4,7 +4,9 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.FinalMlpBackbone;
 import io.dlf.dsl.spec.FinalMlpStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * FinalMLP with resolved shapes: both streams read the flattened field embeddings (F x D) through
@@ -12,19 +14,46 @@ import java.util.List;
  * nothing ({@code [0]}) and is only the global bias.
  *
  * @param contextFields per stream, the E(1) positions of its context features, in order
+ * @param contextTables per stream, the vocabulary owners whose rows its own context table repeats, in
+ *     first-use order; empty unless the spec asks for separate context embeddings
  */
-public record FinalMlpPlan(FinalMlpBackbone spec, List<List<Integer>> contextFields, int fields, int dim)
-    implements BackbonePlan {
+public record FinalMlpPlan(FinalMlpBackbone spec, List<List<Integer>> contextFields, List<List<String>> contextTables,
+    int fields, int dim) implements BackbonePlan {
 
   public FinalMlpPlan {
     contextFields = contextFields.stream().map(List::copyOf).toList();
+    contextTables = contextTables.stream().map(List::copyOf).toList();
   }
 
   static FinalMlpPlan of(FinalMlpBackbone spec, List<Feature> fields, int dim) {
     List<String> names = fields.stream().map(Feature::name).toList();
     List<List<Integer>> contexts = spec.streams().stream()
         .map(stream -> stream.fsContext().stream().map(names::indexOf).toList()).toList();
-    return new FinalMlpPlan(spec, contexts, fields.size(), dim);
+    List<List<String>> tables = contexts.stream()
+        .map(positions -> spec.separateContextEmbeddings()
+            ? positions.stream().map(i -> fields.get(i).vocabularyOwner()).distinct().toList()
+            : List.<String>of())
+        .toList();
+    return new FinalMlpPlan(spec, contexts, tables, fields.size(), dim);
+  }
+
+  /** A stream's own context table, under the stream's path. */
+  public static final String CONTEXT_TABLE = "feature_selection.context_embedding";
+
+  /** The block path of stream {@code index}'s own context table. */
+  public static String contextTablePath(int index) {
+    return FinalMlpBackbone.streamPath(index) + "." + CONTEXT_TABLE;
+  }
+
+  @Override
+  public Map<String, List<String>> ownTables() {
+    Map<String, List<String>> tables = new LinkedHashMap<>();
+    for (int i = 0; i < contextTables.size(); i++) {
+      if (!contextTables.get(i).isEmpty()) {
+        tables.put(contextTablePath(i), contextTables.get(i));
+      }
+    }
+    return tables;
   }
 
   /** x, the flattened field embeddings: the gate's output and each stream's input width. */

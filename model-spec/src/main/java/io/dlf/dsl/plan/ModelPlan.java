@@ -123,6 +123,17 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
     return rows;
   }
 
+  /**
+   * Rows of a backbone's own table repeating {@code owners}' tables, when {@code tables} (by owner, as
+   * {@link #tableRows(Map)} gives them) knows every one.
+   */
+  private static OptionalLong rowsOf(List<String> owners, Map<String, Integer> tables) {
+    if (!tables.keySet().containsAll(owners)) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(owners.stream().mapToLong(tables::get).sum());
+  }
+
   public int dim() {
     return spec.embedding().dim();
   }
@@ -172,6 +183,13 @@ public record ModelPlan(ModelSpec spec, List<Feature> fields, BackbonePlan backb
     }
     int width = dim + (backbone.firstOrder() ? 1 : 0);
     OptionalLong embedding = tableRows.isPresent() ? OptionalLong.of(tableRows.getAsLong() * width) : OptionalLong.empty();
+    for (Map.Entry<String, List<String>> own : backbone.ownTables().entrySet()) {
+      OptionalLong ownRows = rowsOf(own.getValue(), tables);
+      rows.add(new SummaryRow(own.getKey(), "own embedding table (" + String.join(", ", own.getValue()) + ")",
+          List.of(dim), ownRows.isPresent() ? ownRows.getAsLong() * dim : unknown, true));
+      embedding = embedding.isPresent() && ownRows.isPresent()
+          ? OptionalLong.of(embedding.getAsLong() + ownRows.getAsLong() * dim) : OptionalLong.empty();
+    }
     rows.addAll(backbone.rows());
     rows.add(new SummaryRow("head", "head " + spec.head().kind().name().toLowerCase(java.util.Locale.ROOT),
         List.of(1), headParameters()));

@@ -133,6 +133,10 @@ public final class ResourceEstimate {
     plan.hashedTableRows().forEach((owner, tableRows) -> parts.add(Kind.STATE,
         tableRows >= plan.dim() ? hashBucketsPath(plan, owner) : "embedding.dim",
         () -> product(tableRows, width, stateBytes)));
+    Map<String, Long> ownerRows = new LinkedHashMap<>(data.tableRows());
+    plan.hashedTableRows().forEach((owner, tableRows) -> ownerRows.put(owner, (long) tableRows));
+    plan.backbone().ownTables().values().forEach(owners -> parts.add(Kind.STATE, DATA, () -> product(
+        owners.stream().mapToLong(owner -> ownerRows.getOrDefault(owner, 0L)).sum(), plan.dim(), stateBytes)));
     long numeric = plan.fields().stream().filter(f -> f.kind() == FeatureKind.NUMERIC && !f.hasVocabulary()).count();
     parts.add(Kind.STATE, "embedding.dim", () -> product(numeric, width, stateBytes));
     for (SummaryRow row : rows) {

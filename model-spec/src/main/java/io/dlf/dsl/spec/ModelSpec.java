@@ -28,11 +28,11 @@ public record ModelSpec(
 
   /**
    * The newest format this code reads and writes. Format 2 added the FM, DeepFM, DCNv2, FinalMLP, MGDIN
-   * and InterFormer backbones, format 3 hashed features and the Criteo bucket transform; a spec is
-   * written in the oldest format that can express it (see {@link Backbone#formatVersion()} and
-   * {@link Feature#formatVersion()}).
+   * and InterFormer backbones, format 3 hashed features and the Criteo bucket transform, format 4
+   * FinalMLP's separate context embeddings; a spec is written in the oldest format that can express it
+   * (see {@link Backbone#formatVersion()} and {@link Feature#formatVersion()}).
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   public ModelSpec {
     requireNonNull(name, "name is null");

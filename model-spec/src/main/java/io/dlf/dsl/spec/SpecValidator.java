@@ -86,7 +86,7 @@ final class SpecValidator {
       public Void visitFinalMlp(FinalMlpBackbone finalMlp) {
         List<String> fields = finalMlp.inputs().isEmpty()
             ? features.stream().map(Feature::name).toList() : finalMlp.inputs();
-        v.checkFinalMlp(finalMlp, fields, dropout);
+        v.checkFinalMlp(finalMlp, fields, declared, dropout);
         v.checkBiasOnlyHead(finalMlp, head);
         return null;
       }
@@ -226,7 +226,8 @@ final class SpecValidator {
         + "logit itself, so the head is only the global bias and must be LINEAR, not " + head.kind());
   }
 
-  private void checkFinalMlp(FinalMlpBackbone spec, List<String> fields, float modelDropout) {
+  private void checkFinalMlp(FinalMlpBackbone spec, List<String> fields, Map<String, Feature> declared,
+      float modelDropout) {
     check(modelDropout == 0, "dropout", "the finalmlp backbone sets dropout per stream ("
         + FinalMlpBackbone.streamPath(0) + ".dropout, " + FinalMlpBackbone.streamPath(1)
         + ".dropout); the model's dropout must be 0, found " + modelDropout);
@@ -240,6 +241,13 @@ final class SpecValidator {
         check(fields.contains(feature), at, "feature " + Quoted.of(feature) + " must be one of the backbone's fields ("
             + Quoted.list(fields) + ")");
         check(seen.add(feature), at, "feature " + Quoted.of(feature) + " is listed twice");
+        Feature declaration = declared.get(feature);
+        if (spec.separateContextEmbeddings() && declaration != null) {
+          // a separate table has rows for ids; the embedding of a scaled or pooled field has none
+          check(declaration.hasVocabulary() && declaration.kind() != FeatureKind.SEQUENCE, at, "feature "
+              + Quoted.of(feature) + " is " + declaration.kind() + "; with finalmlp.separate_context_embeddings "
+              + "a context feature must be categorical or bucketized numeric (one id each)");
+        }
       }
       check(!stream.mlp().hidden().isEmpty(), path + ".mlp.hidden", "each stream needs at least one hidden layer");
       checkMlp(path + ".mlp", stream.mlp());

@@ -168,6 +168,19 @@ class SpecRoundTripTest {
   }
 
   @Test
+  void separateContextEmbeddingsAreWrittenOnlyWhenSetAndNeedFormatFour() {
+    ModelSpec separate = Frappe.declare(Presets.finalMlp()).build();
+    String json = SpecJson.toJson(separate);
+    assertTrue(json.contains("\"separate_context_embeddings\": true") && json.contains("\"format_version\": 4"), json);
+    String shared = SpecJson.toJson(Frappe.declare(Presets.finalMlp()).finalMlp(f -> f.separateContextEmbeddings(false))
+        .build());
+    assertTrue(!shared.contains("separate_context_embeddings") && shared.contains("\"format_version\": 2"), shared);
+    SpecException older = assertThrows(SpecException.class,
+        () -> SpecJson.fromJson(json.replace("\"format_version\": 4", "\"format_version\": 3")));
+    assertEquals(List.of("format_version"), older.violations().stream().map(v -> v.path()).toList());
+  }
+
+  @Test
   void absentMgdinFieldsTakeTheHintDefaults() {
     String features = "\"features\": [{\"name\": \"a\", \"kind\": \"CATEGORICAL\"}, "
         + "{\"name\": \"b\", \"kind\": \"CATEGORICAL\"}, {\"name\": \"c\", \"kind\": \"CATEGORICAL\"}, "

@@ -143,7 +143,13 @@ class SpecValidationTest {
         "the finalmlp backbone sets dropout per stream (finalmlp.stream1.dropout, finalmlp.stream2.dropout)");
     assertViolation(Frappe.declare(Presets.finalMlp()).head(Head.mlp(Mlp.of(16))), "head.kind",
         "the finalmlp backbone computes the logit itself, so the head is only the global bias and must be LINEAR");
-    assertEquals(2, Frappe.declare(Presets.finalMlp()).build().formatVersion());
+    assertEquals(2, finalMlp(f -> f.separateContextEmbeddings(false)).build().formatVersion());
+    assertEquals(4, Frappe.declare(Presets.finalMlp()).build().formatVersion(), "its gates' own context embeddings");
+    assertViolation(finalMlp(f -> f.stream2(f.stream2().fsContext(List.of("price")))).numeric("price"),
+        "finalmlp.stream2.fs_context[0]", "feature 'price' is NUMERIC; with finalmlp.separate_context_embeddings "
+            + "a context feature must be categorical or bucketized numeric");
+    assertEquals(2, finalMlp(f -> f.separateContextEmbeddings(false).stream2(f.stream2().fsContext(List.of("price"))))
+        .numeric("price").build().formatVersion(), "shared contexts read any field's embedding");
   }
 
   private static ModelSpecBuilder finalMlp(UnaryOperator<FinalMlpBackbone> change) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
+import io.dlf.dsl.plan.FinalMlpPlan;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.plan.ModelSummary;
 import io.dlf.dsl.plan.SummaryRow;
@@ -108,7 +109,14 @@ class SummaryTest {
     assertEquals(400L + 100 + 5 * 80 * 20, row(summary, "finalmlp.fusion").parameters());
     assertEquals(1L, row(summary, "head").parameters(), "only the global bias");
     assertEquals(2 * gate + 41_200 + 10_300 + 8_500 + 1, summary.nonEmbeddingParameters());
-    assertEquals(5_399L * 10, summary.embeddingParameters().orElseThrow());
+    // the field embeddings and the gates' own user and item tables
+    assertEquals(956L * 10, row(summary, FinalMlpPlan.contextTablePath(0)).parameters());
+    assertEquals((5_399L + 956 + 4_084) * 10, summary.embeddingParameters().orElseThrow());
+    // BARS logs 253,392 parameters: FuxiCTR's fusion has two biases where this model has the head's one
+    assertEquals(253_391L, summary.nonEmbeddingParameters() + summary.embeddingParameters().orElseThrow());
+    ModelSummary shared = ModelPlan.of(Frappe.declare(Presets.finalMlp()).finalMlp(f -> f.separateContextEmbeddings(false))
+        .build()).summary(Frappe.VOCABULARY_SIZES);
+    assertEquals(5_399L * 10, shared.embeddingParameters().orElseThrow());
     ModelSummary learned = ModelPlan.of(Frappe.declare(Presets.finalMlp())
         .finalMlp(f -> f.stream2(f.stream2().fsContext(List.of()))).build()).summary();
     assertEquals(gate + 10, row(learned, "finalmlp.stream2.feature_selection").parameters(),

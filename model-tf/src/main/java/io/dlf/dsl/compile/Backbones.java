@@ -65,7 +65,7 @@ final class Backbones implements BackbonePlanVisitor<BackboneOutput> {
 
   @Override
   public BackboneOutput visitFinalMlp(FinalMlpPlan finalMlp) {
-    return BackboneOutput.logitTerm(FinalMlpNetwork.build(tower, finalMlp, embedding.initStddev(), e1));
+    return BackboneOutput.logitTerm(FinalMlpNetwork.build(tower, finalMlp, layout, embedding.initStddev(), inputs, e1));
   }
 
   @Override

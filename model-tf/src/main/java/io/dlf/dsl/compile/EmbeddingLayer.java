@@ -5,6 +5,7 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.dsl.spec.Pooling;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -79,9 +80,14 @@ final class EmbeddingLayer {
 
   /** N(0, stddev^2) rows, with every table's row 0 (padding) set to zero. */
   private static Initializer paddedNormal(FieldLayout layout, float stddev) {
+    return paddedNormal(layout.tableOffsets().values(), stddev);
+  }
+
+  /** N(0, stddev^2) rows, with the rows {@code padding} set to zero. */
+  static Initializer paddedNormal(Collection<Integer> padding, float stddev) {
     return (init, shape, seed, seed2) -> {
       Operand<TFloat32> values = Initializer.normal(stddev).create(init, shape, seed, seed2);
-      int[][] padRows = layout.tableOffsets().values().stream().map(o -> new int[] {o}).toArray(int[][]::new);
+      int[][] padRows = padding.stream().map(o -> new int[] {o}).toArray(int[][]::new);
       Operand<TFloat32> zeros = init.fill(init.constant(new int[] {padRows.length, (int) shape.get(1)}), init.constant(0f));
       return init.tensorScatterNdUpdate(values, init.constant(padRows), zeros);
     };

@@ -36,6 +36,8 @@ class CompilerTest {
             .stream2(f.stream2().fsContext(java.util.List.of("city", "user", "weather")).mlp(io.dlf.dsl.spec.Mlp.of(4)))
             .featureSelection(io.dlf.dsl.spec.Mlp.of()))
         .build());
+    specs.add(Frappe.declare(Presets.finalMlp()).name("finalmlp-shared-contexts")
+        .finalMlp(f -> f.separateContextEmbeddings(false)).build());
     specs.add(Frappe.declare(Presets.mgdin()).name("mgdin-pair-native-heads")
         .mgdin(m -> m.schedule(io.dlf.dsl.spec.MaskSchedule.PAIR).ordering(io.dlf.dsl.spec.FieldOrdering.NATIVE)
             .granularities(3, 1, 10).heads(4).width(16).ffnMultiplier(2)).build());

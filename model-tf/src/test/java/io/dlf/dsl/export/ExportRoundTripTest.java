@@ -93,7 +93,8 @@ class ExportRoundTripTest {
    * DLF, Wukong (DLF's layers without the low-rank block), the baselines whose FM terms bypass the head (FM's head reads nothing at all), and MGDIN with
    * a padded group, a numeric field ranked last and the pair schedule's TopK in the serving graph;
    * InterFormer reading the history as tokens (empty, short, truncated), with either interaction;
-   * FinalMLP gating one stream by the pooled history and the price, the other by a learned context.
+   * FinalMLP gating one stream by the pooled history and the price, the other by a learned context, and
+   * FinalMLP gating its streams by user and item looked up in tables of their own.
    */
   static Stream<ModelSpec> exportedSpecs() {
     return Stream.of(SPEC,
@@ -102,9 +103,12 @@ class ExportRoundTripTest {
         Presets.deepFm().name("export-deepfm").features(SPEC.features()).deepFm(d -> d.dnn(Mlp.of(8))).build(),
         Presets.dcnV2().name("export-dcnv2").features(SPEC.features()).dcnV2(d -> d.dnn(Mlp.of(8))).build(),
         Presets.finalMlp().name("export-finalmlp").features(SPEC.features())
-            .finalMlp(f -> f.heads(2).featureSelection(Mlp.of(8).batchNorm(false))
+            .finalMlp(f -> f.heads(2).featureSelection(Mlp.of(8).batchNorm(false)).separateContextEmbeddings(false)
                 .stream1(f.stream1().fsContext(List.of("history", "price")).mlp(Mlp.of(8)))
                 .stream2(f.stream2().fsContext(List.of()).mlp(Mlp.of(4)))).build(),
+        Presets.finalMlp().name("export-finalmlp-own-contexts").features(SPEC.features())
+            .finalMlp(f -> f.heads(2).featureSelection(Mlp.of(8).batchNorm(false))
+                .stream1(f.stream1().mlp(Mlp.of(8))).stream2(f.stream2().mlp(Mlp.of(4)))).build(),
         Presets.mgdin().name("export-mgdin").features(SPEC.features()).mgdin(m -> m.granularities(1, 3).width(8).heads(2))
             .build(),
         Presets.mgdin().name("export-mgdin-pair").features(SPEC.features())
