@@ -19,6 +19,7 @@ import io.dlf.proto.serving.v1.GetModelMetadataRequest;
 import io.dlf.proto.serving.v1.ModelMetadata;
 import io.dlf.proto.serving.v1.ModelSpec;
 import io.dlf.proto.serving.v1.PredictResponse;
+import io.dlf.server.testing.ReflectedServices;
 import io.dlf.serving.grpc.InferRequests;
 import io.dlf.serving.grpc.ModelHealth;
 import io.dlf.serving.grpc.PredictRequests;
@@ -26,11 +27,6 @@ import io.dlf.serving.version.VersionPolicy;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +34,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,7 +147,7 @@ class PredictionEndToEndTest {
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
         .setService("dlf.serving.v1.PredictionService").build()).getStatus());
 
-    List<String> services = reflectedServices();
+    List<String> services = ReflectedServices.of(serving.channel);
     assertTrue(services.containsAll(List.of("dlf.serving.v1.PredictionService", "dlf.serving.v1.ModelService",
         "inference.GRPCInferenceService")), services.toString());
 
@@ -168,30 +163,6 @@ class PredictionEndToEndTest {
     }
     assertTrue(metrics.contains("dlf_serving_versions{model=\"ctr\",state=\"AVAILABLE\"} 2.0"), metrics);
     assertTrue(metrics.contains("dlf_serving_model_ready{model=\"ctr\"} 1.0"), metrics);
-  }
-
-  private static List<String> reflectedServices() throws Exception {
-    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(serving.channel)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {
-            answer.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {}
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    List<String> names = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-        .map(ServiceResponse::getName).toList();
-    requests.onCompleted();
-    return names;
   }
 
   static float[] floats(List<Float> values) {

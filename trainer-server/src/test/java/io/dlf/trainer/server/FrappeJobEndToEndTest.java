@@ -23,15 +23,11 @@ import io.dlf.proto.trainer.v1.StateTransition;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import io.dlf.proto.trainer.v1.TrainerServiceGrpc;
 import io.dlf.proto.trainer.v1.TrainingSettings;
+import io.dlf.server.testing.ReflectedServices;
 import io.dlf.trainer.data.DatasetCatalog;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +118,7 @@ class FrappeJobEndToEndTest {
 
       assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(trainer.channel).withDeadlineAfter(5, TimeUnit.SECONDS)
           .check(HealthCheckRequest.newBuilder().setService(TrainerServiceGrpc.SERVICE_NAME).build()).getStatus());
-      assertTrue(reflectedServices(trainer).contains(TrainerServiceGrpc.SERVICE_NAME), "grpcurl can list the service");
+      assertTrue(ReflectedServices.of(trainer.channel).contains(TrainerServiceGrpc.SERVICE_NAME), "grpcurl can list the service");
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + trainer.server.metricsPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
@@ -135,30 +130,5 @@ class FrappeJobEndToEndTest {
       assertTrue(metrics.contains("grpc_server_handled_total{code=\"OK\",method=\"dlf.trainer.v1.TrainerService/SubmitJob\"}"),
           metrics);
     }
-  }
-
-  private static List<String> reflectedServices(RunningTrainer trainer) throws Exception {
-    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(trainer.channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {
-            answer.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {}
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    List<String> names = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-        .map(ServiceResponse::getName).toList();
-    requests.onCompleted();
-    return names;
   }
 }
