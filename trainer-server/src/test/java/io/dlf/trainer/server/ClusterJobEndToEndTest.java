@@ -13,9 +13,11 @@ import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,8 +88,9 @@ class ClusterJobEndToEndTest {
     try (RunningTrainer trainer = RunningTrainer.start(config("-Ddlf.cluster.operation-timeout=PT60S"))) {
       Job submitted = trainer.stub().submitJob(clusterRequest("resumed", 3));
       trainer.watchUntil(submitted.getId(), JobEvent::hasEpochEnded, LONG);
-      ProcessHandle task = task(runningWorker(trainer, submitted.getId()), job, index).orElseThrow(
-          () -> new AssertionError("no " + job + " task " + index + " under the job's worker"));
+      long worker = runningWorker(trainer, submitted.getId());
+      ProcessHandle task = task(worker, job, index).orElseThrow(() -> new AssertionError("no " + job + " task "
+          + index + " under the job's worker " + worker));
       task.destroyForcibly();
 
       Job ended = trainer.awaitEnd(submitted.getId(), LONG);
@@ -118,11 +121,18 @@ class ClusterJobEndToEndTest {
 
   /** The process of task {@code index} of {@code job} under the chief {@code worker}. */
   private static Optional<ProcessHandle> task(long worker, String job, String index) {
-    return ProcessHandle.of(worker).stream().flatMap(ProcessHandle::children).filter(child -> {
-      List<String> args = Arrays.asList(child.info().arguments().orElse(new String[0]));
-      int at = args.indexOf("--job");
-      return at >= 0 && args.get(at + 1).equals(job) && args.get(args.indexOf("--task") + 1).equals(index);
-    }).findFirst();
+    return ProcessHandle.of(worker).stream().flatMap(ProcessHandle::children)
+        .filter(child -> arguments(child).contains("\0--job\0" + job + "\0--task\0" + index + "\0")).findFirst();
+  }
+
+  /** The process's arguments, each ended by NUL: the JDK cuts a command line as long as a task's class path. */
+  private static String arguments(ProcessHandle process) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static long runningWorker(RunningTrainer trainer, String jobId) {

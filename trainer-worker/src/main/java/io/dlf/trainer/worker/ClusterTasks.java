@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The task processes of a job on a cluster, started by its chief on loopback: a {@link TaskMain} per
@@ -48,6 +49,7 @@ final class ClusterTasks implements AutoCloseable {
 
   private final ClusterLayout layout;
   private final List<Task> tasks;
+  private volatile boolean closing;
 
   private ClusterTasks(ClusterLayout layout, List<Task> tasks) {
     this.layout = layout;
@@ -60,10 +62,13 @@ final class ClusterTasks implements AutoCloseable {
    *
    * @param unstarted tasks ("ps:1", "worker:0") given an address but no process: a test's way to have
    *     a task nobody can reach
+   * @param onLost told, on the thread that notices, why a task ended before this closed ("parameter
+   *     server 1 (127.0.0.1:4711) exited with signal 9; see ...") : a step against it might only
+   *     fail after the operation timeout
    * @throws ClusterTaskException naming a task that ended or did not come up within {@code readyWithin}
    */
-  static ClusterTasks start(int parameterServers, int workers, Path logs, Duration readyWithin, Set<String> unstarted)
-      throws IOException {
+  static ClusterTasks start(int parameterServers, int workers, Path logs, Duration readyWithin, Set<String> unstarted,
+      Consumer<String> onLost) throws IOException {
     Files.createDirectories(logs);
     ClusterLayout layout = new ClusterLayout(addresses(parameterServers), addresses(workers));
     List<Task> tasks = new ArrayList<>();
@@ -81,8 +86,14 @@ final class ClusterTasks implements AutoCloseable {
           }
           Process process = new ProcessBuilder(command(layout, job, i))
               .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-          tasks.add(new Task(job, i, address, Optional.of(process), log));
+          Task task = new Task(job, i, address, Optional.of(process), log);
+          tasks.add(task);
           ready.add(CompletableFuture.runAsync(() -> awaitReady(process)));
+          process.onExit().thenRun(() -> {
+            if (!cluster.closing) {
+              onLost.accept(task.describe() + " " + task.exit().orElse("exited") + "; see " + log);
+            }
+          });
         }
       }
       awaitAll(tasks.stream().filter(t -> t.process().isPresent()).toList(), ready, readyWithin);
@@ -128,6 +139,7 @@ final class ClusterTasks implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     for (Task task : tasks) {
       task.process().ifPresent(Process::destroyForcibly);
     }

@@ -134,7 +134,7 @@ final class JobExecution {
     if (assignment.getRequest().getTraining().hasCluster()) {
       ClusterShape shape = assignment.getRequest().getTraining().getCluster();
       try (ClusterTasks tasks = ClusterTasks.start(shape.getParameterServers(), shape.getWorkers(),
-          workDir.resolve("tasks"), ClusterTimeouts.READY, ClusterTimeouts.unstarted())) {
+          workDir.resolve("tasks"), ClusterTimeouts.READY, ClusterTimeouts.unstarted(), this::taskLost)) {
         LOG.info(() -> "job " + assignment.getJobId() + " trains on " + tasks.layout());
         try {
           outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel,
@@ -157,6 +157,18 @@ final class JobExecution {
     TrainedModel trained = new TrainedModel(data.vocabularies(), outcome.metrics().orElseThrow(), bestCheckpoint);
     trained.save(workDir);
     return Optional.of(trained);
+  }
+
+  /**
+   * A task of the job's cluster ended: the attempt fails at once, rather than when a step against the
+   * task times out. What the job committed (checkpoint, then state) is whole, so the next attempt
+   * resumes from it; a checkpoint being written now is not in the state yet.
+   */
+  private void taskLost(String cause) {
+    LOG.severe(() -> "job " + assignment.getJobId() + ": " + cause + "; its attempt fails");
+    channel.send(WorkerEvent.newBuilder().setAttemptFailed(AttemptFailed.newBuilder().setCause(cause)).build());
+    // a step may be blocked on the lost task: the event said how the attempt ended, nothing more is to come
+    Runtime.getRuntime().halt(0);
   }
 
   private void preparing(PreparationProgress progress) {
