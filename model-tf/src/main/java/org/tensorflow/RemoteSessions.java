@@ -47,4 +47,15 @@ public final class RemoteSessions {
       return new Session(graph, session.retainReference());
     }
   }
+
+  /**
+   * Like {@link #open}, for a session that shares the variables another session of the cluster
+   * initialises or restores (a worker other than the chief): its graph's initializers count as run,
+   * since running them would reset the shared variables.
+   */
+  public static Session join(Graph graph, String target, ConfigProto config) {
+    Session session = open(graph, target, config);
+    session.markAllInitializersAsRan();
+    return session;
+  }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A job asking for a cluster (training.cluster) against a trainer with three CPU job slots: a shape
  * out of bounds is an invalid argument named by its field paths, one with more tasks than the slots
- * is refused naming the shape and the capacity, and one that fits is refused as not supported yet
- * rather than trained in one process. Nothing is stored.
+ * is refused naming the shape and the capacity. Nothing is stored. (A shape that fits trains:
+ * ClusterJobEndToEndTest.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterAdmissionTest {
@@ -82,15 +82,5 @@ class ClusterAdmissionTest {
     String message = e.getStatus().getDescription();
     assertTrue(message.contains("2 workers and 2 parameter servers (4 tasks"), message);
     assertTrue(message.contains("this trainer can offer only 3 job slots"), message);
-  }
-
-  @Test
-  void aClusterThatFitsIsRefusedAsNotSupportedYet() {
-    StatusRuntimeException e = submit(Code.FAILED_PRECONDITION,
-        ClusterShape.newBuilder().setWorkers(1).setParameterServers(2));
-    assertEquals("CLUSTER_NOT_SUPPORTED", reason(e));
-    String message = e.getStatus().getDescription();
-    assertTrue(message.contains("1 worker and 2 parameter servers"), message);
-    assertTrue(message.contains("leave training.cluster unset"), message);
   }
 }

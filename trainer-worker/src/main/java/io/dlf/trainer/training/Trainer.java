@@ -1,14 +1,18 @@
 package io.dlf.trainer.training;
 
+import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.compile.BatchTensors;
+import io.dlf.dsl.compile.Placement;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.compile.TrainingGraph;
+import io.dlf.dsl.compile.UnsplitCheckpoint;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.train.v1.TrainingState;
+import io.dlf.server.NamedThreads;
 import io.dlf.trainer.encode.BatchStream;
 import io.dlf.trainer.encode.EncodedSplit;
 import io.dlf.trainer.encode.LabeledBatch;
@@ -17,7 +21,14 @@ import io.dlf.trainer.encode.SplitPredictions;
 import io.dlf.trainer.job.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -45,13 +56,26 @@ public final class Trainer {
   }
 
   /**
-   * Trains {@code spec} on {@code data}, keeping state in {@code workDir}.
+   * Trains {@code spec} on {@code data} in this process, keeping state in {@code workDir}.
    *
    * @throws CancellationException if {@code stop} asked to cancel
    * @throws TrainingDivergedException if the loss became NaN or infinite
    */
   public TrainingOutcome train(ModelSpec spec, PreparedData data, TrainingOptions options, Path workDir,
       TrainingListener listener, StopSignal stop) throws IOException {
+    return train(spec, data, options, workDir, listener, stop, Replicas.IN_PROCESS);
+  }
+
+  /**
+   * Trains {@code spec} on {@code data} on {@code replicas}, keeping state in {@code workDir}. With
+   * several replicas training is asynchronous, as in TensorFlow's parameter-server training: each
+   * replica takes the epoch's next batch as soon as its previous step is done and applies its
+   * gradients to the shared variables without waiting for the others. The batches are drawn in the
+   * epoch's order from one stream, so a pause after {@code s} batches resumes at batch {@code s} as
+   * in one process, and a slower worker takes fewer batches instead of holding up the epoch's end.
+   */
+  public TrainingOutcome train(ModelSpec spec, PreparedData data, TrainingOptions options, Path workDir,
+      TrainingListener listener, StopSignal stop, Replicas replicas) throws IOException {
     CheckpointStore store = new CheckpointStore(workDir);
     TrainingState state = store.load().orElseGet(() -> TrainingState.newBuilder()
         .setFormatVersion(CheckpointStore.FORMAT_VERSION)
@@ -59,14 +83,26 @@ public final class Trainer {
         .setEpoch(1)
         .setLearningRate(options.learningRate())
         .build());
-    try (TrainingGraph graph = TrainingGraph.build(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer());
-        Session session = new Session(graph.graph(), sessionConfig(options))) {
+    List<Replica> opened = replicas.open(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer(),
+        sessionConfig(options));
+    try (Closeables all = new Closeables(opened)) {
+      Session chief = opened.get(0).session();
       if (state.getLastCheckpoint().isEmpty()) {
-        session.initialize();
+        chief.initialize();
       } else {
-        session.restore(store.absolute(state.getLastCheckpoint()));
+        chief.restore(store.absolute(state.getLastCheckpoint()));
       }
-      return new Run(graph, session, data, options, store, listener, stop, state.toBuilder()).execute();
+      return new Run(opened, data, options, store, listener, stop, state.toBuilder()).execute();
+    }
+  }
+
+  /** Closes every replica, the chief's last. */
+  private record Closeables(List<Replica> replicas) implements AutoCloseable {
+    @Override
+    public void close() {
+      for (int i = replicas.size() - 1; i >= 0; i--) {
+        replicas.get(i).close();
+      }
     }
   }
 
@@ -80,6 +116,25 @@ public final class Trainer {
         Session session = new Session(graph.graph(), sessionConfig(options))) {
       session.restore(checkpoint);
       return predict(session, graph, data, split, options.evalBatchSize()).probabilities();
+    }
+  }
+
+  /**
+   * Writes {@code checkpoint}, taken on {@code cluster} (tables split across its parameter servers),
+   * as the single-process checkpoint of the same model beside it, and returns that one's prefix: what
+   * the export and {@link #predict} read.
+   */
+  public String unsplit(ModelSpec spec, PreparedData data, TrainingOptions options, ClusterLayout cluster,
+      String checkpoint) {
+    ModelPlan plan = ModelPlan.of(spec);
+    try (TrainingGraph placed = TrainingGraph.build(plan, data.layout(), options.seed(), options.optimizer(),
+            Placement.onCluster(cluster, 0));
+        TrainingGraph local = TrainingGraph.build(plan, data.layout(), options.seed(), options.optimizer());
+        Session session = new Session(local.graph(), sessionConfig(options))) {
+      session.initialize();
+      String target = checkpoint + "-single-process";
+      UnsplitCheckpoint.write(placed, local, session, checkpoint, target);
+      return target;
     }
   }
 
@@ -98,6 +153,7 @@ public final class Trainer {
 
   /** One run's mutable progress. */
   private static final class Run {
+    private final List<Replica> replicas;
     private final TrainingGraph graph;
     private final Session session;
     private final PreparedData data;
@@ -107,10 +163,12 @@ public final class Trainer {
     private final StopSignal stop;
     private final TrainingState.Builder state;
 
-    Run(TrainingGraph graph, Session session, PreparedData data, TrainingOptions options, CheckpointStore store,
+    Run(List<Replica> replicas, PreparedData data, TrainingOptions options, CheckpointStore store,
         TrainingListener listener, StopSignal stop, TrainingState.Builder state) {
-      this.graph = graph;
-      this.session = session;
+      this.replicas = replicas;
+      // the chief's: it checkpoints and evaluates
+      this.graph = replicas.get(0).graph();
+      this.session = replicas.get(0).session();
       this.data = data;
       this.options = options;
       this.store = store;
@@ -156,66 +214,181 @@ public final class Trainer {
       }
     }
 
-    /** Trains the rest of the epoch from {@code batches}; false if paused. */
+    /** Trains the rest of the epoch from {@code batches} on every replica; false if paused. */
     private boolean trainEpoch(int epoch, int steps, BatchStream batches) throws IOException {
       long epochStart = System.nanoTime();
-      double windowLoss = 0;
-      int windowSteps = 0;
-      long windowSamples = 0;
-      double windowSeconds = 0;
-      double epochLoss = 0;
-      for (int step = state.getStepInEpoch(); step < steps; step++) {
+      EpochSteps work = new EpochSteps(epoch, steps, batches);
+      work.runOnEveryReplica();
+      if (work.paused) {
+        int step = work.nextStep;
+        state.setStepInEpoch(step).setLastCheckpoint(store.save(session, "epoch-" + epoch + "-step-" + step));
+        store.commit(state.build());
+        return false;
+      }
+      int trainedSteps = steps - state.getStepInEpoch();
+      finishEpoch(epoch, trainedSteps > 0 ? work.epochLoss / trainedSteps : Double.NaN,
+          (System.nanoTime() - epochStart) / 1e9);
+      return true;
+    }
+
+    private double trainStep(Replica replica, LabeledBatch batch) {
+      try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
+          TFloat32 labels = TFloat32.vectorOf(batch.labels());
+          TFloat32 rate = TFloat32.scalarOf((float) state.getLearningRate());
+          Result r = inputs.feedByName(replica.session().runner())
+              .feed(replica.graph().labels(), labels)
+              .feed(replica.graph().learningRate(), rate)
+              .addTarget(replica.graph().trainStep())
+              .fetch(replica.graph().logLoss())
+              .run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+
+    /**
+     * The rest of one epoch: its batches handed out in order to the replicas, and what their steps
+     * report added up. Replica 0 steps on the calling thread, the others each on a thread of their own.
+     */
+    private final class EpochSteps {
+      private final int epoch;
+      private final int steps;
+      private final BatchStream batches;
+      private final int firstStep;
+      /** The next batch to hand out; after a pause, where the epoch resumes. */
+      private int nextStep;
+      private boolean stopped;
+      private boolean paused;
+      private int doneSteps;
+      private double epochLoss;
+      private double windowLoss;
+      private int windowSteps;
+      private long windowSamples;
+      private double windowSeconds;
+      private final long[] replicaSamples = new long[replicas.size()];
+      private final double[] replicaSeconds = new double[replicas.size()];
+
+      EpochSteps(int epoch, int steps, BatchStream batches) {
+        this.epoch = epoch;
+        this.steps = steps;
+        this.batches = batches;
+        this.firstStep = state.getStepInEpoch();
+        this.nextStep = firstStep;
+      }
+
+      void runOnEveryReplica() {
+        if (replicas.size() == 1) {
+          train(0);
+          return;
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(replicas.size() - 1,
+            NamedThreads.daemon("train-replica"));
+        try {
+          List<CompletableFuture<Void>> others = new ArrayList<>();
+          for (int k = 1; k < replicas.size(); k++) {
+            int replica = k;
+            others.add(CompletableFuture.runAsync(() -> train(replica), threads));
+          }
+          RuntimeException failure = null;
+          try {
+            train(0);
+          } catch (RuntimeException e) {
+            failure = e;
+          }
+          for (CompletableFuture<Void> other : others) {
+            try {
+              other.join();
+            } catch (CompletionException e) {
+              RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+              if (failure == null) {
+                failure = cause;
+              } else {
+                failure.addSuppressed(cause);
+              }
+            }
+          }
+          if (failure != null) {
+            throw failure;
+          }
+        } finally {
+          threads.shutdown();
+        }
+      }
+
+      /** Steps replica {@code k} until the epoch's batches run out, a stop is asked for, or a step fails. */
+      private void train(int k) {
+        try {
+          while (true) {
+            long start = System.nanoTime();
+            LabeledBatch batch = next();
+            if (batch == null) {
+              return;
+            }
+            double loss = trainStep(replicas.get(k), batch);
+            done(k, loss, batch.labels().length, (System.nanoTime() - start) / 1e9);
+          }
+        } catch (RuntimeException e) {
+          stop();
+          throw e;
+        }
+      }
+
+      /** The next batch, or null when there is none to take (the epoch's end, a pause, another replica's failure). */
+      private synchronized LabeledBatch next() {
+        if (stopped || nextStep >= steps) {
+          return null;
+        }
         StopSignal.Request request = stop.poll();
         if (request == StopSignal.Request.CANCEL) {
-          throw new CancellationException("cancelled at epoch " + epoch + ", step " + step);
+          throw new CancellationException("cancelled at epoch " + epoch + ", step " + nextStep);
         }
         if (request == StopSignal.Request.PAUSE) {
-          state.setStepInEpoch(step).setLastCheckpoint(store.save(session, "epoch-" + epoch + "-step-" + step));
-          store.commit(state.build());
-          return false;
+          stopped = true;
+          paused = true;
+          return null;
         }
-        long start = System.nanoTime();
         LabeledBatch batch = batches.next();
         if (batch == null) {
-          throw new IllegalStateException("the training split ended at step " + step + " of " + steps);
+          throw new IllegalStateException("the training split ended at step " + nextStep + " of " + steps);
         }
-        double loss = trainStep(batch);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        int samples = batch.labels().length;
+        nextStep++;
+        return batch;
+      }
+
+      private synchronized void stop() {
+        stopped = true;
+      }
+
+      /** Adds a finished step of replica {@code k}, and reports a window when it is full or the epoch is done. */
+      private synchronized void done(int k, double loss, int samples, double seconds) {
+        doneSteps++;
+        int step = firstStep + doneSteps;
         if (!Double.isFinite(loss)) {
           throw new TrainingDivergedException("the training loss became " + loss + " at epoch " + epoch + ", step "
-              + (step + 1) + "; lower the learning rate or add regularization");
+              + step + "; lower the learning rate or add regularization");
         }
-        state.setTrainSeconds(state.getTrainSeconds() + seconds).setTrainSamples(state.getTrainSamples() + samples);
+        // the replicas step side by side: their busy time together, spread over them, is the time that passed
+        double elapsed = seconds / replicas.size();
+        state.setTrainSeconds(state.getTrainSeconds() + elapsed).setTrainSamples(state.getTrainSamples() + samples);
         epochLoss += loss;
         windowLoss += loss;
         windowSteps++;
         windowSamples += samples;
-        windowSeconds += seconds;
-        if (windowSteps == options.progressEverySteps() || step == steps - 1) {
-          listener.onProgress(epoch, step + 1, steps, windowLoss / windowSteps, windowSamples / windowSeconds);
+        windowSeconds += elapsed;
+        replicaSamples[k] += samples;
+        replicaSeconds[k] += seconds;
+        if (windowSteps == options.progressEverySteps() || step == steps) {
+          List<Double> perReplica = new ArrayList<>();
+          for (int r = 0; r < replicas.size(); r++) {
+            perReplica.add(replicaSeconds[r] > 0 ? replicaSamples[r] / replicaSeconds[r] : 0);
+          }
+          listener.onProgress(epoch, step, steps, windowLoss / windowSteps, windowSamples / windowSeconds, perReplica);
           windowLoss = 0;
           windowSteps = 0;
           windowSamples = 0;
           windowSeconds = 0;
+          Arrays.fill(replicaSamples, 0);
+          Arrays.fill(replicaSeconds, 0);
         }
-      }
-      int trainedSteps = steps - state.getStepInEpoch();
-      finishEpoch(epoch, trainedSteps > 0 ? epochLoss / trainedSteps : Double.NaN, (System.nanoTime() - epochStart) / 1e9);
-      return true;
-    }
-
-    private double trainStep(LabeledBatch batch) {
-      try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-          TFloat32 labels = TFloat32.vectorOf(batch.labels());
-          TFloat32 rate = TFloat32.scalarOf((float) state.getLearningRate());
-          Result r = inputs.feedByName(session.runner())
-              .feed(graph.labels(), labels)
-              .feed(graph.learningRate(), rate)
-              .addTarget(graph.trainStep())
-              .fetch(graph.logLoss())
-              .run()) {
-        return ((TFloat32) r.get(0)).getFloat();
       }
     }
 

@@ -2,6 +2,7 @@ package io.dlf.trainer.training;
 
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
+import java.util.List;
 
 /** Hears a run's progress. Called on the training thread: return quickly. */
 public interface TrainingListener {
@@ -14,6 +15,16 @@ public interface TrainingListener {
    * @param samplesPerSecond training throughput over the window
    */
   default void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {}
+
+  /**
+   * As {@link #onProgress(int, int, int, double, double)}, with each replica's own throughput over
+   * the window (one figure in one process, one per worker task on a cluster); by default it passes
+   * the rest on.
+   */
+  default void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond,
+      List<Double> replicaSamplesPerSecond) {
+    onProgress(epoch, step, stepsPerEpoch, loss, samplesPerSecond);
+  }
 
   /** An epoch finished and was evaluated on the validation split. */
   default void onEpoch(EpochMetrics metrics, boolean improved) {}

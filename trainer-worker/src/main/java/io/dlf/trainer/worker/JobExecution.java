@@ -7,6 +7,7 @@ import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
+import io.dlf.proto.train.v1.AttemptFailed;
 import io.dlf.proto.train.v1.Cancelled;
 import io.dlf.proto.train.v1.Exporting;
 import io.dlf.proto.train.v1.GeneratedDataset;
@@ -14,6 +15,7 @@ import io.dlf.proto.train.v1.Paused;
 import io.dlf.proto.train.v1.TrainingProgress;
 import io.dlf.proto.train.v1.WorkerAssignment;
 import io.dlf.proto.train.v1.WorkerEvent;
+import io.dlf.proto.trainer.v1.ClusterShape;
 import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.EpochEnded;
 import io.dlf.proto.trainer.v1.JobResult;
@@ -27,9 +29,11 @@ import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
+import io.dlf.trainer.training.ClusterReplicas;
 import io.dlf.trainer.training.ServedSplits;
 import io.dlf.trainer.training.TrainedModel;
 import io.dlf.trainer.training.Trainer;
+import io.dlf.trainer.training.TrainingDivergedException;
 import io.dlf.trainer.training.TrainingListener;
 import io.dlf.trainer.training.TrainingOutcome;
 import java.io.IOException;
@@ -69,6 +73,10 @@ final class JobExecution {
       execute();
     } catch (CancellationException e) {
       channel.send(WorkerEvent.newBuilder().setCancelled(Cancelled.newBuilder().setMessage(e.getMessage())).build());
+    } catch (ClusterTaskException e) {
+      LOG.log(Level.SEVERE, "job " + assignment.getJobId() + ": its attempt failed", e);
+      channel.send(WorkerEvent.newBuilder().setAttemptFailed(AttemptFailed.newBuilder().setCause(e.getMessage()))
+          .build());
     } catch (Exception | OutOfMemoryError e) {
       LOG.log(Level.SEVERE, "job " + assignment.getJobId() + " failed", e);
       channel.send(WorkerEvent.newBuilder().setFailed(WorkerFailures.of(e, assignment.getJobId())).build());
@@ -120,14 +128,47 @@ final class JobExecution {
     }
     ConfigProto session = DeviceSessionConfigs.forDevice(assignment.getGpu(), assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
-    TrainingOutcome outcome = new Trainer(session).train(spec, data, options, workDir, new EventListener(), channel);
+    Trainer trainer = new Trainer(session);
+    TrainingOutcome outcome;
+    String bestCheckpoint;
+    if (assignment.getRequest().getTraining().hasCluster()) {
+      ClusterShape shape = assignment.getRequest().getTraining().getCluster();
+      try (ClusterTasks tasks = ClusterTasks.start(shape.getParameterServers(), shape.getWorkers(),
+          workDir.resolve("tasks"), ClusterTimeouts.READY, ClusterTimeouts.unstarted(), this::taskLost)) {
+        LOG.info(() -> "job " + assignment.getJobId() + " trains on " + tasks.layout());
+        try {
+          outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel,
+              new ClusterReplicas(tasks.layout(), ClusterTimeouts.operation()));
+        } catch (CancellationException | TrainingDivergedException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw tasks.explain(e);
+        }
+        bestCheckpoint = outcome.completed()
+            ? trainer.unsplit(spec, data, options, tasks.layout(), outcome.bestCheckpoint()) : "";
+      }
+    } else {
+      outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel);
+      bestCheckpoint = outcome.bestCheckpoint();
+    }
     if (!outcome.completed()) {
       return Optional.empty();
     }
-    TrainedModel trained = new TrainedModel(data.vocabularies(), outcome.metrics().orElseThrow(),
-        outcome.bestCheckpoint());
+    TrainedModel trained = new TrainedModel(data.vocabularies(), outcome.metrics().orElseThrow(), bestCheckpoint);
     trained.save(workDir);
     return Optional.of(trained);
+  }
+
+  /**
+   * A task of the job's cluster ended: the attempt fails at once, rather than when a step against the
+   * task times out. What the job committed (checkpoint, then state) is whole, so the next attempt
+   * resumes from it; a checkpoint being written now is not in the state yet.
+   */
+  private void taskLost(String cause) {
+    LOG.severe(() -> "job " + assignment.getJobId() + ": " + cause + "; its attempt fails");
+    channel.send(WorkerEvent.newBuilder().setAttemptFailed(AttemptFailed.newBuilder().setCause(cause)).build());
+    // a step may be blocked on the lost task: the event said how the attempt ended, nothing more is to come
+    Runtime.getRuntime().halt(0);
   }
 
   private void preparing(PreparationProgress progress) {
@@ -193,9 +234,11 @@ final class JobExecution {
   /** The training loop's reports, passed on as they come. */
   private final class EventListener implements TrainingListener {
     @Override
-    public void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {
+    public void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond,
+        List<Double> replicaSamplesPerSecond) {
       channel.send(WorkerEvent.newBuilder().setProgress(TrainingProgress.newBuilder().setEpoch(epoch).setStep(step)
-          .setStepsPerEpoch(stepsPerEpoch).setLoss(loss).setSamplesPerSecond(samplesPerSecond)).build());
+          .setStepsPerEpoch(stepsPerEpoch).setLoss(loss).setSamplesPerSecond(samplesPerSecond)
+          .addAllWorkerSamplesPerSecond(replicaSamplesPerSecond)).build());
     }
 
     @Override

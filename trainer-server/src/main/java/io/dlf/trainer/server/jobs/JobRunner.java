@@ -190,7 +190,7 @@ public final class JobRunner {
           registry.trainingStopped(job.id());
           job.exporting();
         }
-        case SUCCEEDED, FAILED, CANCELLED, PAUSED -> last = event;
+        case SUCCEEDED, FAILED, CANCELLED, PAUSED, ATTEMPT_FAILED -> last = event;
         case EVENT_NOT_SET -> LOG.warning("worker " + worker.pid() + " sent an empty event");
       }
     }
@@ -202,11 +202,15 @@ public final class JobRunner {
       worker.kill();
       return Outcome.DONE;
     }
-    registry.recordWorkerExit(last == null ? WorkerExitCause.DIED
+    registry.recordWorkerExit(last == null || last.getEventCase() == WorkerEvent.EventCase.ATTEMPT_FAILED ? WorkerExitCause.DIED
         : last.getEventCase() == WorkerEvent.EventCase.PAUSED ? WorkerExitCause.PAUSED : WorkerExitCause.JOB_ENDED);
     if (last == null) {
       return afterDeath(job, "its worker process (pid " + worker.pid() + ") ended: " + exit.describe(),
           worker.logTail());
+    }
+    if (last.getEventCase() == WorkerEvent.EventCase.ATTEMPT_FAILED) {
+      // a task of the job's cluster was lost: fresh tasks may succeed from the checkpoint, as after a death
+      return afterDeath(job, last.getAttemptFailed().getCause(), worker.logTail());
     }
     switch (last.getEventCase()) {
       case PAUSED -> job.requeue("paused by a trainer shutdown; resumes from its checkpoint when the trainer starts "

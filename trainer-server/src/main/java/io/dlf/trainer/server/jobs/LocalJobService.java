@@ -9,6 +9,7 @@ import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
+import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.server.GrpcErrors;
 import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.server.devices.DeviceInventory;
@@ -76,8 +77,10 @@ public final class LocalJobService implements JobService {
         throw GrpcErrors.failedPrecondition("NO_BFLOAT16_CPU", reason);
       });
     }
+    // a cluster's tasks run side by side on one device: the largest of the kind bounds the shape
     ClusterAdmission.check(plan.cluster(), scheduler.slots().entrySet().stream()
-        .filter(slots -> slots.getKey().kind() == kind).mapToLong(Map.Entry::getValue).sum(), "this trainer");
+        .filter(slots -> slots.getKey().kind() == kind).mapToLong(Map.Entry::getValue).max().orElse(0),
+        "this trainer");
     synchronized (admission) {
       checkAccepting();
       if (!request.getRequestId().isEmpty()) {
@@ -208,11 +211,17 @@ public final class LocalJobService implements JobService {
 
   /** Queues the job for a slot of {@code kind}, and again each time its worker dies with attempts left. */
   private void enqueue(LiveJob live, DeviceKind kind) {
-    scheduler.enqueue(live.id(), kind, device -> {
+    scheduler.enqueue(live.id(), kind, slots(live.snapshot()), device -> {
       if (runner.run(live, device) == JobRunner.Outcome.RETRY) {
         enqueue(live, kind);
       }
     });
+  }
+
+  /** The job slots a job takes: one per task of its cluster, else one. */
+  private static int slots(Job job) {
+    TrainingSettings training = job.getRequest().getTraining();
+    return training.hasCluster() ? training.getCluster().getWorkers() + training.getCluster().getParameterServers() : 1;
   }
 
   private LiveJob find(String jobId) {

@@ -43,6 +43,7 @@ final class ProgressReporter {
         .setLoss(report.getLoss())
         .setSamplesPerSecond(report.getSamplesPerSecond())
         .setStepsPerSecond(stepsPerSecond)
+        .addAllWorkerSamplesPerSecond(report.getWorkerSamplesPerSecondList())
         .build();
     registry.recordTraining(job.id(), windowSteps, windowSamples, progress);
     job.progress(progress);

@@ -80,7 +80,7 @@ public final class PostgresJobService implements JobService {
           HostSlots slots = HostSlots.live(connection);
           DeviceKind kind = slots.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
               JobFailures.noGpu("no worker host that is up has a GPU").getMessage()));
-          ClusterAdmission.check(plan.cluster(), slots.slots(kind), "the worker hosts that are up");
+          ClusterAdmission.refuse(plan.cluster(), slots.slots(kind), "the worker hosts that are up");
           QueueDepth depth = QueueDepth.of(connection, kind);
           if (!depth.canAccept(slots.slots(kind), queueCapacity)) {
             throw GrpcErrors.resourceExhausted("the trainers' queue is full (" + depth.queued()

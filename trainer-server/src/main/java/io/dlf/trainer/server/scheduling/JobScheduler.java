@@ -23,8 +23,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs jobs on devices: a fixed number of slots per device, each slot a thread of that device's
- * pool, and one FIFO queue in front. A waiting job starts as soon as a device of its kind has a
- * free slot; a job waiting for a GPU never holds up one waiting for the CPU.
+ * pool, and one FIFO queue in front. A waiting job starts as soon as a device of its kind has as
+ * many free slots as it takes (one, or one per task of a job on a cluster, all on one device); a job
+ * waiting for a GPU never holds up one waiting for the CPU, and a smaller job may pass a cluster
+ * job that waits for its slots.
  */
 @Singleton
 public final class JobScheduler {
@@ -36,7 +38,7 @@ public final class JobScheduler {
     void run(Device device);
   }
 
-  private record Waiting(String jobId, DeviceKind kind, Task task, long enqueuedNanos) {}
+  private record Waiting(String jobId, DeviceKind kind, int slots, Task task, long enqueuedNanos) {}
 
   /** Jobs that left the queue for a device of one kind, and the seconds they waited in all. */
   public record QueueWait(long jobs, double seconds) {}
@@ -66,17 +68,25 @@ public final class JobScheduler {
   /** Whether a new job for {@code kind} would start at once or find room in the queue. */
   public boolean canAccept(DeviceKind kind) {
     synchronized (lock) {
-      return freeDevice(kind).isPresent() || queue.size() < queueCapacity;
+      return freeDevice(kind, 1).isPresent() || queue.size() < queueCapacity;
     }
   }
 
   /** Queues a job; it starts when a device of its kind has a slot. Never refuses: check {@link #canAccept} first. */
   public void enqueue(String jobId, DeviceKind kind, Task task) {
+    enqueue(jobId, kind, 1, task);
+  }
+
+  /**
+   * Queues a job that takes {@code slots} slots of one device (a cluster's tasks); it starts when a
+   * device of its kind has that many free. Never refuses: check {@link #canAccept} first.
+   */
+  public void enqueue(String jobId, DeviceKind kind, int slots, Task task) {
     synchronized (lock) {
       if (!capacity.keySet().stream().anyMatch(d -> d.kind() == kind)) {
         throw new IllegalArgumentException("this trainer has no " + kind + " device");
       }
-      queue.add(new Waiting(jobId, kind, task, System.nanoTime()));
+      queue.add(new Waiting(jobId, kind, slots, task, System.nanoTime()));
       dispatch();
     }
   }
@@ -84,7 +94,7 @@ public final class JobScheduler {
   /** A device of {@code kind} with a free slot now (the least busy), if any. */
   public Optional<Device> freeSlot(DeviceKind kind) {
     synchronized (lock) {
-      return draining ? Optional.empty() : freeDevice(kind);
+      return draining ? Optional.empty() : freeDevice(kind, 1);
     }
   }
 
@@ -98,7 +108,7 @@ public final class JobScheduler {
       if (busy.get(device) >= capacity.get(device)) {
         throw new IllegalStateException(device.name() + " has no free slot for job " + jobId);
       }
-      start(new Waiting(jobId, device.kind(), task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
+      start(new Waiting(jobId, device.kind(), 1, task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
     }
   }
 
@@ -186,7 +196,7 @@ public final class JobScheduler {
     }
     for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
       Waiting waiting = it.next();
-      Optional<Device> device = freeDevice(waiting.kind());
+      Optional<Device> device = freeDevice(waiting.kind(), waiting.slots());
       if (device.isPresent()) {
         it.remove();
         start(waiting, device.get());
@@ -195,7 +205,7 @@ public final class JobScheduler {
   }
 
   private void start(Waiting waiting, Device device) {
-    busy.merge(device, 1, Integer::sum);
+    busy.merge(device, waiting.slots(), Integer::sum);
     double waited = (System.nanoTime() - waiting.enqueuedNanos()) / 1e9;
     waits.merge(waiting.kind(), new QueueWait(1, waited), (a, b) -> new QueueWait(a.jobs() + 1, a.seconds() + waited));
     executors.get(device).execute(() -> {
@@ -204,26 +214,26 @@ public final class JobScheduler {
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "job " + waiting.jobId() + " ended with an unexpected error", e);
       } finally {
-        release(device);
+        release(device, waiting.slots());
       }
     });
   }
 
-  private void release(Device device) {
+  private void release(Device device, int slots) {
     synchronized (lock) {
-      busy.merge(device, -1, Integer::sum);
+      busy.merge(device, -slots, Integer::sum);
       dispatch();
       lock.notifyAll();
     }
   }
 
-  /** The least busy device of that kind with a free slot. */
-  private Optional<Device> freeDevice(DeviceKind kind) {
+  /** The least busy device of that kind with {@code slots} free slots. */
+  private Optional<Device> freeDevice(DeviceKind kind, int slots) {
     Device best = null;
     for (Map.Entry<Device, Integer> entry : capacity.entrySet()) {
       Device device = entry.getKey();
       int used = busy.get(device);
-      if (device.kind() == kind && used < entry.getValue() && (best == null || used < busy.get(best))) {
+      if (device.kind() == kind && used + slots <= entry.getValue() && (best == null || used < busy.get(best))) {
         best = device;
       }
     }
