@@ -83,16 +83,15 @@ public final class Trainer {
         .setEpoch(1)
         .setLearningRate(options.learningRate())
         .build());
-    List<Replica> opened = replicas.open(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer(),
-        sessionConfig(options));
-    try (Closeables all = new Closeables(opened)) {
-      Session chief = opened.get(0).session();
+    try (Closeables opened = new Closeables(replicas.open(ModelPlan.of(spec), data.layout(), state.getSeed(),
+        options.optimizer(), sessionConfig(options)))) {
+      Session chief = opened.replicas().get(0).session();
       if (state.getLastCheckpoint().isEmpty()) {
         chief.initialize();
       } else {
         chief.restore(store.absolute(state.getLastCheckpoint()));
       }
-      return new Run(opened, data, options, store, listener, stop, state.toBuilder()).execute();
+      return new Run(opened.replicas(), data, options, store, listener, stop, state.toBuilder()).execute();
     }
   }
 
