@@ -30,10 +30,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -135,7 +137,7 @@ public final class FrappeQuality implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Object> config = config();
     if (presets == null) {
-      presets = study != null ? study.presets : defaultPresets();
+      presets = study != null ? study.trained() : defaultPresets();
     }
     Path protocolJson = results.resolve(name + ".json");
     List<Map<String, Object>> protocolRuns = loadRuns(protocolJson);
@@ -288,11 +290,25 @@ public final class FrappeQuality implements Callable<Integer> {
    * revision (runs from before a budget or the model changed stay in the file but leave the tables).
    */
   private boolean matches(Map<String, Object> run, Map<String, Object> config) {
+    return configKey(config).equals(configKey(storedConfig(run))) && current(run);
+  }
+
+  /** Whether a stored run trained its preset's current model under its preset's epoch budget. */
+  static boolean current(Map<String, Object> run) {
     Map<String, Object> stored = storedConfig(run);
-    return configKey(config).equals(configKey(stored))
-        && ((Number) run.getOrDefault("max_epochs", stored.get("max_epochs"))).intValue()
-            == maxEpochs((String) run.get("preset"))
+    int budget = EPOCH_BUDGETS.getOrDefault((String) run.get("preset"), ((Number) stored.get("max_epochs")).intValue());
+    return ((Number) run.getOrDefault("max_epochs", stored.get("max_epochs"))).intValue() == budget
         && ofCurrentRevision(run);
+  }
+
+  /** Current runs grouped by configuration, the protocol's (the one with the most runs) first. */
+  static List<List<Map<String, Object>>> byConfiguration(List<Map<String, Object>> runs) {
+    Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
+    runs.stream().filter(FrappeQuality::current)
+        .forEach(r -> groups.computeIfAbsent(configKey(storedConfig(r)), k -> new ArrayList<>()).add(r));
+    List<List<Map<String, Object>>> ordered = new ArrayList<>(groups.values());
+    ordered.sort(Comparator.comparingInt((List<Map<String, Object>> g) -> g.size()).reversed());
+    return ordered;
   }
 
   static int revision(String preset) {
@@ -340,24 +356,32 @@ public final class FrappeQuality implements Callable<Integer> {
       check.write(runs);
       return;
     }
-    List<Map<String, Object>> matching = runs.stream().filter(r -> matches(r, config)).toList();
-    QualitySummary summary = new QualitySummary(matching);
+    List<List<Map<String, Object>>> configurations = byConfiguration(runs);
+    List<Map<String, Object>> protocolRuns = configurations.isEmpty() ? List.of() : configurations.get(0);
+    List<QualitySummary> others = configurations.stream().skip(1).map(QualitySummary::new).toList();
+    QualitySummary summary = new QualitySummary(protocolRuns);
     Map<String, Object> report = new LinkedHashMap<>();
     Map<String, Object> paper = summary.byPreset().getOrDefault(Presets.DLF_PAPER, Map.of());
     report.putAll(paper);
     report.put("paper_reported", Map.of("test_auc", PAPER_AUC, "test_logloss", PAPER_LOGLOSS));
     report.put("variants", summary.byPreset().values().stream().filter(v -> !v.equals(paper)).toList());
+    report.put("other_configurations", others.stream().map(o -> o.byPreset().values()).toList());
     report.put("machine", MachineInfo.describe());
     report.put("date", Reports.today());
     report.put("command", command);
     report.put("protocol", PROTOCOL);
     report.put("runs", runs);
     Reports.writeJson(json, report);
-    Reports.write(json.resolveSibling(name + ".md"), summary.markdown(command, PAPER_AUC, PAPER_LOGLOSS));
+    StringBuilder md = new StringBuilder(summary.markdown(command, PAPER_AUC, PAPER_LOGLOSS));
+    others.forEach(o -> md.append(o.section()));
+    Reports.write(json.resolveSibling(name + ".md"), md.toString());
     if (study != null) {
-      QualitySummary studyRuns = new QualitySummary(matching.stream().filter(r -> study.presets.contains(r.get("preset")))
-          .toList());
-      new StudyReport(study, studyRuns.byPreset()).write(json.getParent(), studyRuns.commands(command), PROTOCOL);
+      // a preset whose model does not follow the command's size keeps its row from the protocol's runs
+      QualitySummary studyRuns = new QualitySummary(Stream.concat(
+          runs.stream().filter(r -> matches(r, config) && study.fromCommand((String) r.get("preset"))),
+          protocolRuns.stream().filter(r -> !study.fromCommand((String) r.get("preset"))))
+          .filter(r -> study.presets.contains(r.get("preset"))).toList());
+      new StudyReport(study, config, studyRuns.byPreset()).write(json.getParent(), studyRuns.commands(command), PROTOCOL);
     }
   }
 }

@@ -56,9 +56,22 @@ final class QualitySummary {
     }
     md.append(String.format("- The paper reports DLF at test AUC %.4f and logloss %.4f (D = 64, batch 10,000, 5-run mean).%n%n",
         paperAuc, paperLogloss));
+    md.append(table());
+    return md.toString();
+  }
+
+  /** These runs as a section of their own: their configuration, then their table. */
+  String section() {
+    StringBuilder md = new StringBuilder("\n## Configuration: ");
+    byPreset().values().stream().findFirst().ifPresent(s -> md.append(describe(s.get("config"))));
+    return md.append("\n\n- Commands: ").append(commands("")).append("\n\n").append(table()).toString();
+  }
+
+  private String table() {
+    StringBuilder md = new StringBuilder();
     md.append("| preset | params (non-emb.) | seeds | test AUC mean ± std | test logloss mean ± std | per-seed AUC | epochs (best) |\n");
     md.append("|---|---|---|---|---|---|---|\n");
-    presets.forEach((preset, s) -> md.append(String.format("| %s | %,d | %s | %s | %s | %s | %s (%s) |%n",
+    byPreset().forEach((preset, s) -> md.append(String.format("| %s | %,d | %s | %s | %s | %s | %s (%s) |%n",
         preset, ((Number) s.get("non_embedding_parameters")).longValue(), join(s.get("seeds")),
         meanStd(s, "test_auc"), meanStd(s, "test_logloss"),
         join4((double[]) s.get("test_auc_per_seed")), join(s.get("epochs")), join(s.get("best_epochs")))));

@@ -44,9 +44,13 @@ enum Study {
           + "start at FuxiCTR's scale (std 0.016, about 9 times smaller than before); its earlier runs, which shared "
           + "the field embeddings and started those weights larger, reached 0.9842 ± 0.0002 / 0.1758 ± 0.0046; with "
           + "BARS's seed 2021 it now reaches 0.9861 / 0.1491, BARS's run 0.9861 / 0.1484. "
-          + "Wukong, MGDIN and InterFormer (their own D = 16 and sizes, the configuration's dropout and L2) and both "
-          + "DLF forms use the configuration above. InterFormer alone trains on frappe-history: the same splits and "
-          + "fields plus each user's positive items from the training split as a behaviour sequence.");
+          + Notes.COMPARISON_MODELS),
+  COMPARISON_D64("comparison-frappe-d64", "DLF at the paper's size (D = 64) against the baselines on Frappe",
+      COMPARISON.presets, COMPARISON.labels, COMPARISON.paper, COMPARISON.paperColumn,
+      "Both DLF forms train at the paper's size (the configuration above: D = 64, 32 tokens per block, rank 24, "
+          + "MLPs of 512); every other row is the D = 16 comparison's run of the same model, as its size does not "
+          + "depend on the configuration's. " + Notes.COMPARISON_MODELS,
+      List.of(Presets.DLF_REFERENCE, Presets.DLF_PAPER));
 
   final String file;
   final String title;
@@ -55,9 +59,16 @@ enum Study {
   final Map<String, String> paper;
   final String paperColumn;
   final String note;
+  /** The presets whose model follows the command's size; empty: every preset's does. */
+  final List<String> sized;
 
   Study(String file, String title, List<String> presets, Map<String, String> labels, Map<String, String> paper,
       String paperColumn, String note) {
+    this(file, title, presets, labels, paper, paperColumn, note, List.of());
+  }
+
+  Study(String file, String title, List<String> presets, Map<String, String> labels, Map<String, String> paper,
+      String paperColumn, String note, List<String> sized) {
     this.file = file;
     this.title = title;
     this.presets = presets;
@@ -65,5 +76,24 @@ enum Study {
     this.paper = paper;
     this.paperColumn = paperColumn;
     this.note = note;
+    this.sized = sized;
+  }
+
+  /** The presets a run of this study trains: those whose rows come from the command's configuration. */
+  List<String> trained() {
+    return sized.isEmpty() ? presets : sized;
+  }
+
+  /** Whether {@code preset}'s row comes from the command's configuration rather than the protocol's. */
+  boolean fromCommand(String preset) {
+    return sized.isEmpty() || sized.contains(preset);
+  }
+
+  /** Text two studies share, in a class of its own: an enum's constants cannot read the enum's own static fields. */
+  private static final class Notes {
+    static final String COMPARISON_MODELS = "Wukong, MGDIN and InterFormer (their own D = 16 and sizes, the "
+        + "configuration's dropout and L2) and both DLF forms use the configuration above. InterFormer alone trains "
+        + "on frappe-history: the same splits and fields plus each user's positive items from the training split "
+        + "as a behaviour sequence.";
   }
 }

@@ -16,11 +16,16 @@ final class StudyReport {
   private static final String AUC = "test_auc";
   private static final String LOGLOSS = "test_logloss";
   private final Study study;
+  private final Map<String, Object> config;
   private final Map<String, Map<String, Object>> byPreset;
 
-  /** {@code byPreset}: {@link QualitySummary#byPreset()} of runs made with one configuration. */
-  StudyReport(Study study, Map<String, Map<String, Object>> byPreset) {
+  /**
+   * {@code byPreset}: {@link QualitySummary#byPreset()} of the study's rows, each made with
+   * {@code config} or, for a preset whose model does not follow it, with the protocol's.
+   */
+  StudyReport(Study study, Map<String, Object> config, Map<String, Map<String, Object>> byPreset) {
     this.study = study;
+    this.config = config;
     this.byPreset = byPreset;
   }
 
@@ -40,8 +45,7 @@ final class StudyReport {
     md.append("- Date: ").append(Reports.today()).append("\n");
     md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
     md.append("- Commands: ").append(commands).append("\n");
-    byPreset.values().stream().findFirst().ifPresent(s ->
-        md.append("- Configuration: ").append(QualitySummary.describe(s.get("config"))).append("\n"));
+    md.append("- Configuration: ").append(QualitySummary.describe(config)).append("\n");
     md.append("- Protocol: ").append(protocol).append("\n");
     md.append("- ").append(study.note).append("\n\n");
     md.append("| variant | preset | D / dropout / emb. L2 | params (non-emb.) | seeds | test AUC mean ± std | "
