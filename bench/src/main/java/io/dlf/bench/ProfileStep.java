@@ -10,9 +10,11 @@ import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.trainer.data.DatasetCatalog;
+import com.google.gson.Gson;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,6 +49,9 @@ public final class ProfileStep implements Callable<Integer> {
   @Option(names = "--inter", defaultValue = "2") int inter;
   @Option(names = "--top", defaultValue = "25") int top;
   @Option(names = "--bf16") boolean bf16;
+  @Option(names = "--json", description = "print the timings and the peak RSS as a result line for ChildJvm")
+  boolean json;
+  @Option(names = "--no-trace", description = "skip the traced step and its report") boolean noTrace;
   @Option(names = "--memory", description = "also print the process's memory by phase and what TensorFlow's "
       + "kernels held at the step's peak") boolean memory;
 
@@ -87,14 +92,14 @@ public final class ProfileStep implements Callable<Integer> {
       phase("graph built, feeds in tensors");
       session.initialize();
       phase("variables and Adam slots initialised");
-      double total = 0;
+      double[] timed = new double[steps];
       for (int s = 0; s <= steps; s++) {
         long t0 = System.nanoTime();
         inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
             .addTarget(graph.trainStep()).fetch(graph.logLoss()).run().close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (s > 0) {
-          total += seconds;
+          timed[s - 1] = seconds;
         }
         System.out.printf("step %d: %.3fs (%.0f samples/s)%n", s, seconds, batch / seconds);
         if (s == 0) {
@@ -102,7 +107,23 @@ public final class ProfileStep implements Callable<Integer> {
         }
       }
       phase("after " + steps + " more steps");
-      System.out.printf("mean after warm-up: %.3fs/step, %.0f samples/s%n", total / steps, batch * steps / total);
+      double median = Stats.median(timed);
+      System.out.printf("after warm-up: mean %.3fs/step, median %.3fs/step, %.0f samples/s at the median%n",
+          Stats.mean(timed), median, batch / median);
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("preset", preset);
+        result.put("batch", batch);
+        result.put("precision", bf16 ? "bfloat16" : "float32");
+        result.put("timed_steps", steps);
+        result.put("median_step_seconds", median);
+        result.put("samples_per_s", batch / median);
+        result.put("peak_rss_mib", MachineInfo.peakResidentMib());
+        System.out.println(ChildJvm.RESULT + new Gson().toJson(result));
+      }
+      if (noTrace) {
+        return 0;
+      }
       RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
       try (Result r = inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
           .addTarget(graph.trainStep()).setOptions(trace).runAndFetchMetadata()) {
