@@ -158,6 +158,8 @@ public final class ProfileStep implements Callable<Integer> {
           + "(%.3fs into the step); allocators' largest bytes in use %s%n", step.allocatedBytes() / MIB,
           step.peakBytes() / MIB, (step.peakMicros() - stats.getDevStats(0).getNodeStats(0).getAllStartMicros()) / 1e6,
           step.allocatorPeakBytes());
+      printMib("live at the peak, by scope (train: the forward pass; gradients: the backward pass)",
+          step.liveAtPeakBy(node -> node.contains("/") ? node.substring(0, node.indexOf('/')) : node));
       printMib("live at the peak, by op type", step.liveAtPeakBy(node -> typeOf(graph, node)));
       printMib("live at the peak, by op", step.liveAtPeakByNode());
     }
