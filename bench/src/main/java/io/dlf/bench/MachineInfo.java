@@ -45,9 +45,18 @@ public final class MachineInfo {
 
   /** The process's peak resident memory (VmHWM) in MiB, or -1 where /proc is not there. */
   public static long peakResidentMib() {
+    return statusMib("VmHWM:");
+  }
+
+  /** The process's resident memory now (VmRSS) in MiB, or -1 where /proc is not there. */
+  public static long residentMib() {
+    return statusMib("VmRSS:");
+  }
+
+  private static long statusMib(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }
       }

@@ -15,10 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The training benchmark: the reference preset (about 14.5M non-embedding parameters) on Frappe,
- * one epoch per configuration in a fresh JVM, at batch 10,000 and 4,096, in float32 and with
- * oneDNN bfloat16; then in-process inference of the exported model. Writes
- * {@code bench/results/training-<date>.md} and {@code bench/results/training.json}.
+ * The training benchmark. First the step figures of issue 21's targets ({@link StepRuns}): the
+ * machine's float32 GEMM speed, and timed training steps of the reference preset (float32 at batch
+ * 10,000, bfloat16 at 4,096) and of the paper form (dlf-paper at D = 64, bfloat16 at 4,096), each
+ * configuration in a fresh JVM per round, rounds taking turns. Then, unless {@code --no-epochs}, the
+ * reference preset (about 14.5M non-embedding parameters) on Frappe, one epoch per configuration in
+ * a fresh JVM, at batch 10,000 and 4,096, in float32 and with oneDNN bfloat16, and in-process
+ * inference of the exported model. Writes {@code bench/results/training-<date>.md} and merges its
+ * figures into {@code bench/results/training.json} (with {@code --no-epochs}, the epoch figures
+ * there stay as the last full run left them).
  */
 @Command(name = "training-benchmark", mixinStandardHelpOptions = true)
 public final class TrainingBenchmark implements Callable<Integer> {
@@ -29,6 +34,9 @@ public final class TrainingBenchmark implements Callable<Integer> {
   @Option(names = "--results", defaultValue = "bench/results") Path results;
   @Option(names = "--work-dir", defaultValue = "data/bench/training") Path workDir;
   @Option(names = "--no-bfloat16", description = "skip the bfloat16 configurations") boolean noBfloat16;
+  @Option(names = "--no-epochs", description = "only the step figures: no epoch runs, no inference") boolean noEpochs;
+  @Option(names = "--rounds", defaultValue = "3", description = "rounds of the step configurations") int rounds;
+  @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration and round") int steps;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainingBenchmark()).execute(args));
@@ -36,6 +44,16 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StepRuns.Report stepReport = StepRuns.measure(rounds, steps);
+    Files.createDirectories(results);
+    Reports.mergeJson(results.resolve("training.json"), stepReport.figures());
+    String stepsMarkdown = stepReport.markdown();
+    if (noEpochs) {
+      Reports.write(results.resolve("training-" + Reports.today() + ".md"), header() + stepsMarkdown);
+      System.out.println("wrote the step figures into " + results.resolve("training.json") + " and training-"
+          + Reports.today() + ".md");
+      return 0;
+    }
     List<Map<String, Object>> runs = new ArrayList<>();
     Path models = workDir.resolve("models");
     for (String precision : noBfloat16 ? List.of("float32") : List.of("float32", "bfloat16")) {
@@ -68,9 +86,9 @@ public final class TrainingBenchmark implements Callable<Integer> {
     report.put("pytorch_reference_samples_per_s", PYTORCH_REFERENCE_SAMPLES_PER_S);
     report.put("training", runs);
     report.put("inference", inference);
-    Files.createDirectories(results);
-    Reports.writeJson(results.resolve("training.json"), report);
-    Reports.write(results.resolve("training-" + Reports.today() + ".md"), markdown(runs, inference));
+    Reports.mergeJson(results.resolve("training.json"), report);
+    Reports.write(results.resolve("training-" + Reports.today() + ".md"),
+        header() + stepsMarkdown + markdown(runs, inference));
     System.out.println("wrote " + results.resolve("training.json") + " and training-" + Reports.today() + ".md");
     return 0;
   }
@@ -80,10 +98,13 @@ public final class TrainingBenchmark implements Callable<Integer> {
     return new Gson().fromJson(json, type);
   }
 
+  private static String header() {
+    return "# Training benchmark, " + Reports.today() + "\n\n- Machine: " + MachineInfo.describe() + "\n\n";
+  }
+
   private static String markdown(List<Map<String, Object>> runs, Map<String, Object> inference) {
     StringBuilder md = new StringBuilder();
-    md.append("# Training benchmark, ").append(Reports.today()).append("\n\n");
-    md.append("- Machine: ").append(MachineInfo.describe()).append("\n");
+    md.append("## One epoch per configuration\n\n");
     md.append("- Command: `bench/training-benchmark.sh`\n");
     md.append("- Model: the `dlf-reference` preset on Frappe (D=64, 3 layers, 32 tokens per block, rank 24, ")
         .append("block MLPs 512, MLP head 512): 14,463,905 non-embedding parameters.\n");

@@ -109,8 +109,8 @@ final class DlfNetwork {
     int dim = plan.dim();
     long width = (long) block.inputTokens() * spec.rank();
     Operand<TFloat32> flat = tf.reshape(interactions(at, block, spec.rank(), x), tf.constant(new long[] {-1, width}));
-    Operand<TFloat32> normalized = at.layerNorm("ln", flat, width, FM_LAYER_NORM_EPSILON);
-    Operand<TFloat32> out = at.mlp("mlp", normalized, width, spec.mlp(), (long) block.outputTokens() * dim);
+    Operand<TFloat32> out = at.layerNormMlp("ln", flat, width, FM_LAYER_NORM_EPSILON, "mlp", spec.mlp(),
+        (long) block.outputTokens() * dim);
     return at.activation(spec.outputActivation(), tf.reshape(out, tf.constant(new long[] {-1, dim, block.outputTokens()})));
   }
 

@@ -3,6 +3,7 @@ package io.dlf.dsl.compile;
 import io.dlf.dsl.plan.ParameterCounts;
 import io.dlf.dsl.spec.Activation;
 import io.dlf.dsl.spec.Mlp;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -11,6 +12,7 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Neural-network building blocks at one block path of one tower. Ops go into a name scope made
@@ -77,8 +79,26 @@ final class Layers {
 
   /** {@code x [B, in] -> [B, out]} with a Xavier-normal kernel and a zero bias. */
   Operand<TFloat32> dense(String local, Operand<TFloat32> x, long in, long out) {
-    Variable<TFloat32> kernel = weight(local + ".w", Shape.of(in, out), Initializer.xavierNormal());
-    return tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias(local, out));
+    return dense(local, x, in, out, Optional.empty());
+  }
+
+  /** A per-feature map {@code x * gamma + beta} that the next dense layer applies through its kernel and bias. */
+  private record InputAffine(Operand<TFloat32> gamma, Operand<TFloat32> beta) {}
+
+  /**
+   * As {@link #dense(String, Operand, long, long)} on {@code x * gamma + beta} where {@code affine} is
+   * given: {@code (x g + b) W + c = x (g W) + (b W + c)}, with {@code b W} as a sum of products (not a
+   * matrix product, which a bfloat16 export would round).
+   */
+  private Operand<TFloat32> dense(String local, Operand<TFloat32> x, long in, long out, Optional<InputAffine> affine) {
+    Operand<TFloat32> kernel = weight(local + ".w", Shape.of(in, out), Initializer.xavierNormal());
+    Operand<TFloat32> bias = bias(local, out);
+    if (affine.isPresent()) {
+      Operand<TInt64> column = tf.constant(new long[] {in, 1});
+      bias = tf.math.add(tf.sum(tf.math.mul(tf.reshape(affine.get().beta(), column), kernel), tf.constant(0)), bias);
+      kernel = tf.math.mul(tf.reshape(affine.get().gamma(), column), kernel);
+    }
+    return tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias);
   }
 
   /** The zero-initialised bias {@code [out]} of the dense layer {@code local}: all that is left of it without inputs. */
@@ -109,11 +129,16 @@ final class Layers {
 
   /** As {@link #mlpHidden(String, Operand, long, Mlp)}, with dropout at {@code rate} instead of the tower's. */
   Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp, float rate) {
+    return mlpHidden(local, x, in, mlp, rate, Optional.empty());
+  }
+
+  private Operand<TFloat32> mlpHidden(String local, Operand<TFloat32> x, long in, Mlp mlp, float rate,
+      Optional<InputAffine> affine) {
     Operand<TFloat32> h = x;
     long width = in;
     for (int i = 0; i < mlp.hidden().size(); i++) {
       int next = mlp.hidden().get(i);
-      h = dense(local + ".hidden_" + i, h, width, next);
+      h = dense(local + ".hidden_" + i, h, width, next, i == 0 ? affine : Optional.empty());
       if (mlp.batchNorm()) {
         h = batchNorm(local + ".bn_" + i, h, next);
       }
@@ -125,8 +150,28 @@ final class Layers {
 
   /** Hidden layers then a dense output layer without activation. */
   Operand<TFloat32> mlp(String local, Operand<TFloat32> x, long in, Mlp mlp, long out) {
-    Operand<TFloat32> h = mlpHidden(local, x, in, mlp);
+    return mlp(local, x, in, mlp, out, Optional.empty());
+  }
+
+  private Operand<TFloat32> mlp(String local, Operand<TFloat32> x, long in, Mlp mlp, long out,
+      Optional<InputAffine> affine) {
+    if (mlp.hidden().isEmpty()) {
+      return dense(local + ".out", x, in, out, affine);
+    }
+    Operand<TFloat32> h = mlpHidden(local, x, in, mlp, tower.dropout(), affine);
     return dense(local + ".out", h, ParameterCounts.width(in, mlp), out);
+  }
+
+  /**
+   * {@link #layerNorm} over {@code x [B, in]}, then {@link #mlp}, with the LayerNorm's gamma and beta
+   * applied through the MLP's first dense layer: the same function of the same variables, without the
+   * scaled and shifted copy of x that the backward pass would otherwise keep.
+   */
+  Operand<TFloat32> layerNormMlp(String norm, Operand<TFloat32> x, long in, float epsilon, String local, Mlp mlp,
+      long out) {
+    Operand<TFloat32> gamma = weight(norm + ".gamma", Shape.of(in), Initializer.ones());
+    Operand<TFloat32> beta = weight(norm + ".beta", Shape.of(in), Initializer.zeros());
+    return mlp(local, normalize(x, -1, epsilon), in, mlp, out, Optional.of(new InputAffine(gamma, beta)));
   }
 
   Operand<TFloat32> activation(Activation activation, Operand<TFloat32> x) {
@@ -158,8 +203,18 @@ final class Layers {
   private Operand<TFloat32> normalize(Operand<TFloat32> x, int axis, float epsilon) {
     Operand<org.tensorflow.types.TInt32> reduced = tf.constant(new int[] {axis});
     Operand<TFloat32> centered = tf.math.sub(x, tf.math.mean(x, reduced, Mean.keepDims(true)));
-    Operand<TFloat32> variance = tf.math.mean(tf.math.square(centered), reduced, Mean.keepDims(true));
+    Operand<TFloat32> variance = tf.math.mean(squared(centered), reduced, Mean.keepDims(true));
     return tf.math.mul(centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
+  }
+
+  /**
+   * {@code x * x}, not Square: Square's gradient starts with {@code 2 * x}, which depends on forward
+   * tensors only, so TensorFlow computes it during the forward pass and holds one more activation-sized
+   * tensor until the backward pass reaches it. The product's gradient {@code dy * x + x * dy} is the
+   * same number and waits for {@code dy}.
+   */
+  private Operand<TFloat32> squared(Operand<TFloat32> x) {
+    return tf.math.mul(x, x);
   }
 
   private Operand<TFloat32> affine(String local, Operand<TFloat32> x, Shape shape, long[] tiles) {
@@ -188,7 +243,8 @@ final class Layers {
     if (tower.training()) {
       Operand<org.tensorflow.types.TInt32> batchAxis = tf.constant(new int[] {0});
       mean = tf.math.mean(x, batchAxis);
-      variance = tf.math.mean(tf.math.squaredDifference(x, mean), batchAxis);
+      // as in normalize: SquaredDifference's gradient would also run early
+      variance = tf.math.mean(squared(tf.math.sub(x, mean)), batchAxis);
       Operand<TFloat32> n = tf.dtypes.cast(tf.shape.size(tf.shape(x), tf.constant(0)), TFloat32.class);
       Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(1f))));
       // an update runs where its variable lives

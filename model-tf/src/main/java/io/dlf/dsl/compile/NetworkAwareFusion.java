@@ -21,8 +21,12 @@ import org.tensorflow.types.TFloat32;
  * concatenates the fused blocks, then (optionally) the original block outputs.
  *
  * <p>Batch-1 inference is bound by the number of ops, not by their size, so the k blocks are
- * stacked on an axis of their own, {@code [B, k, n, D]}, and every per-block weight becomes one
- * slice of a stacked kernel: a sub-layer is a dozen ops whatever k and the heads. Blocks with fewer
+ * stacked on an axis of their own, block-major {@code [k, B * n, D]}, and every per-block weight
+ * becomes one slice of a stacked kernel: a sub-layer is a dozen ops whatever k and the heads. With
+ * the block axis first, a product by a stacked kernel is one matrix product per block over all the
+ * batch's tokens, and so is its kernel's gradient; with the batch axis first, the kernel would be
+ * broadcast over the batch and its gradient built per sample, {@code [B, k, D, 3 d_a]}, then summed.
+ * Blocks with fewer
  * tokens than the largest are padded; their padding is masked as keys and dropped at the end.
  * The kernels are assembled from the per-block weights in the graph (the weights keep their names
  * and shapes); with frozen weights TensorFlow folds that assembly once, at load.
@@ -68,8 +72,8 @@ final class NetworkAwareFusion {
   }
 
   /**
-   * One sub-layer on stacked tokens {@code [B, k, n, D]}. The attention output of each query token
-   * over each key block j is one slot of {@code [B, k, n, k * d_a]}; for block i, slot i is its
+   * One sub-layer on stacked tokens {@code [k, B * n, D]}. The attention output of each query token
+   * over each key block j is one slot of {@code [k, B * n, k * d_a]}; for block i, slot i is its
    * self-attention and the others its cross-attention, so {@code W_F [W_C cross + b_C; self] + b_F}
    * is a single product with a kernel that routes each slot (see {@link #slotFusion}).
    */
@@ -77,15 +81,18 @@ final class NetworkAwareFusion {
     int heads = fusion.heads();
     long dh = da / heads;
     Operand<TFloat32> qkv = tf.train.batchMatMul(h, projectionKernel(name), TFloat32.class);
-    // [B, k * n, 3, heads, d_h] -> [3, B, heads, k * n, d_h]: head-major queries, keys and values
-    Operand<TFloat32> split = tf.reshape(qkv, tf.constant(new long[] {-1, (long) k * n, 3, heads, dh}));
-    Operand<TFloat32> headMajor = tf.linalg.transpose(split, tf.constant(new int[] {2, 0, 3, 1, 4}));
+    // [k, B, n, 3, heads, d_h] -> [3, B, heads, k * n, d_h]: head-major queries, keys and values
+    Operand<TFloat32> split = tf.reshape(qkv, tf.constant(new long[] {k, -1, n, 3, heads, dh}));
+    Operand<TFloat32> headMajor = tf.reshape(tf.linalg.transpose(split, tf.constant(new int[] {3, 1, 4, 0, 2, 5})),
+        tf.constant(new long[] {3, -1, heads, (long) k * n, dh}));
     List<Output<TFloat32>> parts = tf.unstack(headMajor, 3L).output();
     Operand<TFloat32> attended = KeyBlockAttention.attend(tf, at::dropout, parts.get(0), parts.get(1), parts.get(2), k,
         keyMask);
-    // [B, heads, k (key block), k * n, d_h] -> [B, k (query block), n, k * d_a], heads merged within each slot
-    Operand<TFloat32> perKeyBlock = tf.reshape(tf.linalg.transpose(attended, tf.constant(new int[] {0, 3, 2, 1, 4})),
-        tf.constant(new long[] {-1, k, n, (long) k * da}));
+    // [B, heads, k (key block), k (query block), n, d_h] -> [k (query block), B * n, k * d_a], heads merged
+    // within each slot
+    Operand<TFloat32> byQueryBlock = tf.reshape(attended, tf.constant(new long[] {-1, heads, k, k, n, dh}));
+    Operand<TFloat32> perKeyBlock = tf.reshape(tf.linalg.transpose(byQueryBlock,
+        tf.constant(new int[] {3, 0, 4, 2, 1, 5})), tf.constant(new long[] {k, -1, (long) k * da}));
     List<Operand<TFloat32>> kernels = new ArrayList<>();
     List<Operand<TFloat32>> biases = new ArrayList<>();
     for (int i = 0; i < k; i++) {
@@ -139,7 +146,7 @@ final class NetworkAwareFusion {
     return at.weight(local, Shape.of(rows, columns), Initializer.xavierNormal());
   }
 
-  /** {@code [B, k, n, D]} from dim-major outputs {@code [B, D, n_b]}, each padded to n tokens. */
+  /** {@code [k, B * n, D]} from dim-major outputs {@code [B, D, n_b]}, each padded to n tokens. */
   private Operand<TFloat32> stack(List<Operand<TFloat32>> outputs) {
     List<Operand<TFloat32>> padded = new ArrayList<>();
     for (int b = 0; b < k; b++) {
@@ -147,14 +154,16 @@ final class NetworkAwareFusion {
       padded.add(missing == 0 ? outputs.get(b)
           : tf.pad(outputs.get(b), tf.constant(new int[][] {{0, 0}, {0, 0}, {0, missing}}), tf.constant(0f)));
     }
-    Operand<TFloat32> tokenMajor = Tokens.tokenMajor(tf, Tokens.concat(tf, padded));
-    return tf.reshape(tokenMajor, tf.constant(new long[] {-1, k, n, dim}));
+    Operand<TFloat32> byBlock = tf.reshape(Tokens.concat(tf, padded), tf.constant(new long[] {-1, dim, k, n}));
+    Operand<TFloat32> blockMajor = tf.linalg.transpose(byBlock, tf.constant(new int[] {2, 0, 3, 1}));
+    return tf.reshape(blockMajor, tf.constant(new long[] {k, -1, dim}));
   }
 
   /** Dim-major {@code [B, D, n_b]} tokens of every block in order (one tensor for all when none is padded). */
   private List<Operand<TFloat32>> unstack(Operand<TFloat32> stacked) {
-    Operand<TFloat32> tokenMajor = tf.reshape(stacked, tf.constant(new long[] {-1, (long) k * n, dim}));
-    Operand<TFloat32> dimMajor = Tokens.dimMajor(tf, tokenMajor);
+    Operand<TFloat32> byBlock = tf.reshape(stacked, tf.constant(new long[] {k, -1, n, dim}));
+    Operand<TFloat32> dimMajor = tf.reshape(tf.linalg.transpose(byBlock, tf.constant(new int[] {1, 3, 0, 2})),
+        tf.constant(new long[] {-1, dim, (long) k * n}));
     List<Operand<TFloat32>> out = new ArrayList<>();
     if (!padded()) {
       out.add(dimMajor);

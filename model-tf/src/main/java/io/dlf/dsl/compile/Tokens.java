@@ -15,10 +15,6 @@ final class Tokens {
     return tf.linalg.transpose(tokenMajor, tf.constant(SWAP_LAST_TWO));
   }
 
-  static Operand<TFloat32> tokenMajor(Ops tf, Operand<TFloat32> dimMajor) {
-    return tf.linalg.transpose(dimMajor, tf.constant(SWAP_LAST_TWO));
-  }
-
   /** Concatenates dim-major token sets along the token axis. */
   static Operand<TFloat32> concat(Ops tf, List<Operand<TFloat32>> dimMajor) {
     return dimMajor.size() == 1 ? dimMajor.get(0) : tf.concat(dimMajor, tf.constant(2));
