@@ -7,6 +7,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.dlf.server.auth.AuthConfig;
+import io.dlf.server.testing.ReflectedServices;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -16,10 +17,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -59,26 +55,7 @@ class GrpcServerServiceTest {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
       assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
 
-      CompletableFuture<ServerReflectionResponse> listed = new CompletableFuture<>();
-      StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-          .serverReflectionInfo(new StreamObserver<>() {
-            @Override
-            public void onNext(ServerReflectionResponse value) {
-              listed.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              listed.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          });
-      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-      List<String> names = listed.get(5, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-          .map(s -> s.getName()).toList();
-      requests.onCompleted();
+      List<String> names = ReflectedServices.of(channel);
       assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
 
       HttpResponse<String> metrics = HttpClient.newHttpClient().send(

@@ -32,10 +32,8 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
 
 /**
  * The training loop on a loopback cluster of two parameter servers and two workers: both workers
@@ -81,7 +79,8 @@ class ClusterTrainingTest {
         for (int p = 0; p < 2; p++) {
           String name = partitions.get(0).name().replaceAll("\\.part_\\d+$", "") + ".part_" + p;
           assertEquals(layout.parameterServer(p).toString(), opened.get(1).graph().graph().operation(name).device());
-          assertArrayEquals(floats(chief, name), floats(opened.get(1).session(), name), name + " seen by worker 1");
+          assertArrayEquals(SessionValues.floats(chief, name), SessionValues.floats(opened.get(1).session(), name),
+              name + " seen by worker 1");
         }
         float[] onCluster = Trainer.predict(chief, opened.get(0).graph(), data, data.test(), 500).probabilities();
         String single = trainer.unsplit(spec, data, options, layout, best);
@@ -90,15 +89,6 @@ class ClusterTrainingTest {
       } finally {
         opened.forEach(Replica::close);
       }
-    }
-  }
-
-  private static float[] floats(Session session, String variable) {
-    try (Result r = session.runner().fetch(variable).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      float[] values = new float[(int) t.shape().size()];
-      t.asRawTensor().data().asFloats().read(values);
-      return values;
     }
   }
 }

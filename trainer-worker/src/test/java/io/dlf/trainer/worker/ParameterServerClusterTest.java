@@ -86,7 +86,7 @@ class ParameterServerClusterTest {
         session.initialize();
         session.run(update);
         Set<String> devices = tracedDevices(session.runner().addTarget(update));
-        assertArrayEquals(new float[] {9f, 18f}, floats(session, "probe.weights"), "1, 2 tripled twice");
+        assertArrayEquals(new float[] {9f, 18f}, SessionValues.floats(session, "probe.weights"), "1, 2 tripled twice");
         assertTrue(devices.contains(psDevice(0)), devices.toString());
         assertTrue(devices.contains(workerDevice()), devices.toString());
       }
@@ -121,18 +121,18 @@ class ParameterServerClusterTest {
         assertEquals(expected, actual, Math.abs(expected) * TOLERANCE, "loss of step " + step);
       }
       for (Parameters.Parameter table : tables) {
-        assertSplitAs(floats(inProcess, table.name()), (int) table.shape().get(1), onCluster, table.name());
+        assertSplitAs(SessionValues.floats(inProcess, table.name()), (int) table.shape().get(1), onCluster, table.name());
       }
       // a checkpoint holds every partition: what it saved comes back after another step moved them
       String checkpoint = dir.resolve("split").toString();
       String partition = tables.get(0).name() + ".part_1";
       onCluster.save(checkpoint);
-      float[] saved = floats(onCluster, partition);
+      float[] saved = SessionValues.floats(onCluster, partition);
       Set<String> devices = step(placed, layout, onCluster, batch(9), true).devices();
       assertTrue(devices.containsAll(List.of(psDevice(0), psDevice(1), workerDevice())), devices.toString());
-      assertFalse(Arrays.equals(saved, floats(onCluster, partition)), "the step moved rows of " + partition);
+      assertFalse(Arrays.equals(saved, SessionValues.floats(onCluster, partition)), "the step moved rows of " + partition);
       onCluster.restore(checkpoint);
-      assertArrayEquals(saved, floats(onCluster, partition));
+      assertArrayEquals(saved, SessionValues.floats(onCluster, partition));
     }
   }
 
@@ -140,7 +140,7 @@ class ParameterServerClusterTest {
   private static void assertSplitAs(float[] whole, int width, Session onCluster, String table) {
     int rows = whole.length / width;
     for (int p = 0; p < 2; p++) {
-      float[] partition = floats(onCluster, table + ".part_" + p);
+      float[] partition = SessionValues.floats(onCluster, table + ".part_" + p);
       assertEquals((rows - p + 1) / 2 * width, partition.length, table + " partition " + p);
       for (int local = 0; local < partition.length / width; local++) {
         for (int c = 0; c < width; c++) {
@@ -200,15 +200,6 @@ class ParameterServerClusterTest {
 
   private static String workerDevice() {
     return "/job:worker/replica:0/task:0/device:CPU:0";
-  }
-
-  private static float[] floats(Session session, String variable) {
-    try (Result r = session.runner().fetch(variable).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      float[] values = new float[(int) t.shape().size()];
-      t.asRawTensor().data().asFloats().read(values);
-      return values;
-    }
   }
 
   /** 32 rows: a in 1..40, b in 1..29, histories of 0 to 3 tokens of a, with repeats. */
