@@ -86,7 +86,7 @@ public final class Trainer {
     List<Replica> opened = replicas.open(ModelPlan.of(spec), data.layout(), state.getSeed(), options.optimizer(),
         sessionConfig(options));
     try (Closeables all = new Closeables(opened)) {
-      Session chief = opened.get(0).session();
+      Session chief = all.replicas().get(0).session();
       if (state.getLastCheckpoint().isEmpty()) {
         chief.initialize();
       } else {
@@ -149,6 +149,21 @@ public final class Trainer {
         return p;
       }
     });
+  }
+
+  /** One training step of {@code replica} on {@code batch} at {@code learningRate}; returns the batch's loss. */
+  public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
+    try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
+        TFloat32 labels = TFloat32.vectorOf(batch.labels());
+        TFloat32 rate = TFloat32.scalarOf((float) learningRate);
+        Result r = inputs.feedByName(replica.session().runner())
+            .feed(replica.graph().labels(), labels)
+            .feed(replica.graph().learningRate(), rate)
+            .addTarget(replica.graph().trainStep())
+            .fetch(replica.graph().logLoss())
+            .run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
   }
 
   /** One run's mutable progress. */
@@ -232,17 +247,7 @@ public final class Trainer {
     }
 
     private double trainStep(Replica replica, LabeledBatch batch) {
-      try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-          TFloat32 labels = TFloat32.vectorOf(batch.labels());
-          TFloat32 rate = TFloat32.scalarOf((float) state.getLearningRate());
-          Result r = inputs.feedByName(replica.session().runner())
-              .feed(replica.graph().labels(), labels)
-              .feed(replica.graph().learningRate(), rate)
-              .addTarget(replica.graph().trainStep())
-              .fetch(replica.graph().logLoss())
-              .run()) {
-        return ((TFloat32) r.get(0)).getFloat();
-      }
+      return step(replica, data, batch, state.getLearningRate());
     }
 
     /**
