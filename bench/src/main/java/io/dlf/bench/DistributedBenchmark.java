@@ -142,7 +142,8 @@ public final class DistributedBenchmark implements Callable<Integer> {
         + "client share the same " + Runtime.getRuntime().availableProcessors() + " cores, busy with other "
         + "sessions' runs as well, so a second worker mostly splits the cores the first one was using; and each "
         + "step's bytes are copied through gRPC, protobuf and the loopback stack on those same cores. The step is "
-        + "bound by CPU, not by the network.\n");
+        + "bound by CPU, not by the network. What gain there is, asynchronous steps overlapping one worker's "
+        + "compute with the other's transfers and the parameter servers' work, is all a second worker can add here.\n");
 
     md.append("\n## Bytes per step\n\n")
         .append("Measured: the kernel's TCP byte counters (`ss -tinpHO`, payload sent plus received) of every "
@@ -186,8 +187,8 @@ public final class DistributedBenchmark implements Callable<Integer> {
         + "the parameter servers' links saturate at %,.0f samples/s.%n", bytesPerStep, bytesPerStep * 8 / 1e9,
         computeSeconds, batch * parameterServers * 1e9 / 8 / bytesPerStep));
     md.append(String.format(Locale.ROOT, "A worker's link starts to bind below %.0f Mbit/s; the parameter servers' "
-        + "links bind from %.0f workers at 1 Gbit/s, %.0f at 10 Gbit/s. A faster step (more cores per worker) moves "
-        + "these limits down in proportion.%n", bytesPerStep * 8 / computeSeconds / 1e6,
+        + "links bind from %.0f workers at 1 Gbit/s, %.0f at 10 Gbit/s. A step k times faster (more cores per "
+        + "worker) needs k times the bandwidth: both limits then come k times sooner.%n", bytesPerStep * 8 / computeSeconds / 1e6,
         parameterServers * 1e9 / 8 * computeSeconds / bytesPerStep,
         parameterServers * 10e9 / 8 * computeSeconds / bytesPerStep));
   }
