@@ -16,9 +16,9 @@ import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.trainer.data.BadRows;
 import io.dlf.trainer.encode.DataPreparation;
+import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.PreparedDataCache;
-import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.job.Monitor;
 import io.dlf.trainer.job.Precision;
 import io.dlf.trainer.job.TrainingOptions;
@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -152,12 +153,7 @@ public final class FrappeQuality implements Callable<Integer> {
     List<Map<String, Object>> runs = check != null ? loadRuns(json) : protocolRuns;
     for (String preset : presets) {
       QualityDataset dataset = QualityDataset.of(preset);
-      ModelSpecBuilder builder = dataset.declare(Presets.named(preset, new Presets.Size(dim, layers, tokens, rank,
-          hidden)));
-      if (!Presets.tuned().contains(preset)) {
-        builder.dropout(dropout).regularization(new Regularization(embL2, netL2));
-      }
-      ModelSpec spec = builder.build();
+      ModelSpec spec = spec(preset, dataset);
       PreparedData data = null;
       for (long seed : seeds) {
         if (runs.stream().anyMatch(r -> matches(r, config) && ((Number) r.get("seed")).longValue() == seed
@@ -178,7 +174,30 @@ public final class FrappeQuality implements Callable<Integer> {
     return 0;
   }
 
-  private PreparedData prepare(ModelSpec spec, QualityDataset dataset) throws Exception {
+  /** {@code preset} on {@code dataset}'s features with this command's sizes (and regularization, unless tuned). */
+  ModelSpec spec(String preset, QualityDataset dataset) {
+    ModelSpecBuilder builder = dataset.declare(Presets.named(preset, new Presets.Size(dim, layers, tokens, rank,
+        hidden)));
+    if (!Presets.tuned().contains(preset)) {
+      builder.dropout(dropout).regularization(new Regularization(embL2, netL2));
+    }
+    return builder.build();
+  }
+
+  /** The training options of {@code preset}'s run with {@code seed}. */
+  TrainingOptions options(String preset, long seed) {
+    return TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
+        .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
+        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32)
+        .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates));
+  }
+
+  /** The session settings every quality run trains with. */
+  static ConfigProto sessionConfig() {
+    return SessionConfigs.threads(2, 2);
+  }
+
+  PreparedData prepare(ModelSpec spec, QualityDataset dataset) throws Exception {
     return switch (dataPath) {
       case SHARDS -> new PreparedDataCache(workDir.resolve("prepared")).prepare(spec, dataset.entry().schema(),
           dataset.splits(dataRoot, workDir), BadRows.FAIL, PreparationListener.NONE);
@@ -219,13 +238,10 @@ public final class FrappeQuality implements Callable<Integer> {
     String revision = revision(preset) == 1 ? "" : "-r" + revision(preset);
     String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget + revision;
     System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
-    TrainingOptions options = TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
-        .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
-        .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32)
-        .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates));
+    TrainingOptions options = options(preset, seed);
     List<Map<String, Object>> history = new ArrayList<>();
     long start = System.nanoTime();
-    TrainingMetrics metrics = new Trainer(SessionConfigs.threads(2, 2)).train(spec, data, options, workDir.resolve(runName),
+    TrainingMetrics metrics = new Trainer(sessionConfig()).train(spec, data, options, workDir.resolve(runName),
         new TrainingListener() {
           @Override
           public void onEpoch(EpochMetrics m, boolean improved) {

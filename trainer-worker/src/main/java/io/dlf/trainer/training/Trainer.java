@@ -150,6 +150,21 @@ public final class Trainer {
     });
   }
 
+  /** One training step of {@code replica} on {@code batch} at {@code learningRate}; returns the batch's loss. */
+  public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
+    try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
+        TFloat32 labels = TFloat32.vectorOf(batch.labels());
+        TFloat32 rate = TFloat32.scalarOf((float) learningRate);
+        Result r = inputs.feedByName(replica.session().runner())
+            .feed(replica.graph().labels(), labels)
+            .feed(replica.graph().learningRate(), rate)
+            .addTarget(replica.graph().trainStep())
+            .fetch(replica.graph().logLoss())
+            .run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
   /** One run's mutable progress. */
   private static final class Run {
     private final List<Replica> replicas;
@@ -231,17 +246,7 @@ public final class Trainer {
     }
 
     private double trainStep(Replica replica, LabeledBatch batch) {
-      try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-          TFloat32 labels = TFloat32.vectorOf(batch.labels());
-          TFloat32 rate = TFloat32.scalarOf((float) state.getLearningRate());
-          Result r = inputs.feedByName(replica.session().runner())
-              .feed(replica.graph().labels(), labels)
-              .feed(replica.graph().learningRate(), rate)
-              .addTarget(replica.graph().trainStep())
-              .fetch(replica.graph().logLoss())
-              .run()) {
-        return ((TFloat32) r.get(0)).getFloat();
-      }
+      return step(replica, data, batch, state.getLearningRate());
     }
 
     /**

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * parameter server and per worker, each on a free port of 127.0.0.1, its log in the job's work
  * folder. The tasks end with the chief (they watch their parent) or when this closes. TensorFlow's
  * server listens on every interface of its port and authenticates nobody: the tasks stay on one host.
+ * Public for the distributed-training benchmark, which trains through the same tasks as a job.
  */
-final class ClusterTasks implements AutoCloseable {
+public final class ClusterTasks implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final Duration EXIT_NOTICE = Duration.ofSeconds(5);
@@ -67,7 +68,7 @@ final class ClusterTasks implements AutoCloseable {
    *     fail after the operation timeout
    * @throws ClusterTaskException naming a task that ended or did not come up within {@code readyWithin}
    */
-  static ClusterTasks start(int parameterServers, int workers, Path logs, Duration readyWithin, Set<String> unstarted,
+  public static ClusterTasks start(int parameterServers, int workers, Path logs, Duration readyWithin, Set<String> unstarted,
       Consumer<String> onLost) throws IOException {
     Files.createDirectories(logs);
     ClusterLayout layout = new ClusterLayout(addresses(parameterServers), addresses(workers));
@@ -104,7 +105,7 @@ final class ClusterTasks implements AutoCloseable {
     }
   }
 
-  ClusterLayout layout() {
+  public ClusterLayout layout() {
     return layout;
   }
 
@@ -113,7 +114,7 @@ final class ClusterTasks implements AutoCloseable {
    * task is to blame: the first that exited (its exit may reach us just after the step's error), else
    * the first that cannot be reached. {@code error} itself when every task is up.
    */
-  RuntimeException explain(RuntimeException error) {
+  public RuntimeException explain(RuntimeException error) {
     long deadline = System.nanoTime() + EXIT_NOTICE.toNanos();
     do {
       for (Task task : tasks) {

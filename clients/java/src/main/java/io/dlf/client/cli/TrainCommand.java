@@ -7,6 +7,7 @@ import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.ModelSpecBuilder;
 import io.dlf.proto.model.v1.ServingPrecision;
+import io.dlf.proto.trainer.v1.ClusterShape;
 import io.dlf.proto.trainer.v1.DatasetFiles;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.EarlyStopping;
@@ -239,6 +240,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress-every", paramLabel = "STEPS", description = "Progress reports every STEPS steps.")
     Integer progressEvery;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Train on a cluster of N worker tasks (1 to 16; "
+        + "give --parameter-servers too): TensorFlow's asynchronous parameter-server training.")
+    Integer workers;
+
+    @Option(names = "--parameter-servers", paramLabel = "M", description = "The cluster's parameter-server tasks "
+        + "(1 to 16; give --workers too); the embedding tables are split by rows across them.")
+    Integer parameterServers;
+
     TrainingSettings toProto() {
       TrainingSettings.Builder settings = TrainingSettings.newBuilder();
       if (epochs != null) {
@@ -264,6 +273,16 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (progressEvery != null) {
         settings.setProgressEverySteps(progressEvery);
+      }
+      // either flag asks for a cluster; the trainer names a count left out or out of range
+      if (workers != null || parameterServers != null) {
+        ClusterShape.Builder cluster = settings.getClusterBuilder();
+        if (workers != null) {
+          cluster.setWorkers(workers);
+        }
+        if (parameterServers != null) {
+          cluster.setParameterServers(parameterServers);
+        }
       }
       return settings.build();
     }

@@ -1,7 +1,10 @@
 package io.dlf.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlf.proto.trainer.v1.ClusterShape;
 import io.dlf.proto.trainer.v1.TrainingSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -15,5 +18,21 @@ class TrainingOptionsTest {
         "--precision", "BFLOAT16").toProto().getPrecision());
     assertEquals(TrainingSettings.Precision.PRECISION_UNSPECIFIED,
         CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto().getPrecision());
+  }
+
+  @Test
+  void workersAndParameterServersAskForACluster() {
+    TrainingSettings settings = CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
+        "--workers", "2", "--parameter-servers", "3").toProto();
+    assertEquals(ClusterShape.newBuilder().setWorkers(2).setParameterServers(3).build(), settings.getCluster());
+    assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto().hasCluster());
+  }
+
+  @Test
+  void oneCountAloneIsSentAsGivenForTheTrainerToName() {
+    ClusterShape cluster = CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--workers", "2").toProto()
+        .getCluster();
+    assertTrue(cluster.hasWorkers());
+    assertFalse(cluster.hasParameterServers());
   }
 }
