@@ -49,7 +49,9 @@ enum Study {
       COMPARISON.presets, COMPARISON.labels, COMPARISON.paper, COMPARISON.paperColumn,
       "Both DLF forms train at the paper's size (the configuration above: D = 64, 32 tokens per block, rank 24, "
           + "MLPs of 512); every other row is the D = 16 comparison's run of the same model, as its size does not "
-          + "depend on the configuration's. " + Notes.COMPARISON_MODELS,
+          + "depend on the configuration's. The paper's form at this size is not run yet: its step peaks above 10 GB "
+          + "at batch 4,096 and runs 120-220 samples/s on this machine, half an hour or more per epoch "
+          + "(training-2026-12-06.md). " + Notes.COMPARISON_MODELS,
       List.of(Presets.DLF_REFERENCE, Presets.DLF_PAPER));
 
   final String file;
