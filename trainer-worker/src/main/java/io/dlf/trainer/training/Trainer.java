@@ -67,7 +67,9 @@ public final class Trainer {
   }
 
   /**
-   * Trains {@code spec} on {@code data} on {@code replicas}, keeping state in {@code workDir}. With
+   * Trains {@code spec} on {@code data} on {@code replicas}, keeping state in {@code workDir}. A
+   * replica with several training towers (synchronous training on a cluster) takes each batch whole,
+   * a part per tower, and applies the batch's gradients once. With
    * several replicas training is asynchronous, as in TensorFlow's parameter-server training: each
    * replica takes the epoch's next batch as soon as its previous step is done and applies its
    * gradients to the shared variables without waiting for the others. The batches are drawn in the
@@ -150,18 +152,31 @@ public final class Trainer {
     });
   }
 
-  /** One training step of {@code replica} on {@code batch} at {@code learningRate}; returns the batch's loss. */
+  /**
+   * One training step of {@code replica} on {@code batch} at {@code learningRate}, the batch shared
+   * out over the replica's training towers in consecutive parts; returns the batch's loss.
+   */
   public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
-    try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-        TFloat32 labels = TFloat32.vectorOf(batch.labels());
-        TFloat32 rate = TFloat32.scalarOf((float) learningRate);
-        Result r = inputs.feedByName(replica.session().runner())
-            .feed(replica.graph().labels(), labels)
-            .feed(replica.graph().learningRate(), rate)
-            .addTarget(replica.graph().trainStep())
-            .fetch(replica.graph().logLoss())
-            .run()) {
-      return ((TFloat32) r.get(0)).getFloat();
+    List<TrainingGraph.Feed> feeds = replica.graph().feeds();
+    List<LabeledBatch> parts = batch.split(feeds.size());
+    List<BatchTensors> inputs = new ArrayList<>();
+    List<TFloat32> labels = new ArrayList<>();
+    try (TFloat32 rate = TFloat32.scalarOf((float) learningRate)) {
+      Session.Runner runner = replica.session().runner();
+      for (int k = 0; k < feeds.size(); k++) {
+        inputs.add(new BatchTensors(data.layout(), parts.get(k).inputs()));
+        labels.add(TFloat32.vectorOf(parts.get(k).labels()));
+        inputs.get(k).feedByName(runner, feeds.get(k).scope()).feed(feeds.get(k).labels(), labels.get(k));
+      }
+      try (Result r = runner.feed(replica.graph().learningRate(), rate)
+          .addTarget(replica.graph().trainStep())
+          .fetch(replica.graph().logLoss())
+          .run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    } finally {
+      inputs.forEach(BatchTensors::close);
+      labels.forEach(TFloat32::close);
     }
   }
 
@@ -268,8 +283,10 @@ public final class Trainer {
       private int windowSteps;
       private long windowSamples;
       private double windowSeconds;
-      private final long[] replicaSamples = new long[replicas.size()];
-      private final double[] replicaSeconds = new double[replicas.size()];
+      /** Per worker task: a replica's towers are tasks {@code firstTask[replica]} on, in tower order. */
+      private final int[] firstTask = new int[replicas.size() + 1];
+      private final long[] taskSamples;
+      private final double[] taskSeconds;
 
       EpochSteps(int epoch, int steps, BatchStream batches) {
         this.epoch = epoch;
@@ -277,6 +294,11 @@ public final class Trainer {
         this.batches = batches;
         this.firstStep = state.getStepInEpoch();
         this.nextStep = firstStep;
+        for (int r = 0; r < replicas.size(); r++) {
+          firstTask[r + 1] = firstTask[r] + replicas.get(r).graph().feeds().size();
+        }
+        this.taskSamples = new long[firstTask[replicas.size()]];
+        this.taskSeconds = new double[taskSamples.length];
       }
 
       void runOnEveryReplica() {
@@ -378,20 +400,24 @@ public final class Trainer {
         windowSteps++;
         windowSamples += samples;
         windowSeconds += elapsed;
-        replicaSamples[k] += samples;
-        replicaSeconds[k] += seconds;
+        // a replica's towers step together, each on its part of the batch
+        int[] parts = LabeledBatch.partRows(samples, firstTask[k + 1] - firstTask[k]);
+        for (int t = 0; t < parts.length; t++) {
+          taskSamples[firstTask[k] + t] += parts[t];
+          taskSeconds[firstTask[k] + t] += seconds;
+        }
         if (windowSteps == options.progressEverySteps() || step == steps) {
-          List<Double> perReplica = new ArrayList<>();
-          for (int r = 0; r < replicas.size(); r++) {
-            perReplica.add(replicaSeconds[r] > 0 ? replicaSamples[r] / replicaSeconds[r] : 0);
+          List<Double> perTask = new ArrayList<>();
+          for (int t = 0; t < taskSamples.length; t++) {
+            perTask.add(taskSeconds[t] > 0 ? taskSamples[t] / taskSeconds[t] : 0);
           }
-          listener.onProgress(epoch, step, steps, windowLoss / windowSteps, windowSamples / windowSeconds, perReplica);
+          listener.onProgress(epoch, step, steps, windowLoss / windowSteps, windowSamples / windowSeconds, perTask);
           windowLoss = 0;
           windowSteps = 0;
           windowSamples = 0;
           windowSeconds = 0;
-          Arrays.fill(replicaSamples, 0);
-          Arrays.fill(replicaSeconds, 0);
+          Arrays.fill(taskSamples, 0);
+          Arrays.fill(taskSeconds, 0);
         }
       }
     }

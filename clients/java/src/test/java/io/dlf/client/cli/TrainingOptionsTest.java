@@ -26,6 +26,8 @@ class TrainingOptionsTest {
         "--workers", "2", "--parameter-servers", "3").toProto();
     assertEquals(ClusterShape.newBuilder().setWorkers(2).setParameterServers(3).build(), settings.getCluster());
     assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto().hasCluster());
+    assertTrue(CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
+        "--workers", "2", "--parameter-servers", "3", "--synchronous").toProto().getCluster().getSynchronous());
   }
 
   @Test
