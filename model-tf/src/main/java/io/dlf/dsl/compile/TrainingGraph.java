@@ -5,11 +5,9 @@ import io.dlf.dsl.spec.Regularization;
 import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -22,6 +20,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A model compiled for training: encoded-input and label placeholders, a training tower whose loss
@@ -36,6 +35,8 @@ import org.tensorflow.types.TFloat32;
  * worker, each fed its own share of the batch: the loss is the batch's mean over all shares, so a
  * step's gradients are those of one process on the whole batch (TensorFlow's in-graph replication).
  * Each tower's backward pass runs on its worker; the gradients are summed, clipped and applied once.
+ * With {@link OptimizerSettings#microBatches} above one, each worker's share is split again into
+ * towers that run one after another within the step, so a step holds one part's activations at a time.
  */
 public final class TrainingGraph implements AutoCloseable {
   public static final String LEARNING_RATE = "learning_rate";
@@ -56,6 +57,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   private final Graph graph;
   private final List<Feed> feeds;
+  private final int towersPerWorker;
   private final Placeholder<TFloat32> learningRate;
   private final Operand<TFloat32> logLoss;
   private final Operand<TFloat32> loss;
@@ -63,11 +65,12 @@ public final class TrainingGraph implements AutoCloseable {
   private final Op trainStep;
   private final Parameters parameters;
 
-  private TrainingGraph(Graph graph, List<Feed> feeds, Placeholder<TFloat32> learningRate,
+  private TrainingGraph(Graph graph, List<Feed> feeds, int towersPerWorker, Placeholder<TFloat32> learningRate,
       Operand<TFloat32> logLoss, Operand<TFloat32> loss, Operand<TFloat32> probability, Op trainStep,
       Parameters parameters) {
     this.graph = graph;
     this.feeds = List.copyOf(feeds);
+    this.towersPerWorker = towersPerWorker;
     this.learningRate = learningRate;
     this.logLoss = logLoss;
     this.loss = loss;
@@ -108,72 +111,94 @@ public final class TrainingGraph implements AutoCloseable {
   private static TrainingGraph compile(Graph graph, ModelPlan plan, FieldLayout layout, long seed,
       OptimizerSettings optimizer, Placement placement) {
     Ops tf = placement.compute(Ops.create(graph));
+    int perWorker = optimizer.microBatches();
+    int towers = placement.towers() * perWorker;
     List<Ops> towerOps = new ArrayList<>();
     List<Feed> feeds = new ArrayList<>();
-    for (int k = 0; k < placement.towers(); k++) {
-      Ops at = k == 0 ? tf : placement.tower(Ops.create(graph), k).withSubScope(TOWER + k);
+    for (int t = 0; t < towers; t++) {
+      Ops at = t == 0 ? tf : placement.tower(Ops.create(graph), t / perWorker).withSubScope(TOWER + t);
       ModelPlaceholders inputs = ModelPlaceholders.create(at, layout);
       Placeholder<TFloat32> labels = at.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
       towerOps.add(at);
-      feeds.add(new Feed(inputs, labels, k == 0 ? "" : TOWER + k + "/"));
+      feeds.add(new Feed(inputs, labels, t == 0 ? "" : TOWER + t + "/"));
     }
     Placeholder<TFloat32> learningRate = tf.withName(LEARNING_RATE).placeholder(TFloat32.class,
         Placeholder.shape(Shape.scalar()));
     Parameters params = new Parameters(tf, seed, placement);
-    List<Tower> trains = new ArrayList<>();
-    for (int k = 0; k < placement.towers(); k++) {
-      trains.add(Tower.build(towerOps.get(k).withSubScope("train"), params, plan, layout,
-          feeds.get(k).inputs().asInputs(), true));
-    }
-    List<Operand<TFloat32>> objectives = objectives(graph, tf, placement, trains, feeds);
-    Operand<TFloat32> logLoss = tf.withName("log_loss")
-        .identity(objectives.size() == 1 ? objectives.get(0) : tf.math.addN(objectives));
     boolean rowWise = optimizer.embeddingUpdates().rowWise(
         layout.tableSizes().values().stream().mapToLong(Integer::longValue).sum());
     // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
     Ops opt = tf.withSubScope("optimizer");
-    List<TableLookup> lookups = trains.stream().flatMap(t -> t.lookups().stream()).toList();
-    List<TouchedRows> tables = rowWise ? TouchedRows.of(opt, params.tables(), lookups) : List.of();
     Regularization l2 = plan.spec().regularization();
-    Operand<TFloat32> penalty = regularization(tf, params, l2, rowWise, tables);
-    Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, penalty);
-    // the penalty is differentiated once, with the first tower's share of the loss
-    objectives.set(0, objectives.size() == 1 ? loss : tf.math.add(objectives.get(0), penalty));
-    Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, feeds.get(0).inputs().asInputs(), false);
-    Operand<TFloat32> probability = tf.withName("probability").math.sigmoid(infer.logit());
+    // several towers share the batch: each one's cross-entropy summed over its rows, over the batch's rows
+    Operand<TFloat32> batchRows = towers == 1 ? null : tf.math.addN(feeds.stream()
+        .<Operand<TFloat32>>map(f -> tf.dtypes.cast(tf.size(f.labels()), TFloat32.class)).toList());
 
-    List<Parameters.Parameter> trainable = params.trainable();
-    GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
-    tables.forEach(t -> t.table().variables().forEach(
-        partition -> GradientCoverage.checkReadOnlyThrough(loss, partition, t.readers())));
-    List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : trainable;
-    List<Operand<TFloat32>> gradients = gradients(graph, opt, objectives, trains, dense, tables, l2.embeddingL2());
-    // running statistics follow the first tower's share of the batch
-    Op trainStep = minimize(opt, params, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
+    List<Tower> trains = new ArrayList<>();
+    List<Operand<TFloat32>> shares = new ArrayList<>();
+    TowerGradients gradients = null;
+    List<Operand<?>> previous = List.of();
+    Operand<TFloat32> logLoss = null;
+    Operand<TFloat32> loss = null;
+    Operand<TFloat32> probability = null;
+    List<TouchedRows> tables = List.of();
+    for (int t = 0; t < towers; t++) {
+      Ops at = towerOps.get(t);
+      EncodedInputs inputs = feeds.get(t).inputs().asInputs();
+      // a worker's micro-batches run one after another: each starts once the previous one's gradients are
+      // done, so only one part's activations are held at a time
+      Tower train = Tower.build(at.withSubScope("train"), params, plan, layout,
+          t % perWorker == 0 ? inputs : after(at, previous, inputs), true);
+      trains.add(train);
+      Operand<TFloat32> share = towers == 1 ? binaryCrossEntropy(tf, train.logit(), feeds.get(0).labels())
+          : at.math.div(at.sum(crossEntropies(at, train.logit(), feeds.get(t).labels()), at.constant(0)), batchRows);
+      shares.add(share);
+      Operand<TFloat32> objective = share;
+      if (t == towers - 1) {
+        logLoss = tf.withName("log_loss").identity(towers == 1 ? share : tf.math.addN(shares));
+        tables = rowWise
+            ? TouchedRows.of(opt, params.tables(), trains.stream().flatMap(r -> r.lookups().stream()).toList())
+            : List.of();
+        Operand<TFloat32> penalty = regularization(tf, params, l2, rowWise, tables);
+        loss = tf.withName("loss").math.add(logLoss, penalty);
+        // the penalty is differentiated once, with the last tower's share of the loss
+        objective = towers == 1 ? loss : tf.math.add(share, penalty);
+        Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, feeds.get(0).inputs().asInputs(),
+            false);
+        probability = tf.withName("probability").math.sigmoid(infer.logit());
+        check(loss, params, tables);
+      }
+      if (gradients == null) {
+        gradients = new TowerGradients(graph, towers, rowWise ? params.ofKind(Parameters.Kind.NET) : params.trainable());
+      }
+      List<Operand<TFloat32>> rows = rowWise ? train.lookups().stream().map(TableLookup::rows).toList() : List.of();
+      previous = gradients.add(t, objective, rows);
+    }
+    List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : params.trainable();
+    List<Operand<TFloat32>> summed = gradients.sum(opt, tables, l2.embeddingL2());
+    // running statistics follow the first tower's part of the batch
+    Op trainStep = minimize(opt, params, dense, tables, clip(tf, summed, optimizer.clipNorm()), learningRate, optimizer,
         trains.get(0).stateUpdates());
-    return new TrainingGraph(graph, feeds, learningRate, logLoss, loss, probability, trainStep, params);
+    return new TrainingGraph(graph, feeds, perWorker, learningRate, logLoss, loss, probability, trainStep, params);
+  }
+
+  /** {@code inputs} read only after {@code previous} have been computed. */
+  private static EncodedInputs after(Ops tf, List<Operand<?>> previous, EncodedInputs inputs) {
+    Ops gated = tf.withControlDependencyOps(previous.stream().map(Operand::op).toList());
+    Map<String, Operand<TInt32>> sequences = new LinkedHashMap<>();
+    inputs.sequences().forEach((name, ids) -> sequences.put(name, gated.identity(ids)));
+    return new EncodedInputs(inputs.categorical() == null ? null : gated.identity(inputs.categorical()),
+        inputs.numeric() == null ? null : gated.identity(inputs.numeric()), sequences);
   }
 
   /**
-   * What each tower's backward pass differentiates: in one tower the batch's mean cross-entropy;
-   * with several, each tower's summed cross-entropy over the rows of the whole batch, so that they
-   * add up to the batch's mean however its rows are shared (a share may be empty).
+   * Throws {@link GraphCompilationException} if an op between a trainable variable and {@code loss}
+   * has no gradient, or a row-wise table is read other than through its lookups.
    */
-  private static List<Operand<TFloat32>> objectives(Graph graph, Ops tf, Placement placement, List<Tower> trains,
-      List<Feed> feeds) {
-    if (trains.size() == 1) {
-      return new ArrayList<>(List.of(binaryCrossEntropy(tf, trains.get(0).logit(), feeds.get(0).labels())));
-    }
-    List<Operand<TFloat32>> rows = feeds.stream()
-        .<Operand<TFloat32>>map(f -> tf.dtypes.cast(tf.size(f.labels()), TFloat32.class)).toList();
-    Operand<TFloat32> batchRows = tf.math.addN(rows);
-    List<Operand<TFloat32>> objectives = new ArrayList<>();
-    for (int k = 0; k < trains.size(); k++) {
-      Ops at = placement.tower(Ops.create(graph), k);
-      Operand<TFloat32> sum = at.sum(crossEntropies(at, trains.get(k).logit(), feeds.get(k).labels()), at.constant(0));
-      objectives.add(at.math.div(sum, batchRows));
-    }
-    return objectives;
+  private static void check(Operand<TFloat32> loss, Parameters params, List<TouchedRows> tables) {
+    GradientCoverage.check(loss, params.trainable().stream().map(Parameters.Parameter::variable).toList());
+    tables.forEach(t -> t.table().variables().forEach(
+        partition -> GradientCoverage.checkReadOnlyThrough(loss, partition, t.readers())));
   }
 
   /** Mean of {@link #crossEntropies}. */
@@ -215,47 +240,6 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   /**
-   * The gradient of the objectives' sum for each of {@code dense}, then for each table's touched rows
-   * (with respect to its lookups' gathered rows, summed per id). Each tower's objective is
-   * differentiated on its own, under the name scope {@link #gradientScope} (one tower: TensorFlow's
-   * default), so that its backward pass can be placed on its worker; the towers' gradients are summed.
-   */
-  @SuppressWarnings("unchecked")
-  private static List<Operand<TFloat32>> gradients(Graph graph, Ops opt, List<Operand<TFloat32>> objectives,
-      List<Tower> trains, List<Parameters.Parameter> dense, List<TouchedRows> tables, float embeddingL2) {
-    Set<EmbeddingTable> rowWise = tables.stream().map(TouchedRows::table).collect(Collectors.toSet());
-    List<List<Operand<TFloat32>>> denseParts = new ArrayList<>();
-    dense.forEach(p -> denseParts.add(new ArrayList<>()));
-    Map<Operand<TFloat32>, Output<?>> rowGradients = new IdentityHashMap<>();
-    for (int k = 0; k < trains.size(); k++) {
-      List<Operand<TFloat32>> rows = trains.get(k).lookups().stream().filter(l -> rowWise.contains(l.table()))
-          .map(TableLookup::rows).toList();
-      List<Output<?>> sources = new ArrayList<>();
-      dense.forEach(p -> sources.add(p.variable().asOutput()));
-      rows.forEach(r -> sources.add(r.asOutput()));
-      Output<?>[] grads = graph.addGradients(trains.size() == 1 ? null : gradientScope(k),
-          new Output<?>[] {objectives.get(k).asOutput()}, sources.toArray(Output<?>[]::new), null);
-      for (int i = 0; i < dense.size(); i++) {
-        denseParts.get(i).add((Output<TFloat32>) grads[i]);
-      }
-      for (int i = 0; i < rows.size(); i++) {
-        rowGradients.put(rows.get(i), grads[dense.size() + i]);
-      }
-    }
-    List<Operand<TFloat32>> gradients = new ArrayList<>();
-    denseParts.forEach(parts -> gradients.add(parts.size() == 1 ? parts.get(0) : opt.math.addN(parts)));
-    for (TouchedRows t : tables) {
-      gradients.add(t.gradient(opt, t.lookedUp().stream().<Output<?>>map(rowGradients::get).toList(), embeddingL2));
-    }
-    return gradients;
-  }
-
-  /** The name scope of tower {@code tower}'s backward pass. */
-  private static String gradientScope(int tower) {
-    return TOWER + tower + "_gradients";
-  }
-
-  /**
    * This graph with every tower's backward pass on its worker: TensorFlow's C API places no gradient
    * op, and a distributed session runs unplaced ops on the worker it talks to, so the graph is copied
    * through its GraphDef with the devices set. Every handle of the copy is the same-named op.
@@ -265,16 +249,16 @@ public final class TrainingGraph implements AutoCloseable {
     for (NodeDef.Builder node : def.getNodeBuilderList()) {
       // a node colocated with another (with a variable it reads) goes where that one is
       boolean colocated = node.containsAttr("_class");
-      for (int k = 0; k < placement.towers() && node.getDevice().isEmpty() && !colocated; k++) {
-        if (node.getName().startsWith(gradientScope(k) + "/")) {
-          node.setDevice(placement.towerDevice(k));
+      for (int t = 0; t < feeds.size() && node.getDevice().isEmpty() && !colocated; t++) {
+        if (node.getName().startsWith(TowerGradients.scope(t) + "/")) {
+          node.setDevice(placement.towerDevice(t / towersPerWorker));
         }
       }
     }
     Graph copy = new Graph();
     try {
       copy.importGraphDef(def.build());
-      return new TrainingGraph(copy, feeds.stream().map(f -> f.in(copy)).toList(),
+      return new TrainingGraph(copy, feeds.stream().map(f -> f.in(copy)).toList(), towersPerWorker,
           new Placeholder<>(copy.operationOrThrow(learningRate.op().name())), same(copy, logLoss), same(copy, loss),
           same(copy, probability), new NoOp(copy.operationOrThrow(trainStep.op().name())), parameters.in(copy));
     } catch (RuntimeException e) {
@@ -355,9 +339,17 @@ public final class TrainingGraph implements AutoCloseable {
     return feeds.get(0).labels();
   }
 
-  /** One feed per training tower: one, or one per worker of a synchronous cluster. */
+  /**
+   * One feed per training tower, in the order a batch's consecutive parts go to them: the
+   * micro-batches of the first worker, then of the next (one worker but on a synchronous cluster).
+   */
   public List<Feed> feeds() {
     return feeds;
+  }
+
+  /** How many of {@link #feeds()} run on each worker: the step's micro-batches. */
+  public int towersPerWorker() {
+    return towersPerWorker;
   }
 
   public Placeholder<TFloat32> learningRate() {

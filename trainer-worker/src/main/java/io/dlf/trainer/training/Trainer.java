@@ -154,7 +154,8 @@ public final class Trainer {
 
   /**
    * One training step of {@code replica} on {@code batch} at {@code learningRate}, the batch shared
-   * out over the replica's training towers in consecutive parts; returns the batch's loss.
+   * out over the replica's training towers (workers, micro-batches) in consecutive parts; returns the
+   * batch's loss.
    */
   public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
     List<TrainingGraph.Feed> feeds = replica.graph().feeds();
@@ -295,7 +296,8 @@ public final class Trainer {
         this.firstStep = state.getStepInEpoch();
         this.nextStep = firstStep;
         for (int r = 0; r < replicas.size(); r++) {
-          firstTask[r + 1] = firstTask[r] + replicas.get(r).graph().feeds().size();
+          TrainingGraph graph = replicas.get(r).graph();
+          firstTask[r + 1] = firstTask[r] + graph.feeds().size() / graph.towersPerWorker();
         }
         this.taskSamples = new long[firstTask[replicas.size()]];
         this.taskSeconds = new double[taskSamples.length];
@@ -400,11 +402,14 @@ public final class Trainer {
         windowSteps++;
         windowSamples += samples;
         windowSeconds += elapsed;
-        // a replica's towers step together, each on its part of the batch
-        int[] parts = LabeledBatch.partRows(samples, firstTask[k + 1] - firstTask[k]);
+        // a replica's towers step together, each on its part of the batch, a worker's micro-batches in a row
+        TrainingGraph graph = replicas.get(k).graph();
+        int[] parts = LabeledBatch.partRows(samples, graph.feeds().size());
         for (int t = 0; t < parts.length; t++) {
-          taskSamples[firstTask[k] + t] += parts[t];
-          taskSeconds[firstTask[k] + t] += seconds;
+          taskSamples[firstTask[k] + t / graph.towersPerWorker()] += parts[t];
+        }
+        for (int task = firstTask[k]; task < firstTask[k + 1]; task++) {
+          taskSeconds[task] += seconds;
         }
         if (windowSteps == options.progressEverySteps() || step == steps) {
           List<Double> perTask = new ArrayList<>();
