@@ -69,6 +69,8 @@ record WorkerThroughput(int rows, int hashBuckets, int parameterServers, int wor
           FrappeQuality.sessionConfig());
       try {
         cluster.get(0).session().initialize();
+        // the same variables again, for this session's own bookkeeping of initialisers
+        synchronous.get(0).session().initialize();
         local.get(0).session().initialize();
         return measure(tasks, cluster, synchronous.get(0), local.get(0), data, spec);
       } catch (RuntimeException e) {
