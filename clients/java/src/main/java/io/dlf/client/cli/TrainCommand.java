@@ -240,6 +240,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress-every", paramLabel = "STEPS", description = "Progress reports every STEPS steps.")
     Integer progressEvery;
 
+    @Option(names = "--micro-batches", paramLabel = "N", description = "Differentiate each batch in N consecutive "
+        + "parts, one after another, summing their gradients: the same update with about 1/N of the activation "
+        + "memory (1 to 64).")
+    Integer microBatches;
+
     @Option(names = "--workers", paramLabel = "N", description = "Train on a cluster of N worker tasks (1 to 16; "
         + "give --parameter-servers too): TensorFlow's asynchronous parameter-server training, or synchronous "
         + "with --synchronous.")
@@ -278,6 +283,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (progressEvery != null) {
         settings.setProgressEverySteps(progressEvery);
+      }
+      if (microBatches != null) {
+        settings.setMicroBatches(microBatches);
       }
       // any cluster flag asks for a cluster; the trainer names a count left out or out of range
       if (workers != null || parameterServers != null || synchronous) {

@@ -21,6 +21,14 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void microBatchesAreSetOnlyWhenGiven() {
+    assertEquals(4, CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--micro-batches", "4").toProto()
+        .getMicroBatches());
+    assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto()
+        .hasMicroBatches());
+  }
+
+  @Test
   void workersAndParameterServersAskForACluster() {
     TrainingSettings settings = CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
         "--workers", "2", "--parameter-servers", "3").toProto();
