@@ -13,7 +13,6 @@ import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Session.Runner;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -84,25 +82,10 @@ class MicroBatchesTest {
   }
 
   private static double step(Session session, TrainingGraph graph, FieldLayout layout, Batch batch, TFloat32 rate) {
-    List<TrainingGraph.Feed> feeds = graph.feeds();
-    List<BatchTensors> inputs = new ArrayList<>();
-    List<TFloat32> labels = new ArrayList<>();
-    try {
-      Runner runner = session.runner();
-      int from = 0;
-      for (int t = 0; t < feeds.size(); t++) {
-        int rows = batch.labels.length / feeds.size() + (t < batch.labels.length % feeds.size() ? 1 : 0);
-        inputs.add(new BatchTensors(layout, batch.inputs.rows(from, from + rows)));
-        labels.add(TFloat32.vectorOf(Arrays.copyOfRange(batch.labels, from, from + rows)));
-        inputs.get(t).feedByName(runner, feeds.get(t).scope()).feed(feeds.get(t).labels(), labels.get(t));
-        from += rows;
-      }
-      try (Result r = runner.feed(graph.learningRate(), rate).addTarget(graph.trainStep()).fetch(graph.logLoss()).run()) {
-        return ((TFloat32) r.get(0)).getFloat();
-      }
-    } finally {
-      inputs.forEach(BatchTensors::close);
-      labels.forEach(TFloat32::close);
+    try (TowerFeeds feeds = new TowerFeeds(graph, layout, batch.inputs(), batch.labels());
+        Result r = feeds.feed(session.runner()).feed(graph.learningRate(), rate).addTarget(graph.trainStep())
+            .fetch(graph.logLoss()).run()) {
+      return ((TFloat32) r.get(0)).getFloat();
     }
   }
 

@@ -4,6 +4,7 @@ import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.compile.BatchTensors;
 import io.dlf.dsl.compile.Placement;
 import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.compile.TowerFeeds;
 import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.compile.UnsplitCheckpoint;
 import io.dlf.dsl.plan.ModelPlan;
@@ -158,26 +159,14 @@ public final class Trainer {
    * batch's loss.
    */
   public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
-    List<TrainingGraph.Feed> feeds = replica.graph().feeds();
-    List<LabeledBatch> parts = batch.split(feeds.size());
-    List<BatchTensors> inputs = new ArrayList<>();
-    List<TFloat32> labels = new ArrayList<>();
-    try (TFloat32 rate = TFloat32.scalarOf((float) learningRate)) {
-      Session.Runner runner = replica.session().runner();
-      for (int k = 0; k < feeds.size(); k++) {
-        inputs.add(new BatchTensors(data.layout(), parts.get(k).inputs()));
-        labels.add(TFloat32.vectorOf(parts.get(k).labels()));
-        inputs.get(k).feedByName(runner, feeds.get(k).scope()).feed(feeds.get(k).labels(), labels.get(k));
-      }
-      try (Result r = runner.feed(replica.graph().learningRate(), rate)
-          .addTarget(replica.graph().trainStep())
-          .fetch(replica.graph().logLoss())
-          .run()) {
-        return ((TFloat32) r.get(0)).getFloat();
-      }
-    } finally {
-      inputs.forEach(BatchTensors::close);
-      labels.forEach(TFloat32::close);
+    try (TowerFeeds feeds = new TowerFeeds(replica.graph(), data.layout(), batch.inputs(), batch.labels());
+        TFloat32 rate = TFloat32.scalarOf((float) learningRate);
+        Result r = feeds.feed(replica.session().runner())
+            .feed(replica.graph().learningRate(), rate)
+            .addTarget(replica.graph().trainStep())
+            .fetch(replica.graph().logLoss())
+            .run()) {
+      return ((TFloat32) r.get(0)).getFloat();
     }
   }
 
@@ -404,7 +393,7 @@ public final class Trainer {
         windowSeconds += elapsed;
         // a replica's towers step together, each on its part of the batch, a worker's micro-batches in a row
         TrainingGraph graph = replicas.get(k).graph();
-        int[] parts = LabeledBatch.partRows(samples, graph.feeds().size());
+        int[] parts = TowerFeeds.partRows(samples, graph.feeds().size());
         for (int t = 0; t < parts.length; t++) {
           taskSamples[firstTask[k] + t / graph.towersPerWorker()] += parts[t];
         }
