@@ -83,7 +83,7 @@ public final class DistributedBenchmark implements Callable<Integer> {
 
   private void write(Map<String, Object> figures, StringBuilder md) throws Exception {
     Reports.mergeJson(results.resolve("distributed.json"), figures);
-    Reports.write(results.resolve("distributed-" + Reports.today() + ".md"), md.toString());
+    Reports.writeReport(results.resolve("distributed-" + Reports.today() + ".md"), md.toString());
   }
 
   private void throughput(WorkerThroughput.Result r, Map<String, Object> figures, StringBuilder md) {
