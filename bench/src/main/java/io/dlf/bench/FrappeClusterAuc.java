@@ -25,16 +25,23 @@ import picocli.CommandLine;
 
 /**
  * Frappe DLF in the quality runs' configuration ({@link FrappeQuality}'s defaults), one seed and the
- * same epoch budget, trained in one process and on a cluster as a cluster job trains it: tasks from
- * {@link ClusterTasks}, {@link Trainer} on {@link ClusterReplicas}, test metrics of the
- * best-on-validation checkpoint computed on the cluster, then the checkpoint unsplit for the export.
- * The unsplit checkpoint's test AUC, computed in this process, checks what the export would serve.
- * Each run keeps its state in its own work folder and resumes from it when run again.
+ * same epoch budget, trained in one process and on a cluster as a cluster job trains it, asynchronous
+ * and synchronous: tasks from {@link ClusterTasks} (fresh for each run), {@link Trainer} on
+ * {@link ClusterReplicas}, test metrics of the best-on-validation checkpoint computed on the cluster,
+ * then the synchronous run's checkpoint unsplit for the export. The unsplit checkpoint's test AUC,
+ * computed in this process, checks what the export would serve. Each run keeps its state in its own
+ * work folder and resumes from it when run again.
  */
 record FrappeClusterAuc(Path dataRoot, Path workDir, long seed, int epochs, int parameterServers, int workers) {
-  /** Test AUC in one process, on the cluster, of the cluster's unsplit checkpoint, and the partitions it trained. */
-  record Result(TrainingMetrics single, TrainingMetrics distributed, double unsplitTestAuc,
-      List<TablePartitions.Partition> partitions, String protocol) {}
+  /**
+   * Test metrics in one process and on the cluster each way, the synchronous run's unsplit checkpoint's
+   * test AUC, and the partitions it trained.
+   */
+  record Result(TrainingMetrics single, TrainingMetrics asynchronous, TrainingMetrics synchronous,
+      double unsplitTestAuc, List<TablePartitions.Partition> partitions, String protocol) {}
+
+  /** A cluster run's test metrics, its unsplit checkpoint's test AUC, and its table partitions. */
+  private record ClusterRun(TrainingMetrics metrics, double unsplitTestAuc, List<TablePartitions.Partition> partitions) {}
 
   Result run() throws Exception {
     FrappeQuality quality = new FrappeQuality();
@@ -51,22 +58,31 @@ record FrappeClusterAuc(Path dataRoot, Path workDir, long seed, int epochs, int 
     TrainingMetrics single = trainer.train(spec, data, options, workDir.resolve("single-" + run), printer(),
         StopSignal.NEVER).metrics().orElseThrow();
     System.out.printf(Locale.ROOT, "  test AUC %.4f%n", single.getTest().getAuc());
+    ClusterRun asynchronous = onCluster(trainer, spec, data, options, run, false);
+    ClusterRun synchronous = onCluster(trainer, spec, data, options, run, true);
+    return new Result(single, asynchronous.metrics(), synchronous.metrics(), synchronous.unsplitTestAuc(),
+        synchronous.partitions(), FrappeQuality.PROTOCOL);
+  }
 
+  private ClusterRun onCluster(Trainer trainer, ModelSpec spec, PreparedData data, TrainingOptions options, String run,
+      boolean synchronous) throws Exception {
+    String mode = synchronous ? "synchronous" : "asynchronous";
     System.out.println("== Frappe " + Presets.DLF_PAPER + " on " + workers + " workers and " + parameterServers
-        + " parameter servers, " + run);
-    Path clusterDir = workDir.resolve("cluster-" + workers + "w" + parameterServers + "ps-" + run);
+        + " parameter servers, " + mode + ", " + run);
+    Path clusterDir = workDir.resolve("cluster-" + workers + "w" + parameterServers + "ps-" + (synchronous ? "sync-" : "")
+        + run);
     try (ClusterTasks tasks = ClusterTasks.start(parameterServers, workers, clusterDir.resolve("tasks"),
         WorkerThroughput.READY_WITHIN, Set.of(), lost -> System.err.println("lost: " + lost))) {
       try {
-        ClusterReplicas replicas = new ClusterReplicas(tasks.layout(), WorkerThroughput.OPERATION_TIMEOUT);
+        ClusterReplicas replicas = new ClusterReplicas(tasks.layout(), WorkerThroughput.OPERATION_TIMEOUT, synchronous);
         TrainingOutcome outcome = trainer.train(spec, data, options, clusterDir, printer(), StopSignal.NEVER, replicas);
-        TrainingMetrics distributed = outcome.metrics().orElseThrow();
-        System.out.printf(Locale.ROOT, "  test AUC %.4f (on the cluster)%n", distributed.getTest().getAuc());
+        TrainingMetrics metrics = outcome.metrics().orElseThrow();
+        System.out.printf(Locale.ROOT, "  test AUC %.4f (on the cluster)%n", metrics.getTest().getAuc());
         List<TablePartitions.Partition> partitions = partitions(replicas, spec, data, options, outcome.bestCheckpoint());
         String unsplit = trainer.unsplit(spec, data, options, tasks.layout(), outcome.bestCheckpoint());
         double unsplitAuc = Metrics.auc(labels(data), trainer.predict(spec, data, data.test(), unsplit, options));
         System.out.printf(Locale.ROOT, "  test AUC %.4f (its unsplit checkpoint, in this process)%n", unsplitAuc);
-        return new Result(single, distributed, unsplitAuc, partitions, FrappeQuality.PROTOCOL);
+        return new ClusterRun(metrics, unsplitAuc, partitions);
       } catch (RuntimeException e) {
         throw tasks.explain(e);
       }

@@ -101,6 +101,9 @@ public final class FrappeQuality implements Callable<Integer> {
   @Option(names = "--max-epochs", defaultValue = "50") int maxEpochs;
   @Option(names = "--monitor", defaultValue = "AUC") Monitor monitor;
   @Option(names = "--bfloat16") boolean bfloat16;
+  @Option(names = "--micro-batches", defaultValue = "1", description = "differentiate each batch in this many parts, "
+      + "one after another (training.micro_batches): the same update, but for batch norm's statistics, with less "
+      + "memory") int microBatches;
   @Option(names = "--data-path", defaultValue = "SHARDS", description = "${COMPLETION-CANDIDATES} (default: "
       + "${DEFAULT-VALUE})") DataPath dataPath;
   @Option(names = "--embedding-updates", defaultValue = "AUTO", description = "${COMPLETION-CANDIDATES} "
@@ -189,7 +192,7 @@ public final class FrappeQuality implements Callable<Integer> {
     return TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
         .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
         .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32)
-        .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates));
+        .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates).microBatches(microBatches));
   }
 
   /** The session settings every quality run trains with. */
@@ -221,6 +224,10 @@ public final class FrappeQuality implements Callable<Integer> {
     config.put("max_epochs", maxEpochs);
     config.put("monitor", monitor.name());
     config.put("precision", bfloat16 ? "bfloat16" : "float32");
+    if (microBatches > 1) {
+      // a configuration of its own (batch norm takes each part's statistics); runs without it keep their key
+      config.put("micro_batches", microBatches);
+    }
     config.put("data_path", dataPath.name());
     // recorded as it applies, so AUTO finds the runs made with the mode it picks: Frappe's tables hold
     // about 5,400 rows in all, far below AUTO's threshold, so AUTO updates them densely

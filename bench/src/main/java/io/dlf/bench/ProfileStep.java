@@ -1,7 +1,7 @@
 package io.dlf.bench;
 
 import io.dlf.dsl.Presets;
-import io.dlf.dsl.compile.BatchTensors;
+import io.dlf.dsl.compile.TowerFeeds;
 import io.dlf.dsl.compile.FieldLayout;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.compile.TrainingGraph;
@@ -49,6 +49,8 @@ public final class ProfileStep implements Callable<Integer> {
   @Option(names = "--inter", defaultValue = "2") int inter;
   @Option(names = "--top", defaultValue = "25") int top;
   @Option(names = "--bf16") boolean bf16;
+  @Option(names = "--micro-batches", defaultValue = "1", description = "differentiate the batch in this many parts, "
+      + "one after another (training.micro_batches)") int microBatches;
   @Option(names = "--json", description = "print the timings and the peak RSS as a result line for ChildJvm")
   boolean json;
   @Option(names = "--no-trace", description = "skip the traced step and its report") boolean noTrace;
@@ -84,10 +86,10 @@ public final class ProfileStep implements Callable<Integer> {
     }
     EncodedBatch encoded = new EncodedBatch(batch, ids, new float[0], Map.of());
     phase("random batch built on the heap");
-    try (TrainingGraph graph = TrainingGraph.build(plan, layout, 1L, OptimizerSettings.defaults());
+    try (TrainingGraph graph = TrainingGraph.build(plan, layout, 1L,
+            OptimizerSettings.defaults().microBatches(microBatches));
         Session session = new Session(graph.graph(), bf16 ? SessionConfigs.bfloat16(intra, inter) : SessionConfigs.threads(intra, inter));
-        BatchTensors inputs = new BatchTensors(layout, encoded);
-        TFloat32 y = TFloat32.vectorOf(labels);
+        TowerFeeds inputs = new TowerFeeds(graph, layout, encoded, labels);
         TFloat32 lr = TFloat32.scalarOf(1e-3f)) {
       phase("graph built, feeds in tensors");
       session.initialize();
@@ -95,7 +97,7 @@ public final class ProfileStep implements Callable<Integer> {
       double[] timed = new double[steps];
       for (int s = 0; s <= steps; s++) {
         long t0 = System.nanoTime();
-        inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
+        inputs.feed(session.runner()).feed(graph.learningRate(), lr)
             .addTarget(graph.trainStep()).fetch(graph.logLoss()).run().close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (s > 0) {
@@ -115,6 +117,7 @@ public final class ProfileStep implements Callable<Integer> {
         result.put("preset", preset);
         result.put("batch", batch);
         result.put("precision", bf16 ? "bfloat16" : "float32");
+        result.put("micro_batches", microBatches);
         result.put("timed_steps", steps);
         result.put("median_step_seconds", median);
         result.put("samples_per_s", batch / median);
@@ -125,7 +128,7 @@ public final class ProfileStep implements Callable<Integer> {
         return 0;
       }
       RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-      try (Result r = inputs.feedByName(session.runner()).feed(graph.labels(), y).feed(graph.learningRate(), lr)
+      try (Result r = inputs.feed(session.runner()).feed(graph.learningRate(), lr)
           .addTarget(graph.trainStep()).setOptions(trace).runAndFetchMetadata()) {
         report(graph, r.getMetadata().orElseThrow());
       }

@@ -38,6 +38,23 @@ public final class Reports {
     writeJson(file, merged);
   }
 
+  /**
+   * Writes a markdown report {@code generated}, keeping what the report it replaces holds from the line
+   * {@link #WRITTEN_BY_HAND} on: notes written by hand about the runs, which a rerun must not erase.
+   */
+  public static void writeReport(Path file, String generated) throws IOException {
+    String notes = "";
+    if (Files.exists(file)) {
+      String existing = Files.readString(file, StandardCharsets.UTF_8);
+      int from = existing.indexOf(WRITTEN_BY_HAND);
+      notes = from < 0 ? "" : "\n" + existing.substring(from);
+    }
+    write(file, generated + notes);
+  }
+
+  /** The line in a markdown report after which its notes were written by hand. */
+  public static final String WRITTEN_BY_HAND = "<!-- written by hand from here on: a rerun keeps it -->";
+
   public static void write(Path file, String text) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");

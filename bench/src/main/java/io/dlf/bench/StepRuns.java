@@ -22,12 +22,16 @@ final class StepRuns {
   private static final int THREADS = 2;
 
   /** One timed configuration; {@code key} prefixes its figures in training.json. */
-  record Config(String key, String preset, int batch, boolean bfloat16, String label) {}
+  record Config(String key, String preset, int batch, boolean bfloat16, int microBatches, String label) {}
 
   static final List<Config> CONFIGS = List.of(
-      new Config("f32_b10000", "dlf-reference", 10_000, false, "reference preset, float32, batch 10,000"),
-      new Config("bf16_b4096", "dlf-reference", 4_096, true, "reference preset, bfloat16, batch 4,096"),
-      new Config("paper_d64_bf16_b4096", "dlf-paper", 4_096, true, "dlf-paper at D = 64, bfloat16, batch 4,096"));
+      new Config("f32_b10000", "dlf-reference", 10_000, false, 1, "reference preset, float32, batch 10,000"),
+      new Config("bf16_b4096", "dlf-reference", 4_096, true, 1, "reference preset, bfloat16, batch 4,096"),
+      new Config("paper_d64_bf16_b4096", "dlf-paper", 4_096, true, 1, "dlf-paper at D = 64, bfloat16, batch 4,096"),
+      new Config("f32_b10000_micro_batches_2", "dlf-reference", 10_000, false, 2,
+          "reference preset, float32, batch 10,000 in 2 micro-batches"),
+      new Config("paper_d64_bf16_b4096_micro_batches_2", "dlf-paper", 4_096, true, 2,
+          "dlf-paper at D = 64, bfloat16, batch 4,096 in 2 micro-batches"));
 
   /** A configuration's result in one round. */
   record Sample(double samplesPerSecond, long peakRssMib) {}
@@ -66,6 +70,10 @@ final class StepRuns {
       figures.put("bf16_b4096_peak_rss_mb", peakRssMib(CONFIGS.get(1)));
       figures.put("paper_d64_bf16_b4096_samples_per_s", samplesPerSecond(CONFIGS.get(2)));
       figures.put("paper_d64_bf16_b4096_peak_rss_mb", peakRssMib(CONFIGS.get(2)));
+      for (Config micro : CONFIGS.subList(3, CONFIGS.size())) {
+        figures.put(micro.key() + "_samples_per_s", samplesPerSecond(micro));
+        figures.put(micro.key() + "_peak_rss_mb", peakRssMib(micro));
+      }
       Map<String, Object> rounds = new LinkedHashMap<>();
       rounds.put("machine_f32_gflops", gemmGflops);
       samples.forEach((config, list) -> rounds.put(config.key(), list));
@@ -99,6 +107,12 @@ final class StepRuns {
       target(md, "peak RSS at batch 10,000 (f32): <= 4,200 MB", peakRssMib(CONFIGS.get(0)), 4_200, false);
       target(md, "dlf-paper D=64 bf16, batch 4,096: >= 800 samples/s", samplesPerSecond(CONFIGS.get(2)), 800, true);
       target(md, "dlf-paper D=64 bf16, batch 4,096: peak RSS <= 6,000 MB", peakRssMib(CONFIGS.get(2)), 6_000, false);
+      target(md, "the same in 2 micro-batches: peak RSS at batch 10,000 (f32) <= 4,200 MB", peakRssMib(CONFIGS.get(3)),
+          4_200, false);
+      target(md, "the same in 2 micro-batches: dlf-paper D=64 bf16, batch 4,096: peak RSS <= 6,000 MB",
+          peakRssMib(CONFIGS.get(4)), 6_000, false);
+      target(md, "the same in 2 micro-batches: dlf-paper D=64 bf16, batch 4,096: >= 800 samples/s",
+          samplesPerSecond(CONFIGS.get(4)), 800, true);
       return md.append('\n').toString();
     }
 
@@ -125,6 +139,7 @@ final class StepRuns {
         if (config.bfloat16()) {
           args.add("--bf16");
         }
+        args.addAll(List.of("--micro-batches", Integer.toString(config.microBatches())));
         Map<?, ?> result = new Gson().fromJson(ChildJvm.run(ProfileStep.class, args), Map.class);
         Sample sample = new Sample(((Number) result.get("samples_per_s")).doubleValue(),
             ((Number) result.get("peak_rss_mib")).longValue());

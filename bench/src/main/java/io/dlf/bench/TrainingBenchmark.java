@@ -49,7 +49,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     Reports.mergeJson(results.resolve("training.json"), stepReport.figures());
     String stepsMarkdown = stepReport.markdown();
     if (noEpochs) {
-      Reports.write(results.resolve("training-" + Reports.today() + ".md"), header() + stepsMarkdown);
+      Reports.writeReport(results.resolve("training-" + Reports.today() + ".md"), header() + stepsMarkdown);
       System.out.println("wrote the step figures into " + results.resolve("training.json") + " and training-"
           + Reports.today() + ".md");
       return 0;
@@ -87,7 +87,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     report.put("training", runs);
     report.put("inference", inference);
     Reports.mergeJson(results.resolve("training.json"), report);
-    Reports.write(results.resolve("training-" + Reports.today() + ".md"),
+    Reports.writeReport(results.resolve("training-" + Reports.today() + ".md"),
         header() + stepsMarkdown + markdown(runs, inference));
     System.out.println("wrote " + results.resolve("training.json") + " and training-" + Reports.today() + ".md");
     return 0;

@@ -28,16 +28,22 @@ import java.util.Set;
 /**
  * Samples/s of 1 and 2 workers on the same parameter servers, and of the whole model in this process,
  * on the generated Criteo-shaped dataset: the tasks started as a cluster job starts them
- * ({@link ClusterTasks}), one replica per worker ({@link ClusterReplicas}), row-wise Adam on the tables.
- * The three take turns, a round each, so all see the same moments of a busy machine.
+ * ({@link ClusterTasks}), one replica per worker ({@link ClusterReplicas}), row-wise Adam on the tables;
+ * and of all the workers stepping synchronously, sharing each batch. The configurations take turns, a
+ * round each, so all see the same moments of a busy machine.
  */
 record WorkerThroughput(int rows, int hashBuckets, int parameterServers, int workers, ReplicaSteps steps, int rounds,
     Path workDir) {
   static final String IN_PROCESS = "in_process";
+  /** The key of the synchronous configuration after its worker count: "2_synchronous". */
+  static final String SYNCHRONOUS = "_synchronous";
   static final Duration READY_WITHIN = Duration.ofMinutes(2);
   static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(5);
 
-  /** Per configuration ("in_process", "1", "2"), every round's figures; the partitions read back; the analytic count. */
+  /**
+   * Per configuration ("in_process", "1", "2", "2_synchronous"), every round's figures; the partitions read
+   * back; the analytic count.
+   */
   record Result(Map<String, List<ReplicaSteps.Timed>> runs, List<TablePartitions.Partition> partitions,
       StepTraffic analytic, ModelSpec spec) {}
 
@@ -56,16 +62,22 @@ record WorkerThroughput(int rows, int hashBuckets, int parameterServers, int wor
       System.out.println("cluster: " + layout);
       List<Replica> cluster = new ClusterReplicas(layout, OPERATION_TIMEOUT).open(plan, data.layout(), 2019L, optimizer,
           FrappeQuality.sessionConfig());
+      // the same variables on the parameter servers (its graph names them alike), stepped synchronously
+      List<Replica> synchronous = new ClusterReplicas(layout, OPERATION_TIMEOUT, true).open(plan, data.layout(), 2019L,
+          optimizer, FrappeQuality.sessionConfig());
       List<Replica> local = Replicas.IN_PROCESS.open(plan, data.layout(), 2019L, optimizer,
           FrappeQuality.sessionConfig());
       try {
         cluster.get(0).session().initialize();
+        // the same variables again, for this session's own bookkeeping of initialisers
+        synchronous.get(0).session().initialize();
         local.get(0).session().initialize();
-        return measure(tasks, cluster, local.get(0), data, spec);
+        return measure(tasks, cluster, synchronous.get(0), local.get(0), data, spec);
       } catch (RuntimeException e) {
         throw tasks.explain(e);
       } finally {
         local.forEach(Replica::close);
+        synchronous.forEach(Replica::close);
         for (int k = cluster.size() - 1; k >= 0; k--) {
           cluster.get(k).close();
         }
@@ -73,8 +85,8 @@ record WorkerThroughput(int rows, int hashBuckets, int parameterServers, int wor
     }
   }
 
-  private Result measure(ClusterTasks tasks, List<Replica> cluster, Replica local, PreparedData data, ModelSpec spec)
-      throws Exception {
+  private Result measure(ClusterTasks tasks, List<Replica> cluster, Replica synchronous, Replica local,
+      PreparedData data, ModelSpec spec) throws Exception {
     // read through the last worker: its session gets the rows from the parameter servers, not from its own graph
     List<TablePartitions.Partition> partitions = TablePartitions.read(cluster.get(cluster.size() - 1));
     StepTraffic analytic = StepTraffic.count(cluster.get(0), data, steps.batch(), 5);
@@ -84,6 +96,7 @@ record WorkerThroughput(int rows, int hashBuckets, int parameterServers, int wor
     for (int w = 1; w <= workers; w++) {
       configurations.put(Integer.toString(w), cluster.subList(0, w));
     }
+    configurations.put(workers + SYNCHRONOUS, List.of(synchronous));
     Map<String, List<ReplicaSteps.Timed>> runs = new LinkedHashMap<>();
     configurations.keySet().forEach(k -> runs.put(k, new ArrayList<>()));
     List<String> order = new ArrayList<>(configurations.keySet());

@@ -46,7 +46,12 @@ public final class BatchTensors implements AutoCloseable {
 
   /** Feeds every tensor to the graph op of the same name (a training graph's placeholders). */
   public Session.Runner feedByName(Session.Runner runner) {
-    tensors.forEach(runner::feed);
+    return feedByName(runner, "");
+  }
+
+  /** Feeds every tensor to the graph op named {@code scope} and its name (a training tower's placeholders). */
+  public Session.Runner feedByName(Session.Runner runner, String scope) {
+    tensors.forEach((name, tensor) -> runner.feed(scope + name, tensor));
     return runner;
   }
 

@@ -2,11 +2,13 @@ package io.dlf.dsl.compile;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tensorflow.Graph;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * The encoded-input placeholders of a graph: what a trainer or an in-process predictor feeds.
@@ -35,6 +37,18 @@ public record ModelPlaceholders(
     layout.sequences().forEach(f -> sequences.put(f.name(), tf.withName(SEQUENCE_PREFIX + f.name())
         .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, f.maxLength())))));
     return new ModelPlaceholders(categorical, numeric, sequences);
+  }
+
+  /** The same-named placeholders in {@code copy}, a graph imported from this one's GraphDef. */
+  ModelPlaceholders in(Graph copy) {
+    Map<String, Placeholder<TInt32>> copied = new LinkedHashMap<>();
+    sequences.forEach((name, p) -> copied.put(name, same(copy, p)));
+    return new ModelPlaceholders(categorical == null ? null : same(copy, categorical),
+        numeric == null ? null : same(copy, numeric), copied);
+  }
+
+  private static <T extends TType> Placeholder<T> same(Graph copy, Placeholder<T> placeholder) {
+    return new Placeholder<>(copy.operationOrThrow(placeholder.op().name()));
   }
 
   EncodedInputs asInputs() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -36,6 +37,11 @@ public final class Parameters {
 
     public long size() {
       return shape.size();
+    }
+
+    /** The same variable in {@code copy}, a graph imported from this one's GraphDef. */
+    Parameter in(Graph copy) {
+      return new Parameter(name, kind, shape, new Variable<>(copy.operationOrThrow(variable.op().name())));
     }
   }
 
@@ -145,6 +151,16 @@ public final class Parameters {
     String name = p.name() + "." + slot;
     return new Parameter(name, p.kind(), p.shape(),
         at.withName(name).variable(Initializer.zeros().create(at.withInitScope(), p.shape(), 0, 0)));
+  }
+
+  /** These variables in {@code copy}, a graph imported from this one's GraphDef (which creates no more). */
+  Parameters in(Graph copy) {
+    Parameters copied = new Parameters(Ops.create(copy), seed, placement);
+    byName.forEach((name, p) -> copied.byName.put(name, p.in(copy)));
+    copied.devices.putAll(devices);
+    tables.forEach((name, t) -> copied.tables.put(name, new EmbeddingTable(name, t.shape(),
+        t.partitions().stream().map(p -> copied.byName.get(p.name())).toList(), t.devices())));
+    return copied;
   }
 
   /** Every embedding table, in creation order. */

@@ -5,16 +5,22 @@ import io.dlf.dsl.spec.Regularization;
 import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.NoOp;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A model compiled for training: encoded-input and label placeholders, a training tower whose loss
@@ -24,15 +30,34 @@ import org.tensorflow.types.TFloat32;
  * statistics) for evaluation.
  * Every variable is a ref variable with a flat name, so {@code Session.save} checkpoints the model
  * and the optimizer state, and an inference-only graph can restore the model from it.
+ *
+ * <p>Synchronous on a cluster ({@link Placement#synchronous}), the graph has a training tower per
+ * worker, each fed its own share of the batch: the loss is the batch's mean over all shares, so a
+ * step's gradients are those of one process on the whole batch (TensorFlow's in-graph replication).
+ * Each tower's backward pass runs on its worker; the gradients are summed, clipped and applied once.
+ * With {@link OptimizerSettings#microBatches} above one, each worker's share is split again into
+ * towers that run one after another within the step, so a step holds one part's activations at a time.
  */
 public final class TrainingGraph implements AutoCloseable {
   public static final String LEARNING_RATE = "learning_rate";
   public static final String LABELS = "labels";
   static final String STEP = "optimizer.step";
+  private static final String TOWER = "tower_";
+
+  /**
+   * What one training tower is fed: its share of the batch's encoded inputs and labels.
+   *
+   * @param scope the prefix of its placeholders' names: empty for the first tower, {@code tower_k/} for the others
+   */
+  public record Feed(ModelPlaceholders inputs, Placeholder<TFloat32> labels, String scope) {
+    Feed in(Graph copy) {
+      return new Feed(inputs.in(copy), new Placeholder<>(copy.operationOrThrow(labels.op().name())), scope);
+    }
+  }
 
   private final Graph graph;
-  private final ModelPlaceholders inputs;
-  private final Placeholder<TFloat32> labels;
+  private final List<Feed> feeds;
+  private final int towersPerWorker;
   private final Placeholder<TFloat32> learningRate;
   private final Operand<TFloat32> logLoss;
   private final Operand<TFloat32> loss;
@@ -40,12 +65,12 @@ public final class TrainingGraph implements AutoCloseable {
   private final Op trainStep;
   private final Parameters parameters;
 
-  private TrainingGraph(Graph graph, ModelPlaceholders inputs, Placeholder<TFloat32> labels,
-      Placeholder<TFloat32> learningRate, Operand<TFloat32> logLoss, Operand<TFloat32> loss,
-      Operand<TFloat32> probability, Op trainStep, Parameters parameters) {
+  private TrainingGraph(Graph graph, List<Feed> feeds, int towersPerWorker, Placeholder<TFloat32> learningRate,
+      Operand<TFloat32> logLoss, Operand<TFloat32> loss, Operand<TFloat32> probability, Op trainStep,
+      Parameters parameters) {
     this.graph = graph;
-    this.inputs = inputs;
-    this.labels = labels;
+    this.feeds = List.copyOf(feeds);
+    this.towersPerWorker = towersPerWorker;
     this.learningRate = learningRate;
     this.logLoss = logLoss;
     this.loss = loss;
@@ -70,48 +95,122 @@ public final class TrainingGraph implements AutoCloseable {
       Placement placement) {
     Graph graph = new Graph();
     try {
-      Ops tf = placement.compute(Ops.create(graph));
-      ModelPlaceholders inputs = ModelPlaceholders.create(tf, layout);
-      Placeholder<TFloat32> labels = tf.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-      Placeholder<TFloat32> learningRate = tf.withName(LEARNING_RATE).placeholder(TFloat32.class,
-          Placeholder.shape(Shape.scalar()));
-      Parameters params = new Parameters(tf, seed, placement);
-
-      Tower train = Tower.build(tf.withSubScope("train"), params, plan, layout, inputs.asInputs(), true);
-      Operand<TFloat32> logLoss = tf.withName("log_loss").identity(binaryCrossEntropy(tf, train.logit(), labels));
-      boolean rowWise = optimizer.embeddingUpdates().rowWise(
-          layout.tableSizes().values().stream().mapToLong(Integer::longValue).sum());
-      // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
-      Ops opt = tf.withSubScope("optimizer");
-      List<TouchedRows> tables = rowWise
-          ? TouchedRows.of(opt, params.tables(), train.lookups())
-          : List.of();
-      Regularization l2 = plan.spec().regularization();
-      Operand<TFloat32> loss = tf.withName("loss").math.add(logLoss, regularization(tf, params, l2, rowWise, tables));
-      Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, inputs.asInputs(), false);
-      Operand<TFloat32> probability = tf.withName("probability").math.sigmoid(infer.logit());
-
-      List<Parameters.Parameter> trainable = params.trainable();
-      GradientCoverage.check(loss, trainable.stream().map(Parameters.Parameter::variable).toList());
-      tables.forEach(t -> t.table().variables().forEach(
-          partition -> GradientCoverage.checkReadOnlyThrough(loss, partition, t.readers())));
-      List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : trainable;
-      List<Operand<TFloat32>> gradients = gradients(graph, opt, loss, dense, tables, l2.embeddingL2());
-      Op trainStep = minimize(opt, params, dense, tables, clip(tf, gradients, optimizer.clipNorm()), learningRate, optimizer,
-          train.stateUpdates());
-      return new TrainingGraph(graph, inputs, labels, learningRate, logLoss, loss, probability, trainStep, params);
+      TrainingGraph built = compile(graph, plan, layout, seed, optimizer, placement);
+      if (placement.towers() == 1) {
+        return built;
+      }
+      try (built) {
+        return built.withGradientsPlaced(placement);
+      }
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
   }
 
-  /** Mean of {@code max(z, 0) - z y + log(1 + exp(-|z|))}: BCE on logits, stable for any z. */
+  private static TrainingGraph compile(Graph graph, ModelPlan plan, FieldLayout layout, long seed,
+      OptimizerSettings optimizer, Placement placement) {
+    Ops tf = placement.compute(Ops.create(graph));
+    int perWorker = optimizer.microBatches();
+    int towers = placement.towers() * perWorker;
+    List<Ops> towerOps = new ArrayList<>();
+    List<Feed> feeds = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      Ops at = t == 0 ? tf : placement.tower(Ops.create(graph), t / perWorker).withSubScope(TOWER + t);
+      ModelPlaceholders inputs = ModelPlaceholders.create(at, layout);
+      Placeholder<TFloat32> labels = at.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      towerOps.add(at);
+      feeds.add(new Feed(inputs, labels, t == 0 ? "" : TOWER + t + "/"));
+    }
+    Placeholder<TFloat32> learningRate = tf.withName(LEARNING_RATE).placeholder(TFloat32.class,
+        Placeholder.shape(Shape.scalar()));
+    Parameters params = new Parameters(tf, seed, placement);
+    boolean rowWise = optimizer.embeddingUpdates().rowWise(
+        layout.tableSizes().values().stream().mapToLong(Integer::longValue).sum());
+    // one scope for every optimizer op: the slots' names (optimizer/<variable>.adam_m) are checkpoint keys
+    Ops opt = tf.withSubScope("optimizer");
+    Regularization l2 = plan.spec().regularization();
+    // several towers share the batch: each one's cross-entropy summed over its rows, over the batch's rows
+    Operand<TFloat32> batchRows = towers == 1 ? null : tf.math.addN(feeds.stream()
+        .<Operand<TFloat32>>map(f -> tf.dtypes.cast(tf.size(f.labels()), TFloat32.class)).toList());
+
+    List<Tower> trains = new ArrayList<>();
+    List<Operand<TFloat32>> shares = new ArrayList<>();
+    TowerGradients gradients = null;
+    List<Operand<?>> previous = List.of();
+    Operand<TFloat32> logLoss = null;
+    Operand<TFloat32> loss = null;
+    Operand<TFloat32> probability = null;
+    List<TouchedRows> tables = List.of();
+    for (int t = 0; t < towers; t++) {
+      Ops at = towerOps.get(t);
+      EncodedInputs inputs = feeds.get(t).inputs().asInputs();
+      // a worker's micro-batches run one after another: each starts once the previous one's gradients are
+      // done, so only one part's activations are held at a time
+      Tower train = Tower.build(at.withSubScope("train"), params, plan, layout,
+          t % perWorker == 0 ? inputs : after(at, previous, inputs), true);
+      trains.add(train);
+      Operand<TFloat32> share = towers == 1 ? binaryCrossEntropy(tf, train.logit(), feeds.get(0).labels())
+          : at.math.div(at.sum(crossEntropies(at, train.logit(), feeds.get(t).labels()), at.constant(0)), batchRows);
+      shares.add(share);
+      Operand<TFloat32> objective = share;
+      if (t == towers - 1) {
+        logLoss = tf.withName("log_loss").identity(towers == 1 ? share : tf.math.addN(shares));
+        tables = rowWise
+            ? TouchedRows.of(opt, params.tables(), trains.stream().flatMap(r -> r.lookups().stream()).toList())
+            : List.of();
+        Operand<TFloat32> penalty = regularization(tf, params, l2, rowWise, tables);
+        loss = tf.withName("loss").math.add(logLoss, penalty);
+        // the penalty is differentiated once, with the last tower's share of the loss
+        objective = towers == 1 ? loss : tf.math.add(share, penalty);
+        Tower infer = Tower.build(tf.withSubScope("infer"), params, plan, layout, feeds.get(0).inputs().asInputs(),
+            false);
+        probability = tf.withName("probability").math.sigmoid(infer.logit());
+        check(loss, params, tables);
+      }
+      if (gradients == null) {
+        gradients = new TowerGradients(graph, towers, rowWise ? params.ofKind(Parameters.Kind.NET) : params.trainable());
+      }
+      List<Operand<TFloat32>> rows = rowWise ? train.lookups().stream().map(TableLookup::rows).toList() : List.of();
+      previous = gradients.add(t, objective, rows);
+    }
+    List<Parameters.Parameter> dense = rowWise ? params.ofKind(Parameters.Kind.NET) : params.trainable();
+    List<Operand<TFloat32>> summed = gradients.sum(opt, tables, l2.embeddingL2());
+    // running statistics follow the first tower's part of the batch
+    Op trainStep = minimize(opt, params, dense, tables, clip(tf, summed, optimizer.clipNorm()), learningRate, optimizer,
+        trains.get(0).stateUpdates());
+    return new TrainingGraph(graph, feeds, perWorker, learningRate, logLoss, loss, probability, trainStep, params);
+  }
+
+  /** {@code inputs} read only after {@code previous} have been computed. */
+  private static EncodedInputs after(Ops tf, List<Operand<?>> previous, EncodedInputs inputs) {
+    Ops gated = tf.withControlDependencyOps(previous.stream().map(Operand::op).toList());
+    Map<String, Operand<TInt32>> sequences = new LinkedHashMap<>();
+    inputs.sequences().forEach((name, ids) -> sequences.put(name, gated.identity(ids)));
+    return new EncodedInputs(inputs.categorical() == null ? null : gated.identity(inputs.categorical()),
+        inputs.numeric() == null ? null : gated.identity(inputs.numeric()), sequences);
+  }
+
+  /**
+   * Throws {@link GraphCompilationException} if an op between a trainable variable and {@code loss}
+   * has no gradient, or a row-wise table is read other than through its lookups.
+   */
+  private static void check(Operand<TFloat32> loss, Parameters params, List<TouchedRows> tables) {
+    GradientCoverage.check(loss, params.trainable().stream().map(Parameters.Parameter::variable).toList());
+    tables.forEach(t -> t.table().variables().forEach(
+        partition -> GradientCoverage.checkReadOnlyThrough(loss, partition, t.readers())));
+  }
+
+  /** Mean of {@link #crossEntropies}. */
   static Operand<TFloat32> binaryCrossEntropy(Ops tf, Operand<TFloat32> logit, Operand<TFloat32> labels) {
-    Operand<TFloat32> perExample = tf.math.add(
+    return tf.math.mean(crossEntropies(tf, logit, labels), tf.constant(0));
+  }
+
+  /** {@code max(z, 0) - z y + log(1 + exp(-|z|))} per row: BCE on logits, stable for any z. */
+  private static Operand<TFloat32> crossEntropies(Ops tf, Operand<TFloat32> logit, Operand<TFloat32> labels) {
+    return tf.math.add(
         tf.math.sub(tf.nn.relu(logit), tf.math.mul(logit, labels)),
         tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logit)))));
-    return tf.math.mean(perExample, tf.constant(0));
   }
 
   /**
@@ -141,27 +240,36 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   /**
-   * The gradient of {@code loss} for each of {@code dense}, then for each table's touched rows (with
-   * respect to its lookups' gathered rows, summed per id).
+   * This graph with every tower's backward pass on its worker: TensorFlow's C API places no gradient
+   * op, and a distributed session runs unplaced ops on the worker it talks to, so the graph is copied
+   * through its GraphDef with the devices set. Every handle of the copy is the same-named op.
    */
-  @SuppressWarnings("unchecked")
-  private static List<Operand<TFloat32>> gradients(Graph graph, Ops opt, Operand<TFloat32> loss,
-      List<Parameters.Parameter> dense, List<TouchedRows> tables, float embeddingL2) {
-    List<Output<?>> sources = new ArrayList<>();
-    dense.forEach(p -> sources.add(p.variable().asOutput()));
-    tables.forEach(t -> t.lookedUp().forEach(rows -> sources.add(rows.asOutput())));
-    List<Output<?>> grads = List.of(graph.addGradients(loss.asOutput(), sources.toArray(Output<?>[]::new)));
-    List<Operand<TFloat32>> gradients = new ArrayList<>();
-    for (int i = 0; i < dense.size(); i++) {
-      gradients.add((Output<TFloat32>) grads.get(i));
+  private TrainingGraph withGradientsPlaced(Placement placement) {
+    GraphDef.Builder def = graph.toGraphDef().toBuilder();
+    for (NodeDef.Builder node : def.getNodeBuilderList()) {
+      // a node colocated with another (with a variable it reads) goes where that one is
+      boolean colocated = node.containsAttr("_class");
+      for (int t = 0; t < feeds.size() && node.getDevice().isEmpty() && !colocated; t++) {
+        if (node.getName().startsWith(TowerGradients.scope(t) + "/")) {
+          node.setDevice(placement.towerDevice(t / towersPerWorker));
+        }
+      }
     }
-    int next = dense.size();
-    for (TouchedRows t : tables) {
-      int lookups = t.lookedUp().size();
-      gradients.add(t.gradient(opt, grads.subList(next, next + lookups), embeddingL2));
-      next += lookups;
+    Graph copy = new Graph();
+    try {
+      copy.importGraphDef(def.build());
+      return new TrainingGraph(copy, feeds.stream().map(f -> f.in(copy)).toList(), towersPerWorker,
+          new Placeholder<>(copy.operationOrThrow(learningRate.op().name())), same(copy, logLoss), same(copy, loss),
+          same(copy, probability), new NoOp(copy.operationOrThrow(trainStep.op().name())), parameters.in(copy));
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
     }
-    return gradients;
+  }
+
+  private static Operand<TFloat32> same(Graph copy, Operand<TFloat32> operand) {
+    Output<TFloat32> output = operand.asOutput();
+    return copy.operationOrThrow(output.op().name()).output(output.index());
   }
 
   /** Scales every gradient, dense and row-wise alike, so that their global norm is at most {@code clipNorm}. */
@@ -221,12 +329,27 @@ public final class TrainingGraph implements AutoCloseable {
     return graph;
   }
 
+  /** The first training tower's inputs, which evaluation ({@link #probability()}) reads too. */
   public ModelPlaceholders inputs() {
-    return inputs;
+    return feeds.get(0).inputs();
   }
 
+  /** The first training tower's labels. */
   public Placeholder<TFloat32> labels() {
-    return labels;
+    return feeds.get(0).labels();
+  }
+
+  /**
+   * One feed per training tower, in the order a batch's consecutive parts go to them: the
+   * micro-batches of the first worker, then of the next (one worker but on a synchronous cluster).
+   */
+  public List<Feed> feeds() {
+    return feeds;
+  }
+
+  /** How many of {@link #feeds()} run on each worker: the step's micro-batches. */
+  public int towersPerWorker() {
+    return towersPerWorker;
   }
 
   public Placeholder<TFloat32> learningRate() {

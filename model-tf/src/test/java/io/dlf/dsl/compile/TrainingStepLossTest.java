@@ -32,7 +32,7 @@ class TrainingStepLossTest {
    * the next layer normalises again) takes a full step either way, and the rounding decides the run.
    */
   private static final OptimizerSettings OPTIMIZER = new OptimizerSettings(0.9f, 0.999f, 1e-2f, 10f,
-      EmbeddingUpdates.AUTO);
+      EmbeddingUpdates.AUTO, 1);
 
   /** Per preset, the loss before each of the steps, measured on the graph as it was before the memory work. */
   private static final Map<String, double[]> BEFORE = Map.ofEntries(

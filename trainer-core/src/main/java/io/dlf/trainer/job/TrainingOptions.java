@@ -53,6 +53,8 @@ public record TrainingOptions(
     checkCount("patience", patience, MAX_EPOCHS);
     checkCount("progress_every_steps", progressEverySteps, MAX_PROGRESS_EVERY_STEPS);
     checkCount("checkpoint_every_epochs", checkpointEveryEpochs, MAX_EPOCHS);
+    check(optimizer.microBatches() <= batchSize, "micro_batches", optimizer.microBatches(),
+        "at most batch_size (" + batchSize + ")");
   }
 
   private static void checkCount(String field, int value, int max) {
@@ -104,6 +106,11 @@ public record TrainingOptions(
   public TrainingOptions optimizer(OptimizerSettings value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, learningRate, minLearningRate, decayFactor, patience,
         monitor, seed, value, progressEverySteps, checkpointEveryEpochs, precision);
+  }
+
+  /** The batch differentiated in {@code value} consecutive parts, one after another (see {@link OptimizerSettings}). */
+  public TrainingOptions microBatches(int value) {
+    return optimizer(optimizer.microBatches(value));
   }
 
   public TrainingOptions progressEverySteps(int value) {

@@ -1,6 +1,7 @@
 package io.dlf.trainer.job;
 
 import io.dlf.dsl.spec.Quoted;
+import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.server.GrpcErrors.FieldViolation;
 import io.dlf.trainer.job.Monitor;
@@ -29,6 +30,8 @@ public final class TrainingSettingsReader {
         TrainingOptions::maxEpochs);
     reader.setCount("training.batch_size", s.hasBatchSize(), s.getBatchSize(), TrainingOptions.MAX_BATCH_SIZE,
         TrainingOptions::batchSize);
+    reader.setCount("training.micro_batches", s.hasMicroBatches(), s.getMicroBatches(),
+        OptimizerSettings.MAX_MICRO_BATCHES, TrainingOptions::microBatches);
     reader.set("training.learning_rate", s.hasLearningRate(), o -> o.learningRate(s.getLearningRate()));
     reader.set("training.seed", s.hasSeed(), o -> o.seed(s.getSeed()));
     reader.setCount("training.checkpoint_every_epochs", s.hasCheckpointEveryEpochs(), s.getCheckpointEveryEpochs(),

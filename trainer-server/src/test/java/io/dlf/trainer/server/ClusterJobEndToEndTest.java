@@ -50,22 +50,32 @@ class ClusterJobEndToEndTest {
     return config.withWorkers(config.workers().withHeap("1g").withJvmOptions(List.of(workerOptions)));
   }
 
-  private static SubmitJobRequest clusterRequest(String model, int epochs) {
+  private static SubmitJobRequest clusterRequest(String model, int epochs, boolean synchronous) {
     SubmitJobRequest request = GeneratedData.request("large", model, epochs);
     return request.toBuilder().setTraining(request.getTraining().toBuilder()
         .setProgressEverySteps(4)
-        .setCluster(ClusterShape.newBuilder().setWorkers(2).setParameterServers(2))).build();
+        .setCluster(ClusterShape.newBuilder().setWorkers(2).setParameterServers(2).setSynchronous(synchronous)))
+        .build();
   }
 
   @Test
   void twoWorkersAndTwoParameterServersTrainAndExportOneVersion() throws Exception {
+    trainsAndExportsOneVersion("cluster", false);
+  }
+
+  @Test
+  void twoSynchronousWorkersTrainAndExportOneVersion() throws Exception {
+    trainsAndExportsOneVersion("synchronous", true);
+  }
+
+  private void trainsAndExportsOneVersion(String model, boolean synchronous) throws Exception {
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
-      Job job = trainer.stub().submitJob(clusterRequest("cluster", 2));
+      Job job = trainer.stub().submitJob(clusterRequest(model, 2, synchronous));
       List<JobEvent> events = trainer.watch(job.getId(), LONG);
       Job ended = trainer.stub().getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
       assertEquals(JobState.SUCCEEDED, ended.getState(), ended.toString());
       assertEquals(1, ended.getAttempts());
-      assertEquals(List.of(1L), new ModelRepository(config().modelsDir()).versions("cluster"));
+      assertEquals(List.of(1L), new ModelRepository(config().modelsDir()).versions(model));
       assertTrue(ended.getMetrics().getTest().getAuc() > 0.6, ended.getMetrics().toString());
       List<Progress> progress = events.stream().filter(JobEvent::hasProgress).map(JobEvent::getProgress).toList();
       assertTrue(progress.stream().anyMatch(p -> p.getWorkerSamplesPerSecondCount() == 2
@@ -76,17 +86,18 @@ class ClusterJobEndToEndTest {
 
   @Test
   void aParameterServerKilledMidTrainingFailsTheAttemptAndTheJobResumesOnFreshTasks() throws Exception {
-    killedTaskResumes("ps", "1", "parameter server 1 (127.0.0.1:");
+    killedTaskResumes("ps", "1", "parameter server 1 (127.0.0.1:", false);
   }
 
+  /** Synchronous, so that each way of training is seen to resume (a synchronous step needs every worker). */
   @Test
   void aWorkerTaskKilledMidTrainingFailsTheAttemptAndTheJobResumesOnFreshTasks() throws Exception {
-    killedTaskResumes("worker", "1", "worker 1 (127.0.0.1:");
+    killedTaskResumes("worker", "1", "worker 1 (127.0.0.1:", true);
   }
 
-  private void killedTaskResumes(String job, String index, String named) throws Exception {
+  private void killedTaskResumes(String job, String index, String named, boolean synchronous) throws Exception {
     try (RunningTrainer trainer = RunningTrainer.start(config("-Ddlf.cluster.operation-timeout=PT60S"))) {
-      Job submitted = trainer.stub().submitJob(clusterRequest("resumed", 3));
+      Job submitted = trainer.stub().submitJob(clusterRequest("resumed", 3, synchronous));
       trainer.watchUntil(submitted.getId(), JobEvent::hasEpochEnded, LONG);
       long worker = runningWorker(trainer, submitted.getId());
       ProcessHandle task = task(worker, job, index).orElseThrow(() -> new AssertionError("no " + job + " task "
@@ -110,7 +121,7 @@ class ClusterJobEndToEndTest {
     TrainerServerConfig config = config("-Ddlf.cluster.operation-timeout=PT10S", "-Ddlf.cluster.unstarted=ps:1");
     config = config.withWorkers(config.workers().withMaxAttempts(1));
     try (RunningTrainer trainer = RunningTrainer.start(config)) {
-      Job submitted = trainer.stub().submitJob(clusterRequest("unreachable", 1));
+      Job submitted = trainer.stub().submitJob(clusterRequest("unreachable", 1, false));
       Job ended = trainer.awaitEnd(submitted.getId(), LONG);
       assertEquals(JobState.FAILED, ended.getState(), ended.toString());
       assertEquals(JobFailure.Kind.WORKER_DIED, ended.getFailure().getKind());

@@ -97,6 +97,21 @@ class SubmissionErrorsTest {
   }
 
   @Test
+  void microBatchesOutOfRangeOrAboveTheBatchSizeAreNamed() {
+    StatusRuntimeException tooMany = submit(Code.INVALID_ARGUMENT, r -> r.setTraining(r.getTraining().toBuilder()
+        .setMicroBatches(65)));
+    assertTrue(tooMany.getStatus().getDescription().contains("training.micro_batches: 65 must be from 1 to 64"),
+        tooMany.getStatus().getDescription());
+    StatusRuntimeException aboveBatch = submit(Code.INVALID_ARGUMENT, r -> r.setTraining(r.getTraining().toBuilder()
+        .setBatchSize(8).setMicroBatches(9)));
+    assertTrue(aboveBatch.getStatus().getDescription().contains(
+        "training.micro_batches: 9 must be at most batch_size (8)"), aboveBatch.getStatus().getDescription());
+    StatusRuntimeException zero = submit(Code.INVALID_ARGUMENT, r -> r.setTraining(r.getTraining().toBuilder()
+        .setMicroBatches(0)));
+    assertEquals(List.of("training.micro_batches"), violatedFields(zero));
+  }
+
+  @Test
   void anUnknownServingPrecisionIsNamed() {
     StatusRuntimeException e = submit(Code.INVALID_ARGUMENT, r -> r.setExport(ExportTarget.newBuilder()
         .setPrecisionValue(7)));

@@ -4,6 +4,7 @@ import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.compile.BatchTensors;
 import io.dlf.dsl.compile.Placement;
 import io.dlf.dsl.compile.SessionConfigs;
+import io.dlf.dsl.compile.TowerFeeds;
 import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.compile.UnsplitCheckpoint;
 import io.dlf.dsl.plan.ModelPlan;
@@ -67,7 +68,9 @@ public final class Trainer {
   }
 
   /**
-   * Trains {@code spec} on {@code data} on {@code replicas}, keeping state in {@code workDir}. With
+   * Trains {@code spec} on {@code data} on {@code replicas}, keeping state in {@code workDir}. A
+   * replica with several training towers (synchronous training on a cluster) takes each batch whole,
+   * a part per tower, and applies the batch's gradients once. With
    * several replicas training is asynchronous, as in TensorFlow's parameter-server training: each
    * replica takes the epoch's next batch as soon as its previous step is done and applies its
    * gradients to the shared variables without waiting for the others. The batches are drawn in the
@@ -150,13 +153,15 @@ public final class Trainer {
     });
   }
 
-  /** One training step of {@code replica} on {@code batch} at {@code learningRate}; returns the batch's loss. */
+  /**
+   * One training step of {@code replica} on {@code batch} at {@code learningRate}, the batch shared
+   * out over the replica's training towers (workers, micro-batches) in consecutive parts; returns the
+   * batch's loss.
+   */
   public static double step(Replica replica, PreparedData data, LabeledBatch batch, double learningRate) {
-    try (BatchTensors inputs = new BatchTensors(data.layout(), batch.inputs());
-        TFloat32 labels = TFloat32.vectorOf(batch.labels());
+    try (TowerFeeds feeds = new TowerFeeds(replica.graph(), data.layout(), batch.inputs(), batch.labels());
         TFloat32 rate = TFloat32.scalarOf((float) learningRate);
-        Result r = inputs.feedByName(replica.session().runner())
-            .feed(replica.graph().labels(), labels)
+        Result r = feeds.feed(replica.session().runner())
             .feed(replica.graph().learningRate(), rate)
             .addTarget(replica.graph().trainStep())
             .fetch(replica.graph().logLoss())
@@ -268,8 +273,10 @@ public final class Trainer {
       private int windowSteps;
       private long windowSamples;
       private double windowSeconds;
-      private final long[] replicaSamples = new long[replicas.size()];
-      private final double[] replicaSeconds = new double[replicas.size()];
+      /** Per worker task: a replica's towers are tasks {@code firstTask[replica]} on, in tower order. */
+      private final int[] firstTask = new int[replicas.size() + 1];
+      private final long[] taskSamples;
+      private final double[] taskSeconds;
 
       EpochSteps(int epoch, int steps, BatchStream batches) {
         this.epoch = epoch;
@@ -277,6 +284,12 @@ public final class Trainer {
         this.batches = batches;
         this.firstStep = state.getStepInEpoch();
         this.nextStep = firstStep;
+        for (int r = 0; r < replicas.size(); r++) {
+          TrainingGraph graph = replicas.get(r).graph();
+          firstTask[r + 1] = firstTask[r] + graph.feeds().size() / graph.towersPerWorker();
+        }
+        this.taskSamples = new long[firstTask[replicas.size()]];
+        this.taskSeconds = new double[taskSamples.length];
       }
 
       void runOnEveryReplica() {
@@ -378,20 +391,27 @@ public final class Trainer {
         windowSteps++;
         windowSamples += samples;
         windowSeconds += elapsed;
-        replicaSamples[k] += samples;
-        replicaSeconds[k] += seconds;
+        // a replica's towers step together, each on its part of the batch, a worker's micro-batches in a row
+        TrainingGraph graph = replicas.get(k).graph();
+        int[] parts = TowerFeeds.partRows(samples, graph.feeds().size());
+        for (int t = 0; t < parts.length; t++) {
+          taskSamples[firstTask[k] + t / graph.towersPerWorker()] += parts[t];
+        }
+        for (int task = firstTask[k]; task < firstTask[k + 1]; task++) {
+          taskSeconds[task] += seconds;
+        }
         if (windowSteps == options.progressEverySteps() || step == steps) {
-          List<Double> perReplica = new ArrayList<>();
-          for (int r = 0; r < replicas.size(); r++) {
-            perReplica.add(replicaSeconds[r] > 0 ? replicaSamples[r] / replicaSeconds[r] : 0);
+          List<Double> perTask = new ArrayList<>();
+          for (int t = 0; t < taskSamples.length; t++) {
+            perTask.add(taskSeconds[t] > 0 ? taskSamples[t] / taskSeconds[t] : 0);
           }
-          listener.onProgress(epoch, step, steps, windowLoss / windowSteps, windowSamples / windowSeconds, perReplica);
+          listener.onProgress(epoch, step, steps, windowLoss / windowSteps, windowSamples / windowSeconds, perTask);
           windowLoss = 0;
           windowSteps = 0;
           windowSamples = 0;
           windowSeconds = 0;
-          Arrays.fill(replicaSamples, 0);
-          Arrays.fill(replicaSeconds, 0);
+          Arrays.fill(taskSamples, 0);
+          Arrays.fill(taskSeconds, 0);
         }
       }
     }

@@ -17,12 +17,12 @@ public interface TrainingListener {
   default void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond) {}
 
   /**
-   * As {@link #onProgress(int, int, int, double, double)}, with each replica's own throughput over
-   * the window (one figure in one process, one per worker task on a cluster); by default it passes
-   * the rest on.
+   * As {@link #onProgress(int, int, int, double, double)}, with each worker task's own throughput
+   * over the window (one figure in one process, one per worker task on a cluster); by default it
+   * passes the rest on.
    */
   default void onProgress(int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond,
-      List<Double> replicaSamplesPerSecond) {
+      List<Double> taskSamplesPerSecond) {
     onProgress(epoch, step, stepsPerEpoch, loss, samplesPerSecond);
   }
 

@@ -138,7 +138,7 @@ final class JobExecution {
         LOG.info(() -> "job " + assignment.getJobId() + " trains on " + tasks.layout());
         try {
           outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel,
-              new ClusterReplicas(tasks.layout(), ClusterTimeouts.operation()));
+              new ClusterReplicas(tasks.layout(), ClusterTimeouts.operation(), shape.getSynchronous()));
         } catch (CancellationException | TrainingDivergedException e) {
           throw e;
         } catch (RuntimeException e) {

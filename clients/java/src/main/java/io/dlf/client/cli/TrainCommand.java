@@ -240,13 +240,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress-every", paramLabel = "STEPS", description = "Progress reports every STEPS steps.")
     Integer progressEvery;
 
+    @Option(names = "--micro-batches", paramLabel = "N", description = "Differentiate each batch in N consecutive "
+        + "parts, one after another, summing their gradients: the same update with about 1/N of the activation "
+        + "memory (1 to 64).")
+    Integer microBatches;
+
     @Option(names = "--workers", paramLabel = "N", description = "Train on a cluster of N worker tasks (1 to 16; "
-        + "give --parameter-servers too): TensorFlow's asynchronous parameter-server training.")
+        + "give --parameter-servers too): TensorFlow's asynchronous parameter-server training, or synchronous "
+        + "with --synchronous.")
     Integer workers;
 
     @Option(names = "--parameter-servers", paramLabel = "M", description = "The cluster's parameter-server tasks "
         + "(1 to 16; give --workers too); the embedding tables are split by rows across them.")
     Integer parameterServers;
+
+    @Option(names = "--synchronous", description = "The cluster's workers share every batch and apply its gradients "
+        + "together, so the model matches a single-process job's (each step waits for every worker).")
+    boolean synchronous;
 
     TrainingSettings toProto() {
       TrainingSettings.Builder settings = TrainingSettings.newBuilder();
@@ -274,8 +284,11 @@ final class TrainCommand implements Callable<Integer> {
       if (progressEvery != null) {
         settings.setProgressEverySteps(progressEvery);
       }
-      // either flag asks for a cluster; the trainer names a count left out or out of range
-      if (workers != null || parameterServers != null) {
+      if (microBatches != null) {
+        settings.setMicroBatches(microBatches);
+      }
+      // any cluster flag asks for a cluster; the trainer names a count left out or out of range
+      if (workers != null || parameterServers != null || synchronous) {
         ClusterShape.Builder cluster = settings.getClusterBuilder();
         if (workers != null) {
           cluster.setWorkers(workers);
@@ -283,6 +296,7 @@ final class TrainCommand implements Callable<Integer> {
         if (parameterServers != null) {
           cluster.setParameterServers(parameterServers);
         }
+        cluster.setSynchronous(synchronous);
       }
       return settings.build();
     }

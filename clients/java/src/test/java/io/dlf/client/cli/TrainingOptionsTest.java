@@ -21,11 +21,21 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void microBatchesAreSetOnlyWhenGiven() {
+    assertEquals(4, CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--micro-batches", "4").toProto()
+        .getMicroBatches());
+    assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto()
+        .hasMicroBatches());
+  }
+
+  @Test
   void workersAndParameterServersAskForACluster() {
     TrainingSettings settings = CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
         "--workers", "2", "--parameter-servers", "3").toProto();
     assertEquals(ClusterShape.newBuilder().setWorkers(2).setParameterServers(3).build(), settings.getCluster());
     assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto().hasCluster());
+    assertTrue(CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
+        "--workers", "2", "--parameter-servers", "3", "--synchronous").toProto().getCluster().getSynchronous());
   }
 
   @Test
