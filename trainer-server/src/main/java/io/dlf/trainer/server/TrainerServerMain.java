@@ -137,6 +137,12 @@ public final class TrainerServerMain implements Callable<Integer> {
           + "cancels (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
+  @Option(names = "--backfill-limit", paramLabel = "DURATION", defaultValue = "10m",
+      converter = DurationConverter.class, description = "How long younger jobs may start ahead of a queued cluster "
+          + "job that needs more free slots than a worker host has; after that, hosts whose device could hold it "
+          + "lease nothing younger of its device kind until it fits (default: ${DEFAULT-VALUE}).")
+  Duration backfillLimit;
+
   public static void main(String[] args) {
     System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
   }
@@ -184,7 +190,7 @@ public final class TrainerServerMain implements Callable<Integer> {
     DatabaseSettings database = new DatabaseSettings(url.get(), databaseUser != null ? databaseUser : "",
         databasePassword());
     return config.withCluster(ClusterSettings.of(role, database, hostName != null ? hostName : localHostName())
-        .withHeartbeatInterval(heartbeatInterval).withLeaseTimeout(leaseTimeout));
+        .withHeartbeatInterval(heartbeatInterval).withLeaseTimeout(leaseTimeout).withBackfillLimit(backfillLimit));
   }
 
   private String databasePassword() {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class ClusterJobEndToEndTest {
-  private static final Duration LONG = Duration.ofMinutes(5);
+  static final Duration LONG = Duration.ofMinutes(5);
 
   @TempDir
   Path dir;
@@ -45,12 +45,13 @@ class ClusterJobEndToEndTest {
     GeneratedData.write(root, "large", 8_000);
   }
 
-  private TrainerServerConfig config(String... workerOptions) {
+  /** A trainer with 4 CPU job slots, its workers' JVMs given {@code workerOptions}. */
+  protected TrainerServerConfig config(String... workerOptions) {
     TrainerServerConfig config = RunningTrainer.config(dir.resolve("trainer"), root).withSlots(4, 1);
     return config.withWorkers(config.workers().withHeap("1g").withJvmOptions(List.of(workerOptions)));
   }
 
-  private static SubmitJobRequest clusterRequest(String model, int epochs) {
+  static SubmitJobRequest clusterRequest(String model, int epochs) {
     SubmitJobRequest request = GeneratedData.request("large", model, epochs);
     return request.toBuilder().setTraining(request.getTraining().toBuilder()
         .setProgressEverySteps(4)

@@ -8,20 +8,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** The job slots of the worker hosts that are up, per device kind. */
-record HostSlots(long cpu, long gpu) {
+/**
+ * The job slots of the worker hosts that are up, per device kind: in all, and on the largest host
+ * (a host schedules one device of each kind, so that is the most one cluster job can take).
+ */
+record HostSlots(long cpu, long gpu, long cpuOnOneHost, long gpuOnOneHost) {
 
   static HostSlots live(Connection connection) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT coalesce(sum(cpu_slots), 0), "
-        + "coalesce(sum(gpu_slots), 0) FROM worker_hosts WHERE expires > now()");
+        + "coalesce(sum(gpu_slots), 0), coalesce(max(cpu_slots), 0), coalesce(max(gpu_slots), 0) "
+        + "FROM worker_hosts WHERE expires > now()");
         ResultSet row = select.executeQuery()) {
       row.next();
-      return new HostSlots(row.getLong(1), row.getLong(2));
+      return new HostSlots(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
     }
   }
 
   long slots(DeviceKind kind) {
     return kind == DeviceKind.GPU ? gpu : cpu;
+  }
+
+  /** The most slots of {@code kind} one host offers: the largest cluster job of that kind that can start. */
+  long onOneHost(DeviceKind kind) {
+    return kind == DeviceKind.GPU ? gpuOnOneHost : cpuOnOneHost;
   }
 
   /**

@@ -5,11 +5,11 @@ import com.google.inject.Singleton;
 import io.dlf.server.NamedThreads;
 import io.dlf.trainer.server.ClusterSettings;
 import io.dlf.trainer.server.TrainerServerConfig;
-import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.jobs.JobExecution;
 import io.dlf.trainer.server.jobs.JobRunner;
 import io.dlf.trainer.server.scheduling.JobScheduler;
+import io.dlf.trainer.server.scheduling.JobScheduler.FreeSlots;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,23 +155,28 @@ public final class WorkerHost implements JobExecution {
     }
   }
 
-  /** Leases a job for each free slot while there are jobs; whether it took any. */
+  /**
+   * Leases jobs while a device has free slots and a queued job fits them (a cluster job takes one
+   * slot per task); whether it took any.
+   */
   private boolean leaseForFreeSlots() throws SQLException {
     boolean took = false;
     for (DeviceKind kind : DeviceKind.values()) {
-      for (Optional<Device> free = scheduler.freeSlot(kind); free.isPresent() && leasing;
-          free = scheduler.freeSlot(kind)) {
-        Device device = free.get();
-        Optional<LeaseRows.Lease> lease = database.transaction(connection -> LeaseRows.lease(connection, device,
-            cluster.hostName(), cluster.leaseTimeout()));
+      for (Optional<FreeSlots> free = scheduler.freeSlots(kind); free.isPresent() && leasing;
+          free = scheduler.freeSlots(kind)) {
+        FreeSlots room = free.get();
+        Optional<LeaseRows.Lease> lease = database.transaction(connection -> LeaseRows.lease(connection, room,
+            cluster.hostName(), cluster.leaseTimeout(), cluster.backfillLimit()));
         if (lease.isEmpty()) {
           break;
         }
         LeasedJob job = new LeasedJob(lease.get().job(), lease.get().token(), this::wakeJournal);
+        int slots = lease.get().slots();
         held.put(job.token(), job);
         metrics.leased(kind);
-        LOG.info(() -> "leased job " + job.id() + " for " + device.name() + " (lease " + job.token() + ")");
-        scheduler.startNow(job.id(), device, lease.get().waited(), d -> {
+        LOG.info(() -> "leased job " + job.id() + " for " + room.device().name() + " (lease " + job.token()
+            + (slots > 1 ? ", " + slots + " slots for its cluster's tasks" : "") + ")");
+        scheduler.startNow(job.id(), room.device(), slots, lease.get().waited(), d -> {
           runner.run(job, d);
           wakeJournal();
         });
