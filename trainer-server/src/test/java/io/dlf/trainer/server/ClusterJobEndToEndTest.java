@@ -127,7 +127,7 @@ class ClusterJobEndToEndTest {
   }
 
   /** The process's arguments, each ended by NUL: the JDK cuts a command line as long as a task's class path. */
-  private static String arguments(ProcessHandle process) {
+  static String arguments(ProcessHandle process) {
     try {
       return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
           StandardCharsets.UTF_8);

@@ -67,7 +67,8 @@ class PostgresClusterJobEndToEndTest extends ClusterJobEndToEndTest {
       assertEquals("CLUSTER_TOO_LARGE", reason(e));
       String message = e.getStatus().getDescription();
       assertTrue(message.contains("3 workers and 2 parameter servers (5 tasks"), message);
-      assertTrue(message.contains("the largest worker host that is up can offer only 4 job slots"), message);
+      assertTrue(message.contains("the worker hosts that are up (the largest alone, or those sharing tasks through "
+          + "--cluster-address together) can offer only 4 job slots"), message);
       assertEquals(0, trainer.stub().listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount(), "nothing stored");
     }
   }

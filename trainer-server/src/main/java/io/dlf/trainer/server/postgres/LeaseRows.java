@@ -36,13 +36,15 @@ final class LeaseRows {
   record Lease(Job job, long token, Duration waited, int slots) {}
 
   /**
-   * Leases the oldest job queued for {@code room}'s device kind that fits its free slots, and starts
-   * it on that device of {@code host}. A younger job may pass an older one that needs more slots
-   * than are free (a cluster job) only while that one has waited less than {@code backfillLimit}:
-   * after that, a host whose device could hold it leases nothing younger of the kind, so that its
-   * slots free up for it rather than go to a stream of smaller jobs.
+   * Leases the oldest job queued for {@code room}'s device kind that takes at most {@code reach}
+   * slots, and starts it on that device of {@code host}. {@code reach} is the device's free slots,
+   * plus, for a host that shares cluster jobs' tasks, those the other sharing hosts have free. A
+   * younger job may pass an older one that needs more slots than that (a cluster job) only while that
+   * one has waited less than {@code backfillLimit}: after that, a host whose device could hold it
+   * leases nothing younger of the kind, so that its slots free up for it rather than go to a stream
+   * of smaller jobs.
    */
-  static Optional<Lease> lease(Connection connection, FreeSlots room, String host, Duration timeout,
+  static Optional<Lease> lease(Connection connection, FreeSlots room, int reach, String host, Duration timeout,
       Duration backfillLimit) throws SQLException {
     StoredJob stored;
     Duration waited;
@@ -54,8 +56,8 @@ final class LeaseRows {
         + "AND older.slots > ? AND older.slots <= ? AND older.queued_at <= now() - ? * interval '1 millisecond') "
         + "ORDER BY seq LIMIT 1 FOR UPDATE OF jobs SKIP LOCKED")) {
       select.setString(1, room.device().kind().name());
-      select.setInt(2, room.free());
-      select.setInt(3, room.free());
+      select.setInt(2, reach);
+      select.setInt(3, reach);
       select.setInt(4, room.capacity());
       select.setLong(5, backfillLimit.toMillis());
       try (ResultSet row = select.executeQuery()) {
@@ -160,19 +162,31 @@ final class LeaseRows {
     return expired.size();
   }
 
-  /** Says this host is up, with its slots, until {@code ttl} from now. */
-  static void registerHost(Connection connection, String host, int cpuSlots, int gpuSlots, Duration ttl)
-      throws SQLException {
+  /**
+   * Says this host is up until {@code ttl} from now, with its slots, those free now, and the address
+   * of its tasks when it shares cluster jobs' tasks.
+   */
+  static void registerHost(Connection connection, String host, HostCapacity capacity, Optional<String> clusterAddress,
+      Duration ttl) throws SQLException {
     try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO worker_hosts (name, cpu_slots, "
-        + "gpu_slots, expires) VALUES (?, ?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
-        + "SET cpu_slots = excluded.cpu_slots, gpu_slots = excluded.gpu_slots, expires = excluded.expires")) {
+        + "gpu_slots, free_cpu_slots, free_gpu_slots, cluster_address, expires) VALUES (?, ?, ?, ?, ?, ?, "
+        + "now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE SET cpu_slots = excluded.cpu_slots, "
+        + "gpu_slots = excluded.gpu_slots, free_cpu_slots = excluded.free_cpu_slots, "
+        + "free_gpu_slots = excluded.free_gpu_slots, cluster_address = excluded.cluster_address, "
+        + "expires = excluded.expires")) {
       upsert.setString(1, host);
-      upsert.setInt(2, cpuSlots);
-      upsert.setInt(3, gpuSlots);
-      upsert.setLong(4, ttl.toMillis());
+      upsert.setInt(2, capacity.cpuSlots());
+      upsert.setInt(3, capacity.gpuSlots());
+      upsert.setInt(4, capacity.freeCpuSlots());
+      upsert.setInt(5, capacity.freeGpuSlots());
+      upsert.setString(6, clusterAddress.orElse(null));
+      upsert.setLong(7, ttl.toMillis());
       upsert.executeUpdate();
     }
   }
+
+  /** A host's job slots per device kind, and how many of them are free. */
+  record HostCapacity(int cpuSlots, int gpuSlots, int freeCpuSlots, int freeGpuSlots) {}
 
   static void removeHost(Connection connection, String host) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM worker_hosts WHERE name = ?")) {

@@ -81,8 +81,9 @@ public final class PostgresJobService implements JobService {
           HostSlots slots = HostSlots.live(connection);
           DeviceKind kind = slots.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
               JobFailures.noGpu("no worker host that is up has a GPU").getMessage()));
-          // a cluster's tasks run side by side on the host that leases it: the largest host bounds the shape
-          ClusterAdmission.check(plan.cluster(), slots.onOneHost(kind), "the largest worker host that is up");
+          // a cluster's tasks run on the host that leases it, or over the hosts that share tasks
+          ClusterAdmission.check(plan.cluster(), slots.forOneJob(kind), "the worker hosts that are up (the largest "
+              + "alone, or those sharing tasks through --cluster-address together)");
           QueueDepth depth = QueueDepth.of(connection, kind);
           if (!depth.canAccept(slots.slots(kind), queueCapacity)) {
             throw GrpcErrors.resourceExhausted("the trainers' queue is full (" + depth.queued()

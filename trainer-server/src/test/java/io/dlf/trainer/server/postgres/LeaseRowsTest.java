@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * to the queue with the attempt recorded as LEASE_EXPIRED, and the host that held it can neither
  * renew it nor write over the job once another host leased it (fencing by lease token). A cluster
  * job is leased only by a host with as many free slots as it has tasks; younger single jobs pass it
- * until it has waited the backfill limit.
+ * until it has waited the backfill limit. A host that shares tasks leases a cluster job counting on
+ * other hosts' free slots; each of its open tasks is claimed by one host, while its attempt runs.
  */
 @Tag("e2e")
 class LeaseRowsTest {
@@ -120,9 +121,45 @@ class LeaseRowsTest {
     assertEquals(4, cluster.slots(), "the lease holds a slot for each task");
   }
 
+  @Test
+  void aSpreadClusterJobsOpenTasksAreClaimedOnceEachWhileItsAttemptRuns() throws Exception {
+    queue("cluster", 4);
+    FreeSlots twoFree = new FreeSlots(CPU, 2, 2);
+    assertEquals(Optional.empty(), lease(twoFree, "host-a", Duration.ofMinutes(1), BACKFILL), "alone it cannot");
+    LeaseRows.Lease lease = database.transaction(c -> LeaseRows.lease(c, twoFree, 4, "host-a", Duration.ofMinutes(1),
+        BACKFILL)).orElseThrow();
+    assertEquals(4, lease.slots(), "leased counting on 2 slots free on other hosts");
+    database.transaction(c -> {
+      TaskRows.open(c, "cluster", lease.token(), DeviceKind.CPU, "host-a",
+          Map.of("worker:0", "10.0.0.1:4000", "worker:1", "10.0.0.1:4001"), List.of("ps:0", "ps:1"));
+      return null;
+    });
+
+    assertEquals(Optional.empty(), claim("host-a", "10.0.0.1:4002"), "the leasing host's chief starts its own tasks");
+    assertEquals(new TaskRows.ClaimedTask("cluster", lease.token(), "ps:0", "10.0.0.2:5000"),
+        claim("host-b", "10.0.0.2:5000").orElseThrow());
+    assertEquals("ps:1", claim("host-c", "10.0.0.3:5000").orElseThrow().task());
+    assertEquals(Optional.empty(), claim("host-b", "10.0.0.2:5001"), "every task is claimed once");
+    assertEquals(List.of(new TaskRows.TaskRow("ps:0", "host-b", "10.0.0.2:5000"),
+        new TaskRows.TaskRow("ps:1", "host-c", "10.0.0.3:5000"), new TaskRows.TaskRow("worker:0", "host-a",
+        "10.0.0.1:4000"), new TaskRows.TaskRow("worker:1", "host-a", "10.0.0.1:4001")),
+        database.transaction(c -> TaskRows.ofRunningAttempt(c, "cluster", lease.token())).orElseThrow());
+
+    database.transaction(c -> {
+      TaskRows.close(c, "cluster", lease.token());
+      return null;
+    });
+    assertEquals(Optional.empty(), database.transaction(c -> TaskRows.ofRunningAttempt(c, "cluster",
+        lease.token())), "the attempt ended: its hosts stop its tasks");
+  }
+
+  private Optional<TaskRows.ClaimedTask> claim(String host, String address) throws SQLException {
+    return database.transaction(c -> TaskRows.claim(c, DeviceKind.CPU, host, address));
+  }
+
   private Optional<LeaseRows.Lease> lease(FreeSlots room, String host, Duration timeout, Duration backfill)
       throws SQLException {
-    return database.transaction(c -> LeaseRows.lease(c, room, host, timeout, backfill));
+    return database.transaction(c -> LeaseRows.lease(c, room, room.free(), host, timeout, backfill));
   }
 
   /** Queues a job taking {@code slots} CPU slots, as a control plane stores it. */
