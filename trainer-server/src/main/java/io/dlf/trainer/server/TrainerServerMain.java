@@ -137,6 +137,19 @@ public final class TrainerServerMain implements Callable<Integer> {
           + "cancels (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
+  @Option(names = "--backfill-limit", paramLabel = "DURATION", defaultValue = "10m",
+      converter = DurationConverter.class, description = "How long younger jobs may start ahead of a queued cluster "
+          + "job that needs more free slots than a worker host has; after that, hosts whose device could hold it "
+          + "lease nothing younger of its device kind until it fits (default: ${DEFAULT-VALUE}).")
+  Duration backfillLimit;
+
+  @Option(names = "--cluster-address", paramLabel = "ADDRESS", description = "Share the tasks of cluster jobs with "
+      + "the other worker hosts that give this option: this host runs tasks of cluster jobs other hosts leased, and "
+      + "spreads those of its own over them when it lacks the slots; other hosts reach its tasks at ADDRESS. "
+      + "TensorFlow's task servers listen on every interface and authenticate nobody: give an address on a network "
+      + "only the worker hosts reach (default: none; a cluster job runs whole on the host that leases it).")
+  String clusterAddress;
+
   public static void main(String[] args) {
     System.exit(commandLine(Path.of(System.getProperty(HOME_PROPERTY, "")), System.getenv()).execute(args));
   }
@@ -184,7 +197,8 @@ public final class TrainerServerMain implements Callable<Integer> {
     DatabaseSettings database = new DatabaseSettings(url.get(), databaseUser != null ? databaseUser : "",
         databasePassword());
     return config.withCluster(ClusterSettings.of(role, database, hostName != null ? hostName : localHostName())
-        .withHeartbeatInterval(heartbeatInterval).withLeaseTimeout(leaseTimeout));
+        .withHeartbeatInterval(heartbeatInterval).withLeaseTimeout(leaseTimeout).withBackfillLimit(backfillLimit)
+        .withClusterAddress(Optional.ofNullable(clusterAddress)));
   }
 
   private String databasePassword() {

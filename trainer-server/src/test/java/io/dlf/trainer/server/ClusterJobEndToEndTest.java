@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class ClusterJobEndToEndTest {
-  private static final Duration LONG = Duration.ofMinutes(5);
+  static final Duration LONG = Duration.ofMinutes(5);
 
   @TempDir
   Path dir;
@@ -45,12 +45,13 @@ class ClusterJobEndToEndTest {
     GeneratedData.write(root, "large", 8_000);
   }
 
-  private TrainerServerConfig config(String... workerOptions) {
+  /** A trainer with 4 CPU job slots, its workers' JVMs given {@code workerOptions}. */
+  protected TrainerServerConfig config(String... workerOptions) {
     TrainerServerConfig config = RunningTrainer.config(dir.resolve("trainer"), root).withSlots(4, 1);
     return config.withWorkers(config.workers().withHeap("1g").withJvmOptions(List.of(workerOptions)));
   }
 
-  private static SubmitJobRequest clusterRequest(String model, int epochs, boolean synchronous) {
+  static SubmitJobRequest clusterRequest(String model, int epochs, boolean synchronous) {
     SubmitJobRequest request = GeneratedData.request("large", model, epochs);
     return request.toBuilder().setTraining(request.getTraining().toBuilder()
         .setProgressEverySteps(4)
@@ -137,7 +138,7 @@ class ClusterJobEndToEndTest {
   }
 
   /** The process's arguments, each ended by NUL: the JDK cuts a command line as long as a task's class path. */
-  private static String arguments(ProcessHandle process) {
+  static String arguments(ProcessHandle process) {
     try {
       return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
           StandardCharsets.UTF_8);

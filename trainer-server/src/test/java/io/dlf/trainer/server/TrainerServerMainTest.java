@@ -109,10 +109,12 @@ class TrainerServerMainTest {
     Files.writeString(password, "s3cret\n");
     TrainerServerConfig host = parse("--role", "worker-host", "--database-url", "jdbc:postgresql://db:5432/dlf",
         "--database-user", "dlf", "--database-password-file", password.toString(), "--host-name", "gpu-7",
-        "--lease-timeout", "45s", "--heartbeat-interval", "2s").trainerConfig();
+        "--lease-timeout", "45s", "--heartbeat-interval", "2s", "--backfill-limit", "3m",
+        "--cluster-address", "10.0.0.7").trainerConfig();
     assertEquals(new ClusterSettings(TrainerRole.WORKER_HOST,
         new DatabaseSettings("jdbc:postgresql://db:5432/dlf", "dlf", "s3cret"), "gpu-7", Duration.ofSeconds(45),
-        Duration.ofSeconds(2), Duration.ofMillis(250)), host.cluster().orElseThrow());
+        Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(3), Optional.of("10.0.0.7")),
+        host.cluster().orElseThrow());
 
     CommandLine fromEnvironment = TrainerServerMain.commandLine(dir, Map.of("DLF_DATABASE_URL",
         "jdbc:postgresql://db/dlf", "DLF_DATABASE_USER", "u", "DLF_DATABASE_PASSWORD", "p"));

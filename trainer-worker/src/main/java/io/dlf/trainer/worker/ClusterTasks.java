@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,9 @@ import java.util.function.Consumer;
  * The task processes of a job on a cluster, started by its chief on loopback: a {@link TaskMain} per
  * parameter server and per worker, each on a free port of 127.0.0.1, its log in the job's work
  * folder. The tasks end with the chief (they watch their parent) or when this closes. TensorFlow's
- * server listens on every interface of its port and authenticates nobody: the tasks stay on one host.
+ * server listens on every interface of its port and authenticates nobody: the tasks stay on one host,
+ * unless its worker host shares them with others (a placement, {@code --cluster-address}), whose
+ * tasks it then only waits for.
  * Public for the distributed-training benchmark, which trains through the same tasks as a job.
  */
 public final class ClusterTasks implements AutoCloseable {
@@ -34,6 +38,7 @@ public final class ClusterTasks implements AutoCloseable {
   private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final Duration EXIT_NOTICE = Duration.ofSeconds(5);
   private static final int PROBE_MILLIS = 1000;
+  private static final int LOST_AFTER_PROBES = 3;
 
   /** One task: its job ({@code ps} or {@code worker}), index, address and process (absent if left unstarted). */
   private record Task(String job, int index, String address, Optional<Process> process, Path log) {
@@ -70,17 +75,40 @@ public final class ClusterTasks implements AutoCloseable {
    */
   public static ClusterTasks start(int parameterServers, int workers, Path logs, Duration readyWithin, Set<String> unstarted,
       Consumer<String> onLost) throws IOException {
+    return start(new ClusterLayout(addresses(parameterServers), addresses(workers)), Set.of(), logs, readyWithin,
+        unstarted, onLost);
+  }
+
+  /**
+   * Starts the tasks of {@code layout} at their addresses, except the {@code remote} ones ("ps:1"),
+   * which other worker hosts start (their logs in {@code logs} too, a shared folder): those are
+   * waited for until they can be reached. Otherwise as {@link #start(int, int, Path, Duration, Set,
+   * Consumer)}.
+   */
+  public static ClusterTasks start(ClusterLayout layout, Set<String> remote, Path logs, Duration readyWithin,
+      Set<String> unstarted, Consumer<String> onLost) throws IOException {
     Files.createDirectories(logs);
-    ClusterLayout layout = new ClusterLayout(addresses(parameterServers), addresses(workers));
+    // a probe outlasts the wait for it a little, so that the wait's timeout is what names the task
+    long probeDeadline = System.nanoTime() + readyWithin.toNanos() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
     List<Task> tasks = new ArrayList<>();
+    List<Task> awaited = new ArrayList<>();
+    List<Task> others = new ArrayList<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     ClusterTasks cluster = new ClusterTasks(layout, tasks);
     try {
       for (String job : List.of(ClusterLayout.PS, ClusterLayout.WORKER)) {
-        int count = job.equals(ClusterLayout.PS) ? parameterServers : workers;
+        int count = (job.equals(ClusterLayout.PS) ? layout.parameterServers() : layout.workers()).size();
         for (int i = 0; i < count; i++) {
           Path log = logs.resolve(job + "-" + i + ".log");
           String address = layout.address(job, i);
+          if (remote.contains(job + ":" + i)) {
+            Task task = new Task(job, i, address, Optional.empty(), log);
+            tasks.add(task);
+            awaited.add(task);
+            others.add(task);
+            ready.add(CompletableFuture.runAsync(() -> awaitReachable(address, probeDeadline)));
+            continue;
+          }
           if (unstarted.contains(job + ":" + i)) {
             tasks.add(new Task(job, i, address, Optional.empty(), log));
             continue;
@@ -89,6 +117,7 @@ public final class ClusterTasks implements AutoCloseable {
               .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
           Task task = new Task(job, i, address, Optional.of(process), log);
           tasks.add(task);
+          awaited.add(task);
           ready.add(CompletableFuture.runAsync(() -> awaitReady(process)));
           process.onExit().thenRun(() -> {
             if (!cluster.closing) {
@@ -97,12 +126,43 @@ public final class ClusterTasks implements AutoCloseable {
           });
         }
       }
-      awaitAll(tasks.stream().filter(t -> t.process().isPresent()).toList(), ready, readyWithin);
+      awaitAll(awaited, ready, readyWithin);
+      if (!others.isEmpty()) {
+        cluster.watch(others, onLost);
+      }
       return cluster;
     } catch (IOException | RuntimeException e) {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * Tells {@code onLost} when a task of another host stops accepting connections (its process there
+   * ended, or its host): a step against it might only fail after the operation timeout. A task
+   * counts as lost after {@value #LOST_AFTER_PROBES} probes in a row fail, not at one slow answer.
+   */
+  private void watch(List<Task> others, Consumer<String> onLost) {
+    Thread watcher = new Thread(() -> {
+      Map<Task, Integer> failed = new HashMap<>();
+      while (!closing) {
+        for (Task task : others) {
+          int misses = reachable(task.address()) ? 0 : failed.getOrDefault(task, 0) + 1;
+          failed.put(task, misses);
+          if (misses == LOST_AFTER_PROBES && !closing) {
+            onLost.accept(task.describe() + " cannot be reached (it runs on another worker host); see " + task.log());
+            return;
+          }
+        }
+        try {
+          Thread.sleep(PROBE_MILLIS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "cluster-task-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   public ClusterLayout layout() {
@@ -161,6 +221,21 @@ public final class ClusterTasks implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ClusterTaskException("interrupted while " + task.describe() + " started", e);
+      }
+    }
+  }
+
+  /** Returns once a task another host starts accepts connections; throws when {@code deadline} (nanoTime) passes. */
+  private static void awaitReachable(String address, long deadline) {
+    while (!reachable(address)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("nobody listens at " + address);
+      }
+      try {
+        Thread.sleep(PROBE_MILLIS / 5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
       }
     }
   }

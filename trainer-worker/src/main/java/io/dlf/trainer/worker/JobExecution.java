@@ -1,5 +1,6 @@
 package io.dlf.trainer.worker;
 
+import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
@@ -9,6 +10,7 @@ import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.train.v1.AttemptFailed;
 import io.dlf.proto.train.v1.Cancelled;
+import io.dlf.proto.train.v1.ClusterPlacement;
 import io.dlf.proto.train.v1.Exporting;
 import io.dlf.proto.train.v1.GeneratedDataset;
 import io.dlf.proto.train.v1.Paused;
@@ -41,6 +43,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -132,9 +135,7 @@ final class JobExecution {
     TrainingOutcome outcome;
     String bestCheckpoint;
     if (assignment.getRequest().getTraining().hasCluster()) {
-      ClusterShape shape = assignment.getRequest().getTraining().getCluster();
-      try (ClusterTasks tasks = ClusterTasks.start(shape.getParameterServers(), shape.getWorkers(),
-          workDir.resolve("tasks"), ClusterTimeouts.READY, ClusterTimeouts.unstarted(), this::taskLost)) {
+      try (ClusterTasks tasks = startTasks(workDir.resolve("tasks"))) {
         LOG.info(() -> "job " + assignment.getJobId() + " trains on " + tasks.layout());
         try {
           outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel,
@@ -157,6 +158,19 @@ final class JobExecution {
     TrainedModel trained = new TrainedModel(data.vocabularies(), outcome.metrics().orElseThrow(), bestCheckpoint);
     trained.save(workDir);
     return Optional.of(trained);
+  }
+
+  /** The job's tasks: all on this host's loopback, or where its worker host placed them. */
+  private ClusterTasks startTasks(Path logs) throws IOException {
+    if (assignment.hasClusterPlacement()) {
+      ClusterPlacement placement = assignment.getClusterPlacement();
+      return ClusterTasks.start(new ClusterLayout(placement.getParameterServersList(), placement.getWorkersList()),
+          Set.copyOf(placement.getRemoteTasksList()), logs, ClusterTimeouts.READY, ClusterTimeouts.unstarted(),
+          this::taskLost);
+    }
+    ClusterShape shape = assignment.getRequest().getTraining().getCluster();
+    return ClusterTasks.start(shape.getParameterServers(), shape.getWorkers(), logs, ClusterTimeouts.READY,
+        ClusterTimeouts.unstarted(), this::taskLost);
   }
 
   /**

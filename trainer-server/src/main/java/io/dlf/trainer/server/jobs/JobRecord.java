@@ -3,6 +3,7 @@ package io.dlf.trainer.server.jobs;
 import com.google.protobuf.Timestamp;
 import io.dlf.proto.model.v1.EpochMetrics;
 import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.train.v1.ClusterPlacement;
 import io.dlf.proto.trainer.v1.DataSummary;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobAttempt;
@@ -10,6 +11,7 @@ import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.PreparationProgress;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.trainer.server.devices.Device;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -36,6 +38,14 @@ public abstract class JobRecord {
 
   /** QUEUED to RUNNING on {@code device}; false if the job must not run (it ended instead). */
   public abstract boolean start(Device device);
+
+  /**
+   * Where the tasks of the job's cluster run when its worker host spread them over several hosts;
+   * empty: the chief starts them all beside itself.
+   */
+  public Optional<ClusterPlacement> clusterPlacement() {
+    return Optional.empty();
+  }
 
   public void workerStarted(long pid, String log) {
     apply(j -> JobTransitions.workerStarted(j, pid, log), true);

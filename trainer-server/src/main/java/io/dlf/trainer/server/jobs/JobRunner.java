@@ -78,6 +78,7 @@ public final class JobRunner {
       return Outcome.DONE;
     }
     WorkerAssignment.Builder assignment = assignment(job, device);
+    job.clusterPlacement().ifPresent(assignment::setClusterPlacement);
     Optional<TrainingOptions> training = Optional.empty();
     if (job.snapshot().getExportable()) {
       // Its training finished and its trained model is kept: no data to check, nothing to train.

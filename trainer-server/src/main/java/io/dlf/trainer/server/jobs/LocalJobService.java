@@ -9,7 +9,6 @@ import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.ListJobsResponse;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
-import io.dlf.proto.trainer.v1.TrainingSettings;
 import io.dlf.server.GrpcErrors;
 import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.server.devices.DeviceInventory;
@@ -20,6 +19,7 @@ import io.dlf.trainer.server.store.JobStore;
 import io.dlf.trainer.server.submit.ClusterAdmission;
 import io.dlf.trainer.server.submit.DeviceRequests;
 import io.dlf.trainer.server.submit.JobPlan;
+import io.dlf.trainer.server.submit.RequestedCluster;
 import io.dlf.trainer.server.submit.SubmissionValidator;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
@@ -211,17 +211,12 @@ public final class LocalJobService implements JobService {
 
   /** Queues the job for a slot of {@code kind}, and again each time its worker dies with attempts left. */
   private void enqueue(LiveJob live, DeviceKind kind) {
-    scheduler.enqueue(live.id(), kind, slots(live.snapshot()), device -> {
+    int slots = RequestedCluster.jobSlots(live.snapshot().getRequest().getTraining());
+    scheduler.enqueue(live.id(), kind, slots, device -> {
       if (runner.run(live, device) == JobRunner.Outcome.RETRY) {
         enqueue(live, kind);
       }
     });
-  }
-
-  /** The job slots a job takes: one per task of its cluster, else one. */
-  private static int slots(Job job) {
-    TrainingSettings training = job.getRequest().getTraining();
-    return training.hasCluster() ? training.getCluster().getWorkers() + training.getCluster().getParameterServers() : 1;
   }
 
   private LiveJob find(String jobId) {

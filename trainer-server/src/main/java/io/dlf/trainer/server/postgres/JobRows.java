@@ -70,10 +70,14 @@ final class JobRows {
     }
   }
 
-  /** The job waits for a slot of {@code kind} from now on (an export retry waits for the CPU). */
-  static void queueFor(Connection connection, String id, DeviceKind kind) throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement("UPDATE jobs SET device_kind = ? WHERE id = ?")) {
-      update.setString(1, kind.name());
+  /**
+   * The job waits for one CPU slot from now on: only its export is left, which runs on the CPU in
+   * one process (a cluster job's tasks are done).
+   */
+  static void queueForExport(Connection connection, String id) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("UPDATE jobs SET device_kind = ?, slots = 1 "
+        + "WHERE id = ?")) {
+      update.setString(1, DeviceKind.CPU.name());
       update.setString(2, id);
       update.executeUpdate();
     }

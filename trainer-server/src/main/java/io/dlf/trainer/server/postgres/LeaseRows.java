@@ -6,9 +6,9 @@ import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobAttempt;
 import io.dlf.proto.trainer.v1.JobEvent;
 import io.dlf.proto.trainer.v1.JobState;
-import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.jobs.JobChange;
 import io.dlf.trainer.server.jobs.JobTransitions;
+import io.dlf.trainer.server.scheduling.JobScheduler.FreeSlots;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The queue as worker hosts use it: leasing the oldest queued job of a device kind (skipping rows
- * other hosts have locked), renewing leases, writing a leased job's changes under its lease token,
- * handing jobs whose lease expired back to the queue, and the hosts' own rows. Times are the
- * database's, so hosts with skewed clocks agree on what expired.
+ * The queue as worker hosts use it: leasing the oldest queued job of a device kind that fits a
+ * device's free slots (skipping rows other hosts have locked), renewing leases, writing a leased
+ * job's changes under its lease token, handing jobs whose lease expired back to the queue, and the
+ * hosts' own rows. Times are the database's, so hosts with skewed clocks agree on what expired.
  */
 final class LeaseRows {
   /** Jobs a reaper hands back per transaction. */
@@ -32,27 +32,44 @@ final class LeaseRows {
 
   private LeaseRows() {}
 
-  /** A lease just taken: the job as it started, its token, and how long it had waited. */
-  record Lease(Job job, long token, Duration waited) {}
+  /** A lease just taken: the job as it started, its token, how long it had waited, and the slots it takes. */
+  record Lease(Job job, long token, Duration waited, int slots) {}
 
-  /** Leases the oldest job queued for {@code device}'s kind and starts it on {@code device} of {@code host}. */
-  static Optional<Lease> lease(Connection connection, Device device, String host, Duration timeout)
-      throws SQLException {
+  /**
+   * Leases the oldest job queued for {@code room}'s device kind that takes at most {@code reach}
+   * slots, and starts it on that device of {@code host}. {@code reach} is the device's free slots,
+   * plus, for a host that shares cluster jobs' tasks, those the other sharing hosts have free. A
+   * younger job may pass an older one that needs more slots than that (a cluster job) only while that
+   * one has waited less than {@code backfillLimit}: after that, a host whose device could hold it
+   * leases nothing younger of the kind, so that its slots free up for it rather than go to a stream
+   * of smaller jobs.
+   */
+  static Optional<Lease> lease(Connection connection, FreeSlots room, int reach, String host, Duration timeout,
+      Duration backfillLimit) throws SQLException {
     StoredJob stored;
     Duration waited;
-    try (PreparedStatement select = connection.prepareStatement("SELECT " + JobRows.COLUMNS + ", "
-        + "(extract(epoch FROM now() - queued_at) * 1000)::bigint AS waited_millis FROM jobs WHERE state = 'QUEUED' AND device_kind = ? "
-        + "ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-      select.setString(1, device.kind().name());
+    int slots;
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + JobRows.COLUMNS + ", slots, "
+        + "(extract(epoch FROM now() - queued_at) * 1000)::bigint AS waited_millis FROM jobs "
+        + "WHERE state = 'QUEUED' AND device_kind = ? AND slots <= ? AND NOT EXISTS (SELECT 1 FROM jobs older "
+        + "WHERE older.state = 'QUEUED' AND older.device_kind = jobs.device_kind AND older.seq < jobs.seq "
+        + "AND older.slots > ? AND older.slots <= ? AND older.queued_at <= now() - ? * interval '1 millisecond') "
+        + "ORDER BY seq LIMIT 1 FOR UPDATE OF jobs SKIP LOCKED")) {
+      select.setString(1, room.device().kind().name());
+      select.setInt(2, reach);
+      select.setInt(3, reach);
+      select.setInt(4, room.capacity());
+      select.setLong(5, backfillLimit.toMillis());
       try (ResultSet row = select.executeQuery()) {
         if (!row.next()) {
           return Optional.empty();
         }
         stored = JobRows.read(row);
         waited = Duration.ofMillis(row.getLong("waited_millis"));
+        slots = row.getInt("slots");
       }
     }
-    JobChange started = JobTransitions.start(stored.job(), JobTransitions.now(), device, host);
+    JobChange started = JobTransitions.start(stored.job(), JobTransitions.now(), room.device(), host);
     JobRows.write(connection, stored, started);
     try (PreparedStatement claim = connection.prepareStatement("UPDATE jobs SET lease_owner = ?, "
         + "lease_token = nextval('lease_tokens'), lease_expires = now() + ? * interval '1 millisecond' "
@@ -62,7 +79,7 @@ final class LeaseRows {
       claim.setString(3, stored.job().getId());
       try (ResultSet row = claim.executeQuery()) {
         row.next();
-        return Optional.of(new Lease(started.job(), row.getLong(1), waited));
+        return Optional.of(new Lease(started.job(), row.getLong(1), waited, slots));
       }
     }
   }
@@ -145,19 +162,31 @@ final class LeaseRows {
     return expired.size();
   }
 
-  /** Says this host is up, with its slots, until {@code ttl} from now. */
-  static void registerHost(Connection connection, String host, int cpuSlots, int gpuSlots, Duration ttl)
-      throws SQLException {
+  /**
+   * Says this host is up until {@code ttl} from now, with its slots, those free now, and the address
+   * of its tasks when it shares cluster jobs' tasks.
+   */
+  static void registerHost(Connection connection, String host, HostCapacity capacity, Optional<String> clusterAddress,
+      Duration ttl) throws SQLException {
     try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO worker_hosts (name, cpu_slots, "
-        + "gpu_slots, expires) VALUES (?, ?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE "
-        + "SET cpu_slots = excluded.cpu_slots, gpu_slots = excluded.gpu_slots, expires = excluded.expires")) {
+        + "gpu_slots, free_cpu_slots, free_gpu_slots, cluster_address, expires) VALUES (?, ?, ?, ?, ?, ?, "
+        + "now() + ? * interval '1 millisecond') ON CONFLICT (name) DO UPDATE SET cpu_slots = excluded.cpu_slots, "
+        + "gpu_slots = excluded.gpu_slots, free_cpu_slots = excluded.free_cpu_slots, "
+        + "free_gpu_slots = excluded.free_gpu_slots, cluster_address = excluded.cluster_address, "
+        + "expires = excluded.expires")) {
       upsert.setString(1, host);
-      upsert.setInt(2, cpuSlots);
-      upsert.setInt(3, gpuSlots);
-      upsert.setLong(4, ttl.toMillis());
+      upsert.setInt(2, capacity.cpuSlots());
+      upsert.setInt(3, capacity.gpuSlots());
+      upsert.setInt(4, capacity.freeCpuSlots());
+      upsert.setInt(5, capacity.freeGpuSlots());
+      upsert.setString(6, clusterAddress.orElse(null));
+      upsert.setLong(7, ttl.toMillis());
       upsert.executeUpdate();
     }
   }
+
+  /** A host's job slots per device kind, and how many of them are free. */
+  record HostCapacity(int cpuSlots, int gpuSlots, int freeCpuSlots, int freeGpuSlots) {}
 
   static void removeHost(Connection connection, String host) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM worker_hosts WHERE name = ?")) {

@@ -1,5 +1,6 @@
 package io.dlf.trainer.server.postgres;
 
+import io.dlf.proto.train.v1.ClusterPlacement;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.trainer.server.devices.Device;
@@ -7,6 +8,7 @@ import io.dlf.trainer.server.jobs.JobChange;
 import io.dlf.trainer.server.jobs.JobRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -27,6 +29,7 @@ final class LeasedJob extends JobRecord {
   private int writing;
   private volatile boolean cancelRequested;
   private volatile boolean lost;
+  private volatile ClusterPlacement placement;
 
   /**
    * @param job the record as leased (RUNNING: the lease started it)
@@ -72,6 +75,16 @@ final class LeasedJob extends JobRecord {
 
   boolean lost() {
     return lost;
+  }
+
+  /** Its cluster's tasks are spread over several hosts, at these addresses. */
+  void place(ClusterPlacement spread) {
+    placement = spread;
+  }
+
+  @Override
+  public Optional<ClusterPlacement> clusterPlacement() {
+    return Optional.ofNullable(placement);
   }
 
   /** The lease transaction already moved the job to RUNNING. */

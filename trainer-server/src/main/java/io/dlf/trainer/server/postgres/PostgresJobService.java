@@ -21,6 +21,7 @@ import io.dlf.trainer.server.jobs.LocalJobService;
 import io.dlf.trainer.server.jobs.PageToken;
 import io.dlf.trainer.server.submit.ClusterAdmission;
 import io.dlf.trainer.server.submit.JobPlan;
+import io.dlf.trainer.server.submit.RequestedCluster;
 import io.dlf.trainer.server.submit.SubmissionValidator;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.sql.Array;
@@ -80,7 +81,9 @@ public final class PostgresJobService implements JobService {
           HostSlots slots = HostSlots.live(connection);
           DeviceKind kind = slots.place(plan.device()).orElseThrow(() -> GrpcErrors.failedPrecondition("NO_GPU",
               JobFailures.noGpu("no worker host that is up has a GPU").getMessage()));
-          ClusterAdmission.refuse(plan.cluster(), slots.slots(kind), "the worker hosts that are up");
+          // a cluster's tasks run on the host that leases it, or over the hosts that share tasks
+          ClusterAdmission.check(plan.cluster(), slots.forOneJob(kind), "the worker hosts that are up (the largest "
+              + "alone, or those sharing tasks through --cluster-address together)");
           QueueDepth depth = QueueDepth.of(connection, kind);
           if (!depth.canAccept(slots.slots(kind), queueCapacity)) {
             throw GrpcErrors.resourceExhausted("the trainers' queue is full (" + depth.queued()
@@ -88,7 +91,7 @@ public final class PostgresJobService implements JobService {
           }
           Job job = JobTransitions.submitted(UUID.randomUUID().toString(), request, submittedBy, plan.modelName(),
               kind, JobTransitions.now());
-          insert(connection, job, kind);
+          insert(connection, job, kind, RequestedCluster.jobSlots(request.getTraining()));
           return job;
         });
   }
@@ -152,9 +155,9 @@ public final class PostgresJobService implements JobService {
   }
 
   /**
-   * The job goes back to the shared queue for a CPU slot (an export runs on the CPU); a worker host
-   * leases it like any job and runs its export only. A job whose retry already waits or runs is
-   * returned as it is.
+   * The job goes back to the shared queue for one CPU slot (an export runs on the CPU, in one process
+   * even for a cluster job); a worker host leases it like any job and runs its export only. A job
+   * whose retry already waits or runs is returned as it is.
    */
   @Override
   public Job retryExport(String jobId) {
@@ -166,7 +169,7 @@ public final class PostgresJobService implements JobService {
       JobChange change = JobTransitions.retryExport(job, JobTransitions.now());
       if (change.job() != job) {
         JobRows.write(connection, stored, change);
-        JobRows.queueFor(connection, jobId, DeviceKind.CPU);
+        JobRows.queueForExport(connection, jobId);
       }
       return change.job();
     });
@@ -206,17 +209,18 @@ public final class PostgresJobService implements JobService {
     }
   }
 
-  private static void insert(Connection connection, Job job, DeviceKind kind) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO jobs "
-        + "(id, request_id, state, device_kind, created_nanos, submitted_by, job) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  private static void insert(Connection connection, Job job, DeviceKind kind, int slots) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO jobs (id, request_id, state, "
+        + "device_kind, slots, created_nanos, submitted_by, job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, job.getId());
       String requestId = job.getRequest().getRequestId();
       insert.setString(2, requestId.isEmpty() ? null : requestId);
       insert.setString(3, job.getState().name());
       insert.setString(4, kind.name());
-      insert.setLong(5, Timestamps.toNanos(job.getCreateTime()));
-      insert.setString(6, job.getSubmittedBy());
-      insert.setBytes(7, job.toByteArray());
+      insert.setInt(5, slots);
+      insert.setLong(6, Timestamps.toNanos(job.getCreateTime()));
+      insert.setString(7, job.getSubmittedBy());
+      insert.setBytes(8, job.toByteArray());
       insert.executeUpdate();
     }
   }

@@ -5,11 +5,13 @@ import com.google.inject.Singleton;
 import io.dlf.server.NamedThreads;
 import io.dlf.trainer.server.ClusterSettings;
 import io.dlf.trainer.server.TrainerServerConfig;
-import io.dlf.trainer.server.devices.Device;
 import io.dlf.trainer.server.devices.DeviceKind;
 import io.dlf.trainer.server.jobs.JobExecution;
 import io.dlf.trainer.server.jobs.JobRunner;
 import io.dlf.trainer.server.scheduling.JobScheduler;
+import io.dlf.trainer.server.scheduling.JobScheduler.FreeSlots;
+import io.dlf.trainer.server.store.WorkFolders;
+import io.dlf.trainer.server.workers.WorkerLauncher;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,9 @@ import java.util.logging.Logger;
  * A worker host: leases queued jobs from the shared database for its free slots and runs each in a
  * worker process (the same {@link JobRunner} an embedded trainer uses), writes what the workers
  * report into the jobs' rows, renews its leases every heartbeat (which also brings cancels), and
- * hands jobs whose lease expired on any host back to the queue. While the database is away,
+ * hands jobs whose lease expired on any host back to the queue. A cluster job takes a slot per task;
+ * with {@code --cluster-address} its tasks may be spread over the hosts that share tasks ({@link
+ * SharedTasks}). While the database is away,
  * running jobs train on and their changes wait in memory; they are written, in order, once it is back.
  */
 @Singleton
@@ -40,6 +44,7 @@ public final class WorkerHost implements JobExecution {
   private final JobRunner runner;
   private final LeaseMetrics metrics;
   private final ClusterSettings cluster;
+  private final Optional<SharedTasks> sharing;
   private final int cpuSlots;
   private final int gpuSlots;
   private final Map<Long, LeasedJob> held = new ConcurrentHashMap<>();
@@ -53,12 +58,14 @@ public final class WorkerHost implements JobExecution {
 
   @Inject
   WorkerHost(JobDatabase database, JobScheduler scheduler, JobRunner runner, LeaseMetrics metrics,
-      TrainerServerConfig config) {
+      TrainerServerConfig config, WorkerLauncher launcher, WorkFolders folders) {
     this.database = database;
     this.scheduler = scheduler;
     this.runner = runner;
     this.metrics = metrics;
     this.cluster = config.cluster().orElseThrow();
+    this.sharing = cluster.clusterAddress().map(address -> new SharedTasks(database, scheduler, launcher, folders,
+        cluster));
     this.cpuSlots = slots(scheduler, DeviceKind.CPU);
     this.gpuSlots = slots(scheduler, DeviceKind.GPU);
     this.outage = new DatabaseOutage(LOG, database.settings());
@@ -78,6 +85,10 @@ public final class WorkerHost implements JobExecution {
     NamedThreads.daemon("job-journal").newThread(this::journalLoop).start();
     LOG.info(() -> "worker host " + cluster.hostName() + " takes jobs from " + database.settings().describe()
         + " (" + cpuSlots + " CPU and " + gpuSlots + " GPU slots)");
+    cluster.clusterAddress().ifPresent(address -> LOG.warning(() -> "worker host " + cluster.hostName()
+        + " shares the tasks of cluster jobs with the other worker hosts given --cluster-address; they reach its "
+        + "tasks at " + address + ". TensorFlow's task servers listen on every interface and authenticate nobody: "
+        + address + " must be on a network only the worker hosts reach"));
   }
 
   @Override
@@ -155,30 +166,71 @@ public final class WorkerHost implements JobExecution {
     }
   }
 
-  /** Leases a job for each free slot while there are jobs; whether it took any. */
+  /**
+   * Leases jobs while a device has free slots and a queued job fits them (a cluster job takes one
+   * slot per task; with {@code --cluster-address}, it may count on other sharing hosts' free slots),
+   * then claims open tasks of other hosts' cluster jobs; whether it took any.
+   */
   private boolean leaseForFreeSlots() throws SQLException {
     boolean took = false;
     for (DeviceKind kind : DeviceKind.values()) {
-      for (Optional<Device> free = scheduler.freeSlot(kind); free.isPresent() && leasing;
-          free = scheduler.freeSlot(kind)) {
-        Device device = free.get();
-        Optional<LeaseRows.Lease> lease = database.transaction(connection -> LeaseRows.lease(connection, device,
-            cluster.hostName(), cluster.leaseTimeout()));
-        if (lease.isEmpty()) {
+      for (Optional<FreeSlots> free = scheduler.freeSlots(kind); free.isPresent() && leasing;
+          free = scheduler.freeSlots(kind)) {
+        FreeSlots room = free.get();
+        Optional<LeaseRows.Lease> lease = database.transaction(connection -> {
+          int reach = sharing.isPresent() ? sharing.get().reach(connection, room) : room.free();
+          Optional<LeaseRows.Lease> leased = LeaseRows.lease(connection, room, reach, cluster.hostName(),
+              cluster.leaseTimeout(), cluster.backfillLimit());
+          if (leased.isPresent() && leased.get().slots() > room.free()) {
+            sharing.orElseThrow().open(connection, leased.get(), room);
+          }
+          return leased;
+        });
+        if (lease.isPresent()) {
+          start(lease.get(), room);
+        } else if (!claimTask(room)) {
           break;
         }
-        LeasedJob job = new LeasedJob(lease.get().job(), lease.get().token(), this::wakeJournal);
-        held.put(job.token(), job);
-        metrics.leased(kind);
-        LOG.info(() -> "leased job " + job.id() + " for " + device.name() + " (lease " + job.token() + ")");
-        scheduler.startNow(job.id(), device, lease.get().waited(), d -> {
-          runner.run(job, d);
-          wakeJournal();
-        });
         took = true;
       }
     }
     return took;
+  }
+
+  /** Runs a job just leased on {@code room}'s device; one whose tasks are spread once they all have hosts. */
+  private void start(LeaseRows.Lease lease, FreeSlots room) {
+    LeasedJob job = new LeasedJob(lease.job(), lease.token(), this::wakeJournal);
+    boolean spread = lease.slots() > room.free();
+    int slots = Math.min(lease.slots(), room.free());
+    held.put(job.token(), job);
+    metrics.leased(room.device().kind());
+    LOG.info(() -> "leased job " + job.id() + " for " + room.device().name() + " (lease " + job.token()
+        + (lease.slots() > 1 ? ", " + slots + " slots for its cluster's tasks" : "")
+        + (spread ? ", its " + (lease.slots() - slots) + " other tasks on other worker hosts" : "") + ")");
+    scheduler.startNow(job.id(), room.device(), slots, lease.waited(), d -> {
+      try {
+        if (!spread || sharing.orElseThrow().awaitPlacement(job)) {
+          runner.run(job, d);
+        }
+      } finally {
+        if (spread) {
+          sharing.orElseThrow().close(job);
+        }
+        wakeJournal();
+      }
+    });
+  }
+
+  /** Claims an open task of another host's cluster job for a slot of {@code room}; whether there was one. */
+  private boolean claimTask(FreeSlots room) throws SQLException {
+    if (sharing.isEmpty()) {
+      return false;
+    }
+    Optional<TaskRows.ClaimedTask> task = database.transaction(connection -> sharing.get().claim(connection,
+        room.device().kind()));
+    task.ifPresent(claimed -> scheduler.startNow("task " + claimed.task() + " of job " + claimed.jobId(),
+        room.device(), 1, Duration.ZERO, d -> sharing.get().run(claimed)));
+    return task.isPresent();
   }
 
   /** Never throws: an exception would end the scheduled heartbeats. */
@@ -200,7 +252,8 @@ public final class WorkerHost implements JobExecution {
     int reaped;
     try {
       renewed = database.transaction(connection -> {
-        LeaseRows.registerHost(connection, cluster.hostName(), cpuSlots, gpuSlots, cluster.leaseTimeout());
+        LeaseRows.registerHost(connection, cluster.hostName(), new LeaseRows.HostCapacity(cpuSlots, gpuSlots,
+            free(DeviceKind.CPU), free(DeviceKind.GPU)), cluster.clusterAddress(), cluster.leaseTimeout());
         return LeaseRows.renew(connection, cluster.hostName(), tokens, cluster.leaseTimeout());
       });
       reaped = database.transaction(LeaseRows::reapExpired);
@@ -223,6 +276,10 @@ public final class WorkerHost implements JobExecution {
         runner.cancel(job.id());
       }
     }
+  }
+
+  private int free(DeviceKind kind) {
+    return scheduler.freeSlots(kind).map(FreeSlots::free).orElse(0);
   }
 
   /** Another host has the job now (or it was handed back): its worker here must stop at once. */

@@ -40,6 +40,9 @@ public final class JobScheduler {
 
   private record Waiting(String jobId, DeviceKind kind, int slots, Task task, long enqueuedNanos) {}
 
+  /** A device's slots that no job holds ({@code free}) out of all it has ({@code capacity}). */
+  public record FreeSlots(Device device, int free, int capacity) {}
+
   /** Jobs that left the queue for a device of one kind, and the seconds they waited in all. */
   public record QueueWait(long jobs, double seconds) {}
 
@@ -91,24 +94,27 @@ public final class JobScheduler {
     }
   }
 
-  /** A device of {@code kind} with a free slot now (the least busy), if any. */
-  public Optional<Device> freeSlot(DeviceKind kind) {
+  /** The device of {@code kind} with a free slot now (the least busy), how many are free and how many it has. */
+  public Optional<FreeSlots> freeSlots(DeviceKind kind) {
     synchronized (lock) {
-      return draining ? Optional.empty() : freeDevice(kind, 1);
+      return draining ? Optional.empty() : freeDevice(kind, 1)
+          .map(device -> new FreeSlots(device, capacity.get(device) - busy.get(device), capacity.get(device)));
     }
   }
 
   /**
-   * Starts a job on {@code device} at once, bypassing the queue: for a worker host, whose queue is
-   * the shared database. The device must have a free slot ({@link #freeSlot}). {@code waited} is
-   * the time the job waited in that queue; it counts in {@link #queueWaits} like a wait here.
+   * Starts a job taking {@code slots} slots of {@code device} at once, bypassing the queue: for a
+   * worker host, whose queue is the shared database. The device must have them free ({@link
+   * #freeSlots}). {@code waited} is the time the job waited in that queue; it counts in {@link
+   * #queueWaits} like a wait here.
    */
-  public void startNow(String jobId, Device device, Duration waited, Task task) {
+  public void startNow(String jobId, Device device, int slots, Duration waited, Task task) {
     synchronized (lock) {
-      if (busy.get(device) >= capacity.get(device)) {
-        throw new IllegalStateException(device.name() + " has no free slot for job " + jobId);
+      if (busy.get(device) + slots > capacity.get(device)) {
+        throw new IllegalStateException(device.name() + " has fewer than " + slots + " free slots for job " + jobId
+            + " (" + busy.get(device) + " of " + capacity.get(device) + " busy)");
       }
-      start(new Waiting(jobId, device.kind(), 1, task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
+      start(new Waiting(jobId, device.kind(), slots, task, System.nanoTime() - Math.max(0, waited.toNanos())), device);
     }
   }
 

@@ -15,6 +15,11 @@ public record RequestedCluster(int workers, int parameterServers) {
     return workers + parameterServers;
   }
 
+  /** The job slots of one device a job with {@code training} takes: one per task of its cluster, else one. */
+  public static int jobSlots(TrainingSettings training) {
+    return training.hasCluster() ? training.getCluster().getWorkers() + training.getCluster().getParameterServers() : 1;
+  }
+
   @Override
   public String toString() {
     return workers + (workers == 1 ? " worker" : " workers") + " and " + parameterServers

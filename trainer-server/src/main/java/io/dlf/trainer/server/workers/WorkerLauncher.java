@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerLauncher {
   /** The worker's entry point; named, not linked, since the trainer never loads worker classes. */
   public static final String MAIN = "io.dlf.trainer.worker.WorkerMain";
+  /** A cluster task's entry point in the worker's classes. */
+  public static final String TASK_MAIN = "io.dlf.trainer.worker.TaskMain";
+  /** A task's variables and buffers live in TensorFlow's native memory, not the heap. */
+  private static final String TASK_HEAP = "256m";
   private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final long LIST_DEVICES_TIMEOUT_SECONDS = 120;
 
@@ -46,6 +50,24 @@ public final class WorkerLauncher {
     return worker;
   }
 
+  /**
+   * Starts task {@code index} of {@code job} ({@code ps} or {@code worker}) of a cluster whose tasks
+   * are at {@code parameterServers} and {@code workers} (host:port, in task order): the worker's
+   * {@value #TASK_MAIN}, which a job's chief starts for the tasks beside it. Its output goes to
+   * {@code log}; it ends with this process.
+   */
+  public Process startTask(String job, int index, List<String> parameterServers, List<String> workers, Path log)
+      throws IOException {
+    Files.createDirectories(log.getParent());
+    List<String> command = java("-Xmx" + TASK_HEAP);
+    command.addAll(List.of(TASK_MAIN, "--job", job, "--task", Integer.toString(index),
+        "--ps", String.join(",", parameterServers), "--workers", String.join(",", workers)));
+    ProcessBuilder.Redirect output = ProcessBuilder.Redirect.appendTo(log.toFile());
+    Process process = new ProcessBuilder(command).redirectOutput(output).redirectError(output).start();
+    process.getOutputStream().close();
+    return process;
+  }
+
   /** TensorFlow's devices on this host, as a worker sees them. */
   public DeviceList listDevices(Path log) throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
@@ -66,17 +88,23 @@ public final class WorkerLauncher {
   }
 
   private List<String> command() {
+    List<String> command = java("-Xmx" + settings.heap());
+    command.addAll(settings.jvmOptions());
+    command.add(settings.mainClass());
+    return command;
+  }
+
+  /** {@code java} with {@code heap}, the native cache and the worker class path, up to the main class. */
+  private List<String> java(String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + settings.heap());
+    command.add(heap);
     String cache = System.getProperty(JAVACPP_CACHE);
     if (cache != null) {
       command.add("-D" + JAVACPP_CACHE + "=" + cache);
     }
-    command.addAll(settings.jvmOptions());
     command.add("-cp");
     command.add(settings.classpath());
-    command.add(settings.mainClass());
     return command;
   }
 }
