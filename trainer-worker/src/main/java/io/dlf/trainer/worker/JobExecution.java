@@ -139,7 +139,8 @@ final class JobExecution {
         LOG.info(() -> "job " + assignment.getJobId() + " trains on " + tasks.layout());
         try {
           outcome = trainer.train(spec, data, options, workDir, new EventListener(), channel,
-              new ClusterReplicas(tasks.layout(), ClusterTimeouts.operation(), shape.getSynchronous()));
+              new ClusterReplicas(tasks.layout(), ClusterTimeouts.operation(),
+                  assignment.getRequest().getTraining().getCluster().getSynchronous()));
         } catch (CancellationException | TrainingDivergedException e) {
           throw e;
         } catch (RuntimeException e) {
