@@ -14,6 +14,10 @@ import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.Progress;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +76,15 @@ class ClusterJobEndToEndTest {
   private void trainsAndExportsOneVersion(String model, boolean synchronous) throws Exception {
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
       Job job = trainer.stub().submitJob(clusterRequest(model, 2, synchronous));
+      trainer.watchUntil(job.getId(), e -> e.hasProgress() && e.getProgress().getWorkerSamplesPerSecondCount() == 2,
+          LONG);
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + trainer.server.metricsPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (int task = 0; task < 2; task++) {
+        assertTrue(metrics.contains("dlf_trainer_task_samples_per_second{job=\"" + job.getId() + "\",task=\"" + task
+            + "\"}"), "task " + task + "'s samples/s while the job trains: " + metrics);
+      }
       List<JobEvent> events = trainer.watch(job.getId(), LONG);
       Job ended = trainer.stub().getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
       assertEquals(JobState.SUCCEEDED, ended.getState(), ended.toString());

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -68,6 +69,13 @@ public final class JobRegistry {
     }
     jobs.values().forEach(j -> counts.merge(j.snapshot().getState(), 1L, Long::sum));
     return counts;
+  }
+
+  /** Each job training now, by id: its worker tasks' latest throughput, in task order (one task in one process). */
+  public Map<String, List<Double>> taskSamplesPerSecond() {
+    Map<String, List<Double>> out = new TreeMap<>();
+    training.forEach((job, progress) -> out.put(job, progress.getWorkerSamplesPerSecondList()));
+    return out;
   }
 
   /** The latest throughput of every job training now, summed. */

@@ -35,6 +35,17 @@ public final class TrainerMetrics {
         .help("Training samples per second of all jobs training now (latest reporting window of each)")
         .callback(cb -> cb.call(jobs.samplesPerSecond()))
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("dlf_trainer_task_samples_per_second")
+        .help("Training samples per second of each worker task of each job training now (latest reporting "
+            + "window; task 0 only for a job in one process)")
+        .labelNames("job", "task")
+        .callback(cb -> jobs.taskSamplesPerSecond().forEach((job, tasks) -> {
+          for (int t = 0; t < tasks.size(); t++) {
+            cb.call(tasks.get(t), job, Integer.toString(t));
+          }
+        }))
+        .register(registry);
     CounterWithCallback.builder()
         .name("dlf_trainer_steps_total")
         .help("Training steps run since the trainer started")
