@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlf.dsl.Frappe;
-import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.spec.DeepFmBackbone;
 import io.dlf.dsl.spec.Mlp;
@@ -14,7 +13,6 @@ import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -75,32 +73,17 @@ class MicroBatchesTest {
         TFloat32 rate = TFloat32.scalarOf(1e-2f)) {
       session.initialize();
       for (int s = 0; s < ROWS.length; s++) {
-        losses[s] = step(session, graph, layout, randomBatch(random, ROWS[s]), rate);
+        losses[s] = step(session, graph, layout, RandomFrappeBatch.of(random, ROWS[s]), rate);
       }
     }
     return losses;
   }
 
-  private static double step(Session session, TrainingGraph graph, FieldLayout layout, Batch batch, TFloat32 rate) {
+  private static double step(Session session, TrainingGraph graph, FieldLayout layout, RandomFrappeBatch batch, TFloat32 rate) {
     try (TowerFeeds feeds = new TowerFeeds(graph, layout, batch.inputs(), batch.labels());
         Result r = feeds.feed(session.runner()).feed(graph.learningRate(), rate).addTarget(graph.trainStep())
             .fetch(graph.logLoss()).run()) {
       return ((TFloat32) r.get(0)).getFloat();
     }
-  }
-
-  private record Batch(EncodedBatch inputs, float[] labels) {}
-
-  private static Batch randomBatch(Random random, int rows) {
-    int fields = Frappe.FIELDS.size();
-    int[] ids = new int[rows * fields];
-    float[] labels = new float[rows];
-    for (int i = 0; i < rows; i++) {
-      for (int f = 0; f < fields; f++) {
-        ids[i * fields + f] = 1 + random.nextInt(Frappe.VOCABULARY_SIZES.get(Frappe.FIELDS.get(f)) - 2);
-      }
-      labels[i] = random.nextFloat() < 0.33f ? 1f : 0f;
-    }
-    return new Batch(new EncodedBatch(rows, ids, new float[0], Map.of()), labels);
   }
 }

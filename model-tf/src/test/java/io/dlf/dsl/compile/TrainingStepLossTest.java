@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
-import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.training.EmbeddingUpdates;
 import io.dlf.dsl.training.OptimizerSettings;
@@ -63,21 +62,12 @@ class TrainingStepLossTest {
   void firstStepsLoseAsBefore(String preset) {
     ModelPlan plan = ModelPlan.of(Frappe.declare(Presets.named(preset, new Presets.Size(8, 2, 4, 3, 16))).build());
     FieldLayout layout = FieldLayout.of(plan, Frappe.VOCABULARY_SIZES);
-    Random random = new Random(7);
-    int fields = Frappe.FIELDS.size();
-    int[] ids = new int[BATCH * fields];
-    float[] labels = new float[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      for (int f = 0; f < fields; f++) {
-        ids[i * fields + f] = 1 + random.nextInt(Frappe.VOCABULARY_SIZES.get(Frappe.FIELDS.get(f)) - 2);
-      }
-      labels[i] = random.nextFloat() < 0.33f ? 1f : 0f;
-    }
+    RandomFrappeBatch batch = RandomFrappeBatch.of(new Random(7), BATCH);
     double[] losses = new double[STEPS];
     try (TrainingGraph graph = TrainingGraph.build(plan, layout, 3L, OPTIMIZER);
         Session session = new Session(graph.graph(), SessionConfigs.threads(1, 1));
-        BatchTensors inputs = new BatchTensors(layout, new EncodedBatch(BATCH, ids, new float[0], Map.of()));
-        TFloat32 y = TFloat32.vectorOf(labels);
+        BatchTensors inputs = new BatchTensors(layout, batch.inputs());
+        TFloat32 y = TFloat32.vectorOf(batch.labels());
         TFloat32 lr = TFloat32.scalarOf(1e-2f)) {
       session.initialize();
       for (int s = 0; s < STEPS; s++) {
