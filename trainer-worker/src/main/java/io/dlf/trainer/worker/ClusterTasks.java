@@ -1,6 +1,7 @@
 package io.dlf.trainer.worker;
 
 import io.dlf.dsl.cluster.ClusterLayout;
+import io.dlf.trainer.job.TaskCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +36,6 @@ import java.util.function.Consumer;
  */
 public final class ClusterTasks implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
-  private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final Duration EXIT_NOTICE = Duration.ofSeconds(5);
   private static final int PROBE_MILLIS = 1000;
   private static final int LOST_AFTER_PROBES = 3;
@@ -260,18 +260,8 @@ public final class ClusterTasks implements AutoCloseable {
   }
 
   private static List<String> command(ClusterLayout layout, String job, int task) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // a task's variables and buffers live in TensorFlow's native memory, not the heap
-    command.add("-Xmx256m");
-    String cache = System.getProperty(JAVACPP_CACHE);
-    if (cache != null) {
-      command.add("-D" + JAVACPP_CACHE + "=" + cache);
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), TaskMain.class.getName(),
-        "--job", job, "--task", Integer.toString(task),
-        "--ps", String.join(",", layout.parameterServers()), "--workers", String.join(",", layout.workers())));
-    return command;
+    return TaskCommand.of(System.getProperty("java.class.path"), job, task, layout.parameterServers(),
+        layout.workers());
   }
 
   private static List<String> addresses(int count) throws IOException {

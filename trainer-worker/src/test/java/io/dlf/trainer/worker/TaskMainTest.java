@@ -3,6 +3,7 @@ package io.dlf.trainer.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlf.trainer.job.TaskCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,11 @@ import org.tensorflow.proto.ServerDef;
 import picocli.CommandLine;
 
 class TaskMainTest {
+
+  @Test
+  void theTaskCommandNamesThisClass() {
+    assertEquals(TaskMain.class.getName(), TaskCommand.MAIN);
+  }
 
   @Test
   void theOptionsDescribeTheTasksServer() {

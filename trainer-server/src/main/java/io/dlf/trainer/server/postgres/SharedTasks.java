@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * {@code --cluster-address}). As the host that leased such a job, it runs as many of its tasks as it
  * has free slots, waits until other sharing hosts have claimed the rest, and hands the chief every
  * task's address. As another host, it claims open tasks for its free slots and runs each as a
- * {@link WorkerLauncher#TASK_MAIN} process until the attempt ends. The database carries the
+ * {@link io.dlf.trainer.job.TaskCommand} process until the attempt ends. The database carries the
  * addresses ({@link TaskRows}); the chief learns of a lost remote task when it can no longer reach it.
  */
 final class SharedTasks {

@@ -2,6 +2,7 @@ package io.dlf.trainer.server.workers;
 
 import io.dlf.proto.train.v1.DeviceList;
 import io.dlf.proto.train.v1.WorkerAssignment;
+import io.dlf.trainer.job.TaskCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +17,6 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerLauncher {
   /** The worker's entry point; named, not linked, since the trainer never loads worker classes. */
   public static final String MAIN = "io.dlf.trainer.worker.WorkerMain";
-  /** A cluster task's entry point in the worker's classes. */
-  public static final String TASK_MAIN = "io.dlf.trainer.worker.TaskMain";
-  /** A task's variables and buffers live in TensorFlow's native memory, not the heap. */
-  private static final String TASK_HEAP = "256m";
   private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
   private static final long LIST_DEVICES_TIMEOUT_SECONDS = 120;
 
@@ -53,15 +50,13 @@ public final class WorkerLauncher {
   /**
    * Starts task {@code index} of {@code job} ({@code ps} or {@code worker}) of a cluster whose tasks
    * are at {@code parameterServers} and {@code workers} (host:port, in task order): the worker's
-   * {@value #TASK_MAIN}, which a job's chief starts for the tasks beside it. Its output goes to
+   * {@link TaskCommand}, as a job's chief starts the tasks beside it. Its output goes to
    * {@code log}; it ends with this process.
    */
   public Process startTask(String job, int index, List<String> parameterServers, List<String> workers, Path log)
       throws IOException {
     Files.createDirectories(log.getParent());
-    List<String> command = java("-Xmx" + TASK_HEAP);
-    command.addAll(List.of(TASK_MAIN, "--job", job, "--task", Integer.toString(index),
-        "--ps", String.join(",", parameterServers), "--workers", String.join(",", workers)));
+    List<String> command = TaskCommand.of(settings.classpath(), job, index, parameterServers, workers);
     ProcessBuilder.Redirect output = ProcessBuilder.Redirect.appendTo(log.toFile());
     Process process = new ProcessBuilder(command).redirectOutput(output).redirectError(output).start();
     process.getOutputStream().close();
@@ -88,23 +83,17 @@ public final class WorkerLauncher {
   }
 
   private List<String> command() {
-    List<String> command = java("-Xmx" + settings.heap());
-    command.addAll(settings.jvmOptions());
-    command.add(settings.mainClass());
-    return command;
-  }
-
-  /** {@code java} with {@code heap}, the native cache and the worker class path, up to the main class. */
-  private List<String> java(String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(heap);
+    command.add("-Xmx" + settings.heap());
     String cache = System.getProperty(JAVACPP_CACHE);
     if (cache != null) {
       command.add("-D" + JAVACPP_CACHE + "=" + cache);
     }
+    command.addAll(settings.jvmOptions());
     command.add("-cp");
     command.add(settings.classpath());
+    command.add(settings.mainClass());
     return command;
   }
 }
