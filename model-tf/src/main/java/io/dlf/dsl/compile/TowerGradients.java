@@ -33,7 +33,7 @@ final class TowerGradients {
 
   /** The name scope of tower {@code tower}'s backward pass when there are several. */
   static String scope(int tower) {
-    return "tower_" + tower + "_gradients";
+    return TrainingGraph.TOWER + tower + "_gradients";
   }
 
   /**

@@ -42,7 +42,7 @@ public final class TrainingGraph implements AutoCloseable {
   public static final String LEARNING_RATE = "learning_rate";
   public static final String LABELS = "labels";
   static final String STEP = "optimizer.step";
-  private static final String TOWER = "tower_";
+  static final String TOWER = "tower_";
 
   /**
    * What one training tower is fed: its share of the batch's encoded inputs and labels.
