@@ -56,12 +56,24 @@ final class GeneratedData {
 
   /** A request for a tiny model on a generated dataset, CPU, batch 250. */
   static SubmitJobRequest request(String folder, String model, int epochs) {
+    return request(folder, model, epochs, 250);
+  }
+
+  /**
+   * {@link #request} in batches of 25: ten times the steps, for a test that must act on the job while
+   * it still trains, after events that reach it a heartbeat or two late on a loaded machine.
+   */
+  static SubmitJobRequest slowRequest(String folder, String model, int epochs) {
+    return request(folder, model, epochs, 25);
+  }
+
+  private static SubmitJobRequest request(String folder, String model, int epochs, int batchSize) {
     return SubmitJobRequest.newBuilder()
         .setModelSpec(spec(model))
         .setDataset(files(folder))
         .setTraining(TrainingSettings.newBuilder()
             .setMaxEpochs(epochs)
-            .setBatchSize(250)
+            .setBatchSize(batchSize)
             .setLearningRate(0.003f)
             .setEarlyStopping(EarlyStopping.newBuilder().setPatience(epochs))
             .setSeed(1)

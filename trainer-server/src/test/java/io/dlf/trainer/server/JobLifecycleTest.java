@@ -213,8 +213,9 @@ class JobLifecycleTest {
   void shutdownPausesARunningJobAndTheNextStartResumesIt() throws Exception {
     Job job;
     CompletableFuture<Throwable> watcherEnd = new CompletableFuture<>();
+    GeneratedData.write(root, "long", 40_000);
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
-      job = trainer.stub().submitJob(GeneratedData.request("large", "resumed", 3));
+      job = trainer.stub().submitJob(GeneratedData.slowRequest("long", "resumed", 3));
       trainer.watchUntil(job.getId(), JobEvent::hasEpochEnded, LONG);
       CompletableFuture.runAsync(() -> {
         try {
