@@ -104,6 +104,8 @@ public final class FrappeQuality implements Callable<Integer> {
   @Option(names = "--micro-batches", defaultValue = "1", description = "differentiate each batch in this many parts, "
       + "one after another (training.micro_batches): the same update, but for batch norm's statistics, with less "
       + "memory") int microBatches;
+  @Option(names = "--eval-batch", defaultValue = "50000", description = "batch size of validation and test "
+      + "predictions: smaller for a model whose forward pass is large per sample (NAF at D = 64)") int evalBatch;
   @Option(names = "--data-path", defaultValue = "SHARDS", description = "${COMPLETION-CANDIDATES} (default: "
       + "${DEFAULT-VALUE})") DataPath dataPath;
   @Option(names = "--embedding-updates", defaultValue = "AUTO", description = "${COMPLETION-CANDIDATES} "
@@ -189,8 +191,8 @@ public final class FrappeQuality implements Callable<Integer> {
 
   /** The training options of {@code preset}'s run with {@code seed}. */
   TrainingOptions options(String preset, long seed) {
-    return TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).learningRate(lr)
-        .seed(seed).monitor(monitor).progressEverySteps(1_000_000)
+    return TrainingOptions.defaults().maxEpochs(maxEpochs(preset)).batchSize(batch).evalBatchSize(evalBatch)
+        .learningRate(lr).seed(seed).monitor(monitor).progressEverySteps(1_000_000)
         .precision(bfloat16 ? Precision.BFLOAT16 : Precision.FLOAT32)
         .optimizer(OptimizerSettings.defaults().embeddingUpdates(embeddingUpdates).microBatches(microBatches));
   }

@@ -83,6 +83,11 @@ public record TrainingOptions(
         monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
   }
 
+  public TrainingOptions evalBatchSize(int value) {
+    return new TrainingOptions(maxEpochs, batchSize, value, learningRate, minLearningRate, decayFactor, patience,
+        monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
+  }
+
   public TrainingOptions learningRate(float value) {
     return new TrainingOptions(maxEpochs, batchSize, evalBatchSize, value, Math.min(minLearningRate, value),
         decayFactor, patience, monitor, seed, optimizer, progressEverySteps, checkpointEveryEpochs, precision);
