@@ -69,13 +69,13 @@ public final class AdmissionProbe implements Callable<Integer> {
         .features(frappe.features()).build();
     ModelPlan plan = ModelPlan.of(spec);
     TrainingOptions options = TrainingOptions.defaults().maxEpochs(1).batchSize(batch).progressEverySteps(1_000);
-    ResourceEstimate bounded = ResourceEstimate.of(plan, batch, options.evalBatchSize(),
+    ResourceEstimate bounded = ResourceEstimate.of(plan, options.batchSizes(),
         DataBounds.of(frappe.schema(), splits, plan));
 
     PreparedData data = DataPreparation.prepare(spec, frappe.schema(), splits, BadRows.FAIL);
     long tokenBytes = data.vocabularies().byFeature().values().stream().map(Vocabulary::tokens)
         .flatMap(java.util.List::stream).mapToLong(String::length).sum();
-    ResourceEstimate exact = ResourceEstimate.of(plan, batch, options.evalBatchSize(), DataSize.read(
+    ResourceEstimate exact = ResourceEstimate.of(plan, options.batchSizes(), DataSize.read(
         data.train().size(), data.validation().size(), data.test().size(), data.vocabularies().sizes(), tokenBytes));
     new Trainer(SessionConfigs.threads(2, 2)).train(spec, data, options, workDir.resolve("job"), TrainingListener.NONE,
         StopSignal.NEVER);

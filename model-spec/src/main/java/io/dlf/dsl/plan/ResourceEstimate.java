@@ -26,9 +26,10 @@ import java.util.stream.Collectors;
  *       them the count is an upper bound. A hashed table's rows are its buckets and padding row,
  *       known from the spec; the other tables' rows come from the data's vocabularies.
  *   <li>{@link Kind#STEP}: the larger of a training step and an evaluation batch. A training step
- *       at the batch size keeps every forward tensor until the backward pass reads it (whose
- *       gradients take the place of the tensors it frees). An evaluation batch (the trainer's eval
- *       batch size, at most the larger of validation and test) runs forward only, freeing tensors
+ *       keeps every forward tensor of the rows it differentiates at once (the batch, or one
+ *       micro-batch of it) until the backward pass reads it (whose
+ *       gradients take the place of the tensors it frees). An evaluation batch (the eval batch
+ *       size, at most the larger of validation and test) runs forward only, freeing tensors
  *       as it goes: it holds half the heaviest block's tensors, or a sixth of the whole forward
  *       pass where more blocks' outputs stay alive (skip connections, the raw embeddings).
  *   <li>{@link Kind#DATA}: what a worker holds of the data while it trains from prepared shards:
@@ -50,6 +51,8 @@ import java.util.stream.Collectors;
 public final class ResourceEstimate {
   /** The driver of a training step's activations. */
   public static final String BATCH_SIZE = "training.batch_size";
+  /** The driver of an evaluation batch's activations. */
+  public static final String EVAL_BATCH_SIZE = "training.eval_batch_size";
   /** The driver of what the data holds: its rows and vocabularies. */
   public static final String DATA = "dataset";
   /** Bytes per distinct token while vocabularies are counted: map entry, String, count, later its id. */
@@ -90,8 +93,8 @@ public final class ResourceEstimate {
   /**
    * Bytes of one kind that one size scales.
    *
-   * @param driver a spec path such as {@code dlf.layers[0].low_rank.tokens}, or {@link #BATCH_SIZE} or
-   *     {@link #DATA}
+   * @param driver a spec path such as {@code dlf.layers[0].low_rank.tokens}, or {@link #BATCH_SIZE},
+   *     {@link #EVAL_BATCH_SIZE} or {@link #DATA}
    * @param bytes {@link Long#MAX_VALUE} when the count overflowed
    */
   public record Part(Kind kind, String driver, long bytes) {}
@@ -102,11 +105,8 @@ public final class ResourceEstimate {
     this.parts = List.copyOf(parts);
   }
 
-  /**
-   * The estimate of training {@code plan} at {@code batchSize}, evaluating in batches of
-   * {@code evalBatchSize}, on data of {@code data}'s size.
-   */
-  public static ResourceEstimate of(ModelPlan plan, int batchSize, int evalBatchSize, DataSize data) {
+  /** The estimate of training {@code plan} at {@code batches}, on data of {@code data}'s size. */
+  public static ResourceEstimate of(ModelPlan plan, BatchSizes batches, DataSize data) {
     Parts parts = new Parts();
     String backbone = plan.spec().backbone().pathName();
     Map<String, BlockFootprint> footprints;
@@ -119,8 +119,8 @@ public final class ResourceEstimate {
       return new ResourceEstimate(parts.list);
     }
     state(plan, data, rows, footprints, parts);
-    step(batchSize, evalBatchSize, data, footprints, parts);
-    data(plan, batchSize, data, parts);
+    step(batches.stepRows(), batches.evaluation(), data, footprints, parts);
+    data(plan, batches.training(), data, parts);
     return new ResourceEstimate(parts.list);
   }
 
@@ -151,20 +151,21 @@ public final class ResourceEstimate {
     return "features[" + plan.spec().features().indexOf(plan.spec().feature(owner)) + "].hash_buckets";
   }
 
-  private static void step(int batchSize, int evalBatchSize, DataSize data, Map<String, BlockFootprint> footprints,
+  private static void step(int stepRows, int evalBatchSize, DataSize data, Map<String, BlockFootprint> footprints,
       Parts parts) {
     long forward = footprints.values().stream().mapToLong(BlockFootprint::floatsPerSample)
         .reduce(0, Exact::saturatedSum);
     Map.Entry<String, BlockFootprint> heaviest = footprints.entrySet().stream()
         .max(Comparator.comparingLong(e -> e.getValue().floatsPerSample())).orElseThrow();
     long evalLive = Math.max(heaviest.getValue().floatsPerSample() / 2, forward / EVAL_LIVE_DIVISOR);
-    long train = Exact.saturatedProduct(batchSize, forward, FLOAT);
+    long train = Exact.saturatedProduct(stepRows, forward, FLOAT);
     long evalBatch = Math.min(evalBatchSize, Math.max(data.validationRows(), data.testRows()));
     long eval = Exact.saturatedProduct(evalBatch, evalLive, FLOAT);
-    // A step is the batch times the heaviest block's sizes: the larger of them drives it. Evaluation's
-    // batch size is the trainer's: when evaluation dominates, the model's heaviest block is what to change.
+    // A step is its rows times the heaviest block's sizes: the larger of them drives it.
     SizeField block = SizeField.largest(heaviest.getValue().sizes());
-    String driver = train >= eval && batchSize >= block.value() ? BATCH_SIZE : block.path();
+    String driver = train >= eval
+        ? stepRows >= block.value() ? BATCH_SIZE : block.path()
+        : evalBatch >= block.value() ? EVAL_BATCH_SIZE : block.path();
     parts.add(Kind.STEP, driver, () -> Math.max(train, eval));
   }
 

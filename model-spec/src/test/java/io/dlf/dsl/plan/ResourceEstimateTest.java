@@ -39,12 +39,32 @@ class ResourceEstimateTest {
 
   @Test
   void growsWithTheBatchSizeAndEverySize() {
-    assertIncreasing(batch -> ResourceEstimate.of(paper(16, 8, 64), batch, 50_000, SMALL_EVAL), 1, 256, 4096, 100_000);
-    assertIncreasing(dim -> ResourceEstimate.of(paper(dim, 8, 64), 4096, 50_000, FRAPPE), 4, 16, 64, 256);
-    assertIncreasing(tokens -> ResourceEstimate.of(paper(16, tokens, 64), 4096, 50_000, FRAPPE), 2, 8, 32, 128);
-    assertIncreasing(hidden -> ResourceEstimate.of(paper(16, 8, hidden), 4096, 50_000, FRAPPE), 16, 64, 512, 4096);
-    assertIncreasing(rows -> ResourceEstimate.of(paper(16, 8, 64), 4096, 50_000,
+    BatchSizes usual = BatchSizes.of(4096, 50_000);
+    assertIncreasing(batch -> ResourceEstimate.of(paper(16, 8, 64), BatchSizes.of(batch, 50_000), SMALL_EVAL),
+        1, 256, 4096, 100_000);
+    assertIncreasing(dim -> ResourceEstimate.of(paper(dim, 8, 64), usual, FRAPPE), 4, 16, 64, 256);
+    assertIncreasing(tokens -> ResourceEstimate.of(paper(16, tokens, 64), usual, FRAPPE), 2, 8, 32, 128);
+    assertIncreasing(hidden -> ResourceEstimate.of(paper(16, 8, hidden), usual, FRAPPE), 16, 64, 512, 4096);
+    assertIncreasing(rows -> ResourceEstimate.of(paper(16, 8, 64), usual,
         DataSize.read(rows, 100, 100, Map.of("user", rows), 0)), 1_000, 100_000, 10_000_000);
+  }
+
+  @Test
+  void microBatchesHoldOnePartsActivationsAndEvaluationItsOwnBatch() {
+    ModelPlan plan = paper(64, 32, 512);
+    long whole = ResourceEstimate.of(plan, BatchSizes.of(10_000, 100), SMALL_EVAL).bytes(Kind.STEP);
+    // 10,000 rows in 3 parts: the first part, 3,334 rows, is the largest
+    long thirds = ResourceEstimate.of(plan, new BatchSizes(10_000, 3, 100), SMALL_EVAL).bytes(Kind.STEP);
+    assertEquals(whole * 3_334 / 10_000, thirds, whole / 1_000_000.0);
+    assertEquals(3_334, new BatchSizes(10_000, 3, 100).stepRows());
+    // the batches read ahead are whole batches, parts or not
+    assertEquals(ResourceEstimate.of(plan, BatchSizes.of(10_000, 100), SMALL_EVAL).bytes(Kind.DATA),
+        ResourceEstimate.of(plan, new BatchSizes(10_000, 3, 100), SMALL_EVAL).bytes(Kind.DATA));
+
+    ResourceEstimate evaluating = ResourceEstimate.of(plan, new BatchSizes(4096, 4, 50_000), FRAPPE);
+    assertEquals(ResourceEstimate.EVAL_BATCH_SIZE, evaluating.driver(), evaluating.toString());
+    assertTrue(ResourceEstimate.of(plan, new BatchSizes(4096, 4, 4096), FRAPPE).bytes(Kind.STEP)
+        < evaluating.bytes(Kind.STEP) / 4);
   }
 
   @Test
@@ -53,7 +73,7 @@ class ResourceEstimateTest {
     ModelSpec spec = ModelSpec.builder("tiny").categorical("a", "b").embeddingDim(4)
         .backbone(DeepFmBackbone.of(Mlp.of(8).batchNorm(false))).head(Head.linear()).build();
     DataSize data = DataSize.read(1_000, 100, 100, Map.of("a", 10, "b", 20), 0);
-    ResourceEstimate estimate = ResourceEstimate.of(ModelPlan.of(spec), 100, 100, data);
+    ResourceEstimate estimate = ResourceEstimate.of(ModelPlan.of(spec), BatchSizes.of(100, 100), data);
     long embedding = (10 + 20) * 4; // rows x D
     long firstOrder = 10 + 20; // a weight per row
     long dnn = 8 * 8 + 8; // x of 2 x 4 to 8 units, with bias
@@ -65,7 +85,7 @@ class ResourceEstimateTest {
   @Test
   void anOverflowIsAClearRefusalNotAnException() {
     DataSize endless = DataSize.read(100, Long.MAX_VALUE / 2, 100, Frappe.VOCABULARY_SIZES, 0);
-    ResourceEstimate estimate = ResourceEstimate.of(paper(16, 8, 64), 4096, 50_000, endless);
+    ResourceEstimate estimate = ResourceEstimate.of(paper(16, 8, 64), BatchSizes.of(4096, 50_000), endless);
     assertTrue(estimate.overflows());
     assertEquals(Long.MAX_VALUE, estimate.bytes());
     assertEquals("more than 2^63 bytes", estimate.describe());
@@ -74,12 +94,12 @@ class ResourceEstimateTest {
 
   @Test
   void theDriverIsTheSizeBehindTheMostBytes() {
-    assertEquals(ResourceEstimate.BATCH_SIZE, ResourceEstimate.of(paper(16, 8, 64), 200_000, 50_000, SMALL_EVAL)
-        .driver());
-    assertEquals(ResourceEstimate.DATA, ResourceEstimate.of(paper(16, 8, 64), 256, 50_000,
+    assertEquals(ResourceEstimate.BATCH_SIZE,
+        ResourceEstimate.of(paper(16, 8, 64), BatchSizes.of(200_000, 50_000), SMALL_EVAL).driver());
+    assertEquals(ResourceEstimate.DATA, ResourceEstimate.of(paper(16, 8, 64), BatchSizes.of(256, 50_000),
         DataSize.read(100_000_000, 100, 100, Map.of("user", 500_000_000), 0)).driver());
     // the widest block MLP: layer 1's low-rank block also aligns E(1) to the layer's tokens
-    ResourceEstimate wide = ResourceEstimate.of(paper(16, 8, 16_384), 16, 16, SMALL_EVAL);
+    ResourceEstimate wide = ResourceEstimate.of(paper(16, 8, 16_384), BatchSizes.of(16, 16), SMALL_EVAL);
     assertEquals("dlf.layers[1].low_rank.mlp.hidden[0]", wide.driver(), wide.toString());
     assertFalse(wide.overflows());
   }
@@ -104,7 +124,7 @@ class ResourceEstimateTest {
     Presets.names().forEach(name -> specs.add(Frappe.declare(Presets.named(name)).build()));
     specs.add(Frappe.withHistory(Presets.named(Presets.INTERFORMER), 20).build());
     for (ModelSpec spec : specs) {
-      ResourceEstimate estimate = ResourceEstimate.of(ModelPlan.of(spec), 4096, 50_000, FRAPPE);
+      ResourceEstimate estimate = ResourceEstimate.of(ModelPlan.of(spec), BatchSizes.of(4096, 50_000), FRAPPE);
       assertTrue(estimate.bytes(Kind.STEP) > 0 && estimate.bytes(Kind.STATE) > 0, spec.name() + ": " + estimate);
     }
   }

@@ -13,6 +13,7 @@ import io.dlf.dsl.encode.HashBuckets;
 import io.dlf.dsl.encode.TableIds;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
+import io.dlf.dsl.plan.BatchSizes;
 import io.dlf.dsl.plan.DataSize;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.plan.ResourceEstimate;
@@ -133,7 +134,7 @@ class HashedFeaturesTest {
     DataSize bounded = DataSize.bounded(plan, 1_000, 50_000, 100, 100);
     assertFalse(bounded.tableRows().containsKey("item"), bounded.toString());
     assertEquals(1_000 * 9L + 1_000, bounded.distinctTokens(), "9 vocabulary categoricals and the bucketized count");
-    ResourceEstimate estimate = ResourceEstimate.of(plan, 1_000, 1_000, bounded);
+    ResourceEstimate estimate = ResourceEstimate.of(plan, BatchSizes.of(1_000, 1_000), bounded);
     long table = 1_000_001L * (plan.dim() + 1) * 4 * 5 * 125 / 100;
     assertEquals(table, estimate.bytesDrivenBy("features[1].hash_buckets"), estimate.toString());
   }

@@ -2,6 +2,7 @@ package io.dlf.trainer.job;
 
 import static java.util.Objects.requireNonNull;
 
+import io.dlf.dsl.plan.BatchSizes;
 import io.dlf.dsl.training.OptimizerSettings;
 import java.util.Locale;
 
@@ -66,6 +67,11 @@ public record TrainingOptions(
     if (!ok) {
       throw new IllegalArgumentException("training." + field + ": " + value + " must be " + expected);
     }
+  }
+
+  /** The batch sizes the job's memory follows (see {@link io.dlf.dsl.plan.ResourceEstimate}). */
+  public BatchSizes batchSizes() {
+    return new BatchSizes(batchSize, optimizer.microBatches(), evalBatchSize);
   }
 
   public static TrainingOptions defaults() {

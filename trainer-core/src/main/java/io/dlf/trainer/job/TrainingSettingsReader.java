@@ -32,6 +32,8 @@ public final class TrainingSettingsReader {
         TrainingOptions::batchSize);
     reader.setCount("training.micro_batches", s.hasMicroBatches(), s.getMicroBatches(),
         OptimizerSettings.MAX_MICRO_BATCHES, TrainingOptions::microBatches);
+    reader.setCount("training.eval_batch_size", s.hasEvalBatchSize(), s.getEvalBatchSize(),
+        TrainingOptions.MAX_BATCH_SIZE, TrainingOptions::evalBatchSize);
     reader.set("training.learning_rate", s.hasLearningRate(), o -> o.learningRate(s.getLearningRate()));
     reader.set("training.seed", s.hasSeed(), o -> o.seed(s.getSeed()));
     reader.setCount("training.checkpoint_every_epochs", s.hasCheckpointEveryEpochs(), s.getCheckpointEveryEpochs(),

@@ -130,13 +130,23 @@ class AdmissionTest {
       assertTrue(description.contains("per-job memory limit of 64.0 MiB (67,108,864 bytes, --job-memory-limit)"),
           description);
       assertTrue(description.matches(".*the job needs an estimated [0-9.]+ GiB \\([0-9,]+ bytes: .*"), description);
-
+      assertTrue(description.contains("training.batch_size drives") && description.contains(
+          "lower it or raise training.micro_batches (now 1)"), description);
       // two hidden layers of 16,384: 268M parameters between them, each size within its maximum
       SubmitJobRequest wide = layer(l -> l.setLowRank(block(l.getLowRank(),
           b -> b.setMlp(b.getMlp().toBuilder().clearHidden().addHidden(16_384).addHidden(16_384)))));
       refused(trainer, wide.toBuilder().setTraining(wide.getTraining().toBuilder().setBatchSize(1)).build(),
           "model_spec.dlf.layers[0].low_rank.mlp.hidden[0]");
       assertNothingStored(trainer);
+
+      // the same batch in 64 parts holds one part's activations, 250 rows: the usual request's
+      SubmitJobRequest parts = request(r -> r.setTraining(r.getTraining().toBuilder().setBatchSize(16_000)
+          .setMicroBatches(64)));
+      refused(trainer, parts.toBuilder().setTraining(parts.getTraining().toBuilder().setMicroBatches(1)).build(),
+          "training.batch_size");
+      Job inParts = trainer.stub().submitJob(parts);
+      trainer.stub().cancelJob(CancelJobRequest.newBuilder().setJobId(inParts.getId()).build());
+      trainer.awaitEnd(inParts.getId(), LONG);
 
       // the tests' usual request fits even this small limit
       Job job = trainer.stub().submitJob(request(r -> r));

@@ -112,6 +112,19 @@ class SubmissionErrorsTest {
   }
 
   @Test
+  void anEvalBatchSizeOutOfRangeIsNamed() {
+    StatusRuntimeException zero = submit(Code.INVALID_ARGUMENT, r -> r.setTraining(r.getTraining().toBuilder()
+        .setEvalBatchSize(0)));
+    assertEquals(List.of("training.eval_batch_size"), violatedFields(zero));
+    assertTrue(zero.getStatus().getDescription().contains("training.eval_batch_size: 0 must be at least 1"),
+        zero.getStatus().getDescription());
+    StatusRuntimeException huge = submit(Code.INVALID_ARGUMENT, r -> r.setTraining(r.getTraining().toBuilder()
+        .setEvalBatchSize(-1))); // 2^32 - 1 as a uint32
+    assertTrue(huge.getStatus().getDescription().contains(
+        "training.eval_batch_size: 4294967295 must be at most 1,000,000"), huge.getStatus().getDescription());
+  }
+
+  @Test
   void anUnknownServingPrecisionIsNamed() {
     StatusRuntimeException e = submit(Code.INVALID_ARGUMENT, r -> r.setExport(ExportTarget.newBuilder()
         .setPrecisionValue(7)));

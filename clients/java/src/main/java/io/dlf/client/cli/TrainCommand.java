@@ -245,6 +245,10 @@ final class TrainCommand implements Callable<Integer> {
         + "memory (1 to 64).")
     Integer microBatches;
 
+    @Option(names = "--eval-batch-size", paramLabel = "ROWS", description = "Rows per validation and test "
+        + "prediction batch (default 50,000): smaller for a model whose forward pass is large per row.")
+    Integer evalBatchSize;
+
     @Option(names = "--workers", paramLabel = "N", description = "Train on a cluster of N worker tasks (1 to 16; "
         + "give --parameter-servers too): TensorFlow's asynchronous parameter-server training, or synchronous "
         + "with --synchronous.")
@@ -286,6 +290,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (microBatches != null) {
         settings.setMicroBatches(microBatches);
+      }
+      if (evalBatchSize != null) {
+        settings.setEvalBatchSize(evalBatchSize);
       }
       // any cluster flag asks for a cluster; the trainer names a count left out or out of range
       if (workers != null || parameterServers != null || synchronous) {

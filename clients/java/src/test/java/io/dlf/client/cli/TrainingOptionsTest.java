@@ -29,6 +29,14 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void theEvalBatchSizeIsSetOnlyWhenGiven() {
+    assertEquals(4096, CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--eval-batch-size", "4096")
+        .toProto().getEvalBatchSize());
+    assertFalse(CommandLine.populateCommand(new TrainCommand.TrainingOptions(), "--epochs", "2").toProto()
+        .hasEvalBatchSize());
+  }
+
+  @Test
   void workersAndParameterServersAskForACluster() {
     TrainingSettings settings = CommandLine.populateCommand(new TrainCommand.TrainingOptions(),
         "--workers", "2", "--parameter-servers", "3").toProto();

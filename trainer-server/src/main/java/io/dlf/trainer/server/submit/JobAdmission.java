@@ -28,8 +28,7 @@ public final class JobAdmission {
     ModelPlan model = ModelPlan.of(plan.spec());
     DataSize data = plan.dataset().generated().map(name -> GeneratedDatasets.bounds(name, model))
         .orElseGet(() -> fileBounds(plan.dataset(), model));
-    ResourceEstimate estimate = ResourceEstimate.of(model, plan.options().batchSize(), plan.options().evalBatchSize(),
-        data);
+    ResourceEstimate estimate = ResourceEstimate.of(model, plan.options().batchSizes(), data);
     if (!estimate.overflows() && estimate.bytes() <= limit.bytes()) {
       return;
     }
@@ -39,7 +38,8 @@ public final class JobAdmission {
     String remedy = driver.equals(ResourceEstimate.DATA)
         ? "its rows and vocabularies (bounded from " + (plan.dataset().generated().isPresent()
             ? "the generated dataset's rows" : "the files' sizes") + ") drive " + share + " of it: train on fewer rows"
-        : field + " drives " + share + " of it: lower it";
+        : field + " drives " + share + " of it: lower it" + (driver.equals(ResourceEstimate.BATCH_SIZE)
+            ? " or raise training.micro_batches (now " + plan.options().optimizer().microBatches() + ")" : "");
     throw GrpcErrors.invalidArgument(field, "the job needs " + estimate.describe() + ", more than this trainer's "
         + "per-job memory limit of " + limit.describe() + "; " + remedy
         + ", or run it on a trainer with a larger --job-memory-limit");
@@ -55,7 +55,7 @@ public final class JobAdmission {
 
   /** The request field of an estimate's driver: the spec's paths are under model_spec. */
   private static String requestField(String driver) {
-    return driver.equals(ResourceEstimate.BATCH_SIZE) || driver.equals(ResourceEstimate.DATA)
-        ? driver : "model_spec." + driver;
+    return driver.equals(ResourceEstimate.BATCH_SIZE) || driver.equals(ResourceEstimate.EVAL_BATCH_SIZE)
+        || driver.equals(ResourceEstimate.DATA) ? driver : "model_spec." + driver;
   }
 }
