@@ -44,7 +44,7 @@ class TrainerProcessRestartTest {
     Path root = dir.resolve("data");
     GeneratedData.write(root, "large", 8_000);
     TrainerProcess first = TrainerProcess.start(dir, "first", args(dir, root));
-    Job job = stub(first.channel).submitJob(GeneratedData.request("large", "killed", EPOCHS));
+    Job job = stub(first.channel).submitJob(GeneratedData.slowRequest("large", "killed", EPOCHS));
     JobWatching.until(first.channel, job.getId(),
         e -> e.hasEpochEnded() && e.getEpochEnded().getMetrics().getEpoch() == 1, LONG);
     first.kill();

@@ -51,8 +51,9 @@ class WorkerIsolationTest {
 
   @Test
   void aWorkerKilledMidTrainingResumesFromItsCheckpointAndExportsOnce() throws Exception {
+    GeneratedData.write(root, "long", 40_000);
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
-      Job job = trainer.stub().submitJob(GeneratedData.request("large", "resumed", 3));
+      Job job = trainer.stub().submitJob(GeneratedData.slowRequest("long", "resumed", 3));
       trainer.watchUntil(job.getId(), JobEvent::hasEpochEnded, LONG);
       long pid = runningWorker(trainer, job.getId(), 1);
       assertEquals("1000", Files.readString(Path.of("/proc", Long.toString(pid), "oom_score_adj")).strip(),
@@ -75,7 +76,7 @@ class WorkerIsolationTest {
   void aWorkerThatDiesOnEveryAttemptFailsItsJobAloneAndARestartDoesNotRunItAgain() throws Exception {
     String victim;
     try (RunningTrainer trainer = RunningTrainer.start(config())) {
-      victim = trainer.stub().submitJob(GeneratedData.request("large", "victim", 6)).getId();
+      victim = trainer.stub().submitJob(GeneratedData.slowRequest("large", "victim", 6)).getId();
       String bystander = trainer.stub().submitJob(GeneratedData.request("small", "bystander", 2)).getId();
       kill(runningWorker(trainer, victim, 1));
       kill(runningWorker(trainer, victim, 2));
