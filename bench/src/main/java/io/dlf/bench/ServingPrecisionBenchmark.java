@@ -76,6 +76,8 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "1") int epochs;
   @Option(names = "--batch", defaultValue = "4096") int batch;
   @Option(names = "--rounds", defaultValue = "5") int rounds;
+  @Option(names = "--intra-threads", defaultValue = "1", description = "TensorFlow threads per op, served and in "
+      + "process (the serving server's --tf-intra-threads)") int intraThreads;
   @Option(names = "--requests", defaultValue = "1000", description = "batch-1 calls per kind and round")
   int requests;
 
@@ -134,11 +136,13 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
         trained.metrics().getWallSeconds(), "batch", batch, "best_epoch", trained.metrics().getBestEpoch()));
     detail.put("quality", quality);
     detail.put("latency_medians", medians);
+    detail.put("intra_op_threads", intraThreads);
     detail.put("rounds", rounds);
     detail.put("requests_per_kind_and_round", requests);
     figures.put("reference_precision", detail);
     Reports.mergeJson(results.resolve("serving.json"), figures);
-    Path markdown = results.resolve("serving-precision-" + Reports.today() + ".md");
+    Path markdown = results.resolve("serving-precision-" + Reports.today() + (intraThreads == 1 ? ""
+        : "-intra" + intraThreads) + ".md");
     Reports.write(markdown, markdown(trained.metrics(), quality, medians, aucDelta));
     System.out.println("wrote " + results.resolve("serving.json") + " and " + markdown);
     return 0;
@@ -213,11 +217,13 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     ServingConfig config = ServingConfig.local(repositoryDir)
         .withGrpc(GrpcServerConfig.local().withHandlerThreads(16))
         .withRepository(new RepositoryConfig(repositoryDir, Duration.ZERO));
+    config = config.withVersions(config.versions().withIntraOpThreads(intraThreads));
     ServingServer server = ServingServer.create(config);
     server.start();
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
-    try (ServableModel f32 = new TensorFlowModelLoader(1, -1).load(repositoryDir.resolve(F32).resolve("1"));
-        ServableModel bf16 = new TensorFlowModelLoader(1, -1).load(repositoryDir.resolve(BF16).resolve("1"))) {
+    TensorFlowModelLoader loader = new TensorFlowModelLoader(intraThreads, -1);
+    try (ServableModel f32 = loader.load(repositoryDir.resolve(F32).resolve("1"));
+        ServableModel bf16 = loader.load(repositoryDir.resolve(BF16).resolve("1"))) {
       PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
       Map<String, ServingLoad.Call> kinds = new LinkedHashMap<>();
       kinds.put("served_f32", (client, i) -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -259,10 +265,11 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "One checkpoint of `dlf-reference` on Frappe's fields (D=64, 3 layers, 32 "
             + "tokens, rank 24, hidden 512), trained %d epoch(s) at batch %d in %.0f s (a short run: its AUC is below "
             + "the quality runs'), exported twice: float32 and bfloat16 (`ExportTarget.precision`). Both versions "
-            + "served by one server over loopback gRPC, batch 1, one client; the four kinds of call (served f32, "
+            + "served by one server over loopback gRPC (%d TensorFlow thread(s) per op, served and in process), "
+            + "batch 1, one client; the four kinds of call (served f32, "
             + "served bf16, in-process f32, in-process bf16) take turns in chunks of %d, %d calls of each per round, "
             + "%d rounds; medians of the rounds.%n%n", trained.getEpochsRun(), batch, trained.getWallSeconds(),
-        LATENCY_CHUNK, requests, rounds));
+        intraThreads, LATENCY_CHUNK, requests, rounds));
     md.append("| | float32 | bfloat16 | bf16 / f32 |\n|---|---|---|---|\n");
     for (String figure : List.of("served_%s_p50_ms", "served_%s_p99_ms", "in_process_%s_p50_ms", "in_process_%s_p99_ms")) {
       double f = medians.get(String.format(figure, "f32"));

@@ -56,6 +56,10 @@ public record VersionsConfig(
         interOpThreads);
   }
 
+  public VersionsConfig withIntraOpThreads(int value) {
+    return new VersionsConfig(defaultPolicy, policies, labels, loadThreads, warmupIterations, value, interOpThreads);
+  }
+
   public VersionsConfig withLabels(List<LabelAssignment> value) {
     return new VersionsConfig(defaultPolicy, policies, value, loadThreads, warmupIterations, intraOpThreads,
         interOpThreads);
