@@ -27,10 +27,10 @@ import java.util.stream.Collectors;
  *       known from the spec; the other tables' rows come from the data's vocabularies.
  *   <li>{@link Kind#STEP}: the larger of a training step and an evaluation batch. A training step
  *       keeps every forward tensor of the rows it differentiates at once (the batch, or one
- *       micro-batch of it) until the backward pass reads it (whose
- *       gradients take the place of the tensors it frees). An evaluation batch (the eval batch
- *       size, at most the larger of validation and test) runs forward only, freeing tensors
- *       as it goes: it holds half the heaviest block's tensors, or a sixth of the whole forward
+ *       micro-batch of it) until the backward pass reads it (whose gradients take the place of the
+ *       tensors it frees). An evaluation batch (the eval batch size, at most the larger of
+ *       validation and test) runs forward only, freeing tensors as it goes: it holds half the
+ *       heaviest block's tensors, or a sixth of the whole forward
  *       pass where more blocks' outputs stay alive (skip connections, the raw embeddings).
  *   <li>{@link Kind#DATA}: what a worker holds of the data while it trains from prepared shards:
  *       the shuffle buffer (at most {@value #SHUFFLE_BUFFER_BYTES} bytes of encoded rows, an int or
