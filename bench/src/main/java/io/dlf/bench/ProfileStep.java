@@ -15,7 +15,6 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -23,7 +22,6 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.StepStats;
@@ -138,23 +136,11 @@ public final class ProfileStep implements Callable<Integer> {
   }
 
   private void report(TrainingGraph graph, RunMetadata metadata) {
-    Map<String, Long> byType = new HashMap<>();
-    Map<String, Long> byNode = new HashMap<>();
     StepStats stats = metadata.getStepStats();
-    long sum = 0;
-    for (var device : stats.getDevStatsList()) {
-      for (NodeExecStats node : device.getNodeStatsList()) {
-        long micros = node.getOpEndRelMicros() - node.getOpStartRelMicros();
-        GraphOperation op = graph.graph().operation(node.getNodeName());
-        String type = op != null ? op.type() : node.getTimelineLabel().split(" ")[0];
-        byType.merge(type, micros, Long::sum);
-        byNode.merge(node.getNodeName() + " (" + type + ")", micros, Long::sum);
-        sum += micros;
-      }
-    }
-    System.out.printf("op time summed over threads: %.3fs%n", sum / 1e6);
-    print("by op type", byType, sum);
-    print("by op", byNode, sum);
+    OpTimes.of(stats, node -> {
+      GraphOperation op = graph.graph().operation(node.getNodeName());
+      return op != null ? op.type() : OpTimes.labelledType(node);
+    }).print(top);
     if (memory) {
       StepMemory step = StepMemory.of(stats);
       System.out.printf("-- TensorFlow kernels' allocations: %.1f MiB allocated in the step, peak %.1f MiB live at once "
@@ -189,14 +175,5 @@ public final class ProfileStep implements Callable<Integer> {
     System.out.println("-- " + title);
     bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
         .forEach(e -> System.out.printf("%9.1f MiB  %s%n", e.getValue() / MIB, e.getKey()));
-  }
-
-  private void print(String title, Map<String, Long> times, long sum) {
-    System.out.println("-- " + title);
-    List<Map.Entry<String, Long>> sorted = times.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top).toList();
-    for (Map.Entry<String, Long> e : sorted) {
-      System.out.printf("%8.1f ms %5.1f%%  %s%n", e.getValue() / 1e3, 100.0 * e.getValue() / sum, e.getKey());
-    }
   }
 }

@@ -143,7 +143,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     Reports.mergeJson(results.resolve("serving.json"), figures);
     Path markdown = results.resolve("serving-precision-" + Reports.today() + (intraThreads == 1 ? ""
         : "-intra" + intraThreads) + ".md");
-    Reports.write(markdown, markdown(trained.metrics(), quality, medians, aucDelta));
+    Reports.writeReport(markdown, markdown(trained.metrics(), quality, medians, aucDelta));
     System.out.println("wrote " + results.resolve("serving.json") + " and " + markdown);
     return 0;
   }

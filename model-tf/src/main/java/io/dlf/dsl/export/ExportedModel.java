@@ -34,6 +34,8 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
@@ -200,29 +202,49 @@ public final class ExportedModel implements AutoCloseable {
     checkColumns(batch);
     List<Tensor> tensors = new ArrayList<>();
     try {
-      Session.Runner runner = session.runner();
-      for (Feature f : layout.categorical()) {
-        // a bucketized numeric field is encoded as an id but sent as its number
-        Tensor t = f.isBucketized() ? TFloat32.vectorOf(batch.numbers().get(f.name()))
-            : TString.tensorOf(NdArrays.vectorOfObjects(batch.strings().get(f.name())));
-        tensors.add(t);
-        runner.feed(rawInputs.get(f.name()), t);
-      }
-      for (Feature f : layout.numeric()) {
-        Tensor t = TFloat32.vectorOf(batch.numbers().get(f.name()));
-        tensors.add(t);
-        runner.feed(rawInputs.get(f.name()), t);
-      }
-      for (Feature f : layout.sequences()) {
-        Tensor t = TString.tensorOf(Shape.of(batch.size(), f.maxLength()),
-            DataBuffers.ofObjects(SequenceWindow.pad(batch.sequences().get(f.name()), f.maxLength())));
-        tensors.add(t);
-        runner.feed(rawInputs.get(f.name()), t);
-      }
-      return run(runner.fetch(probability), batch.size());
+      return run(feedRaw(session.runner(), batch, tensors).fetch(probability), batch.size());
     } finally {
       tensors.forEach(Tensor::close);
     }
+  }
+
+  /**
+   * Predicts {@code batch} once under TensorFlow's full trace, for profiling: the call's step
+   * statistics (each op's times and allocations), as {@link #predict} would run it.
+   */
+  public RunMetadata traced(RawBatch batch) {
+    checkColumns(batch);
+    List<Tensor> tensors = new ArrayList<>();
+    RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    try (Result result = feedRaw(session.runner(), batch, tensors).fetch(probability).setOptions(trace)
+        .runAndFetchMetadata()) {
+      return result.getMetadata().orElseThrow();
+    } finally {
+      tensors.forEach(Tensor::close);
+    }
+  }
+
+  /** {@code runner} fed with {@code batch}'s raw values, the tensors it made added to {@code tensors}. */
+  private Session.Runner feedRaw(Session.Runner runner, RawBatch batch, List<Tensor> tensors) {
+    for (Feature f : layout.categorical()) {
+      // a bucketized numeric field is encoded as an id but sent as its number
+      Tensor t = f.isBucketized() ? TFloat32.vectorOf(batch.numbers().get(f.name()))
+          : TString.tensorOf(NdArrays.vectorOfObjects(batch.strings().get(f.name())));
+      tensors.add(t);
+      runner.feed(rawInputs.get(f.name()), t);
+    }
+    for (Feature f : layout.numeric()) {
+      Tensor t = TFloat32.vectorOf(batch.numbers().get(f.name()));
+      tensors.add(t);
+      runner.feed(rawInputs.get(f.name()), t);
+    }
+    for (Feature f : layout.sequences()) {
+      Tensor t = TString.tensorOf(Shape.of(batch.size(), f.maxLength()),
+          DataBuffers.ofObjects(SequenceWindow.pad(batch.sequences().get(f.name()), f.maxLength())));
+      tensors.add(t);
+      runner.feed(rawInputs.get(f.name()), t);
+    }
+    return runner;
   }
 
   /** Click probabilities for an encoded batch (ids and values as the trainer feeds them). */

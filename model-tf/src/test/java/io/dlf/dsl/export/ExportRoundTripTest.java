@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.types.TFloat32;
 
 /** Export a checkpoint, load the version in a fresh session: the same predictions, from raw values too. */
@@ -172,6 +173,11 @@ class ExportRoundTripTest {
     try (ExportedModel frozen = ExportedModel.loadFrozen(repository.versionDir("ctr", 1), CONFIG)) {
       assertArrayEquals(expected, frozen.predictEncoded(encoded), 1e-6f);
       assertArrayEquals(expected, frozen.predict(RAW), 1e-6f);
+      // a traced call runs the same ops and reports each: from the raw values' lookups to the probability
+      List<String> traced = frozen.traced(RAW).getStepStats().getDevStatsList().stream()
+          .flatMap(device -> device.getNodeStatsList().stream()).map(NodeExecStats::getTimelineLabel).toList();
+      assertTrue(traced.stream().anyMatch(label -> label.contains("= StringToHashBucketFast(")), traced.toString());
+      assertTrue(traced.stream().anyMatch(label -> label.startsWith("probability = ")), traced.toString());
     }
   }
 

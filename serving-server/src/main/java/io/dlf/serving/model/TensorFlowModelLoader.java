@@ -17,7 +17,12 @@ public final class TensorFlowModelLoader implements ModelLoader {
   private final ConfigProto config;
 
   public TensorFlowModelLoader(int intraOpThreads, int interOpThreads) {
-    this.config = ConfigProto.newBuilder()
+    this.config = sessionConfig(intraOpThreads, interOpThreads);
+  }
+
+  /** The session configuration versions are served with. */
+  public static ConfigProto sessionConfig(int intraOpThreads, int interOpThreads) {
+    return ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(intraOpThreads)
         .setInterOpParallelismThreads(interOpThreads)
         .setUsePerSessionThreads(false)
