@@ -49,9 +49,12 @@ enum Study {
       COMPARISON.presets, COMPARISON.labels, COMPARISON.paper, COMPARISON.paperColumn,
       "Both DLF forms train at the paper's size (the configuration above: D = 64, 32 tokens per block, rank 24, "
           + "MLPs of 512); every other row is the D = 16 comparison's run of the same model, as its size does not "
-          + "depend on the configuration's. The paper's form at this size is not run yet: its step peaks above 10 GB "
-          + "at batch 4,096 and runs 120-220 samples/s on this machine, half an hour or more per epoch "
-          + "(training-2026-12-06.md). " + Notes.COMPARISON_MODELS,
+          + "depend on the configuration's. The paper's form at this size evaluates in batches of 4,096 "
+          + "(`--eval-batch 4096`: a run at the default 50,000 rows was killed at the machine's 24 GB as its first epoch "
+          + "ended, the run at 4,096 evaluated within its training step's memory); its step "
+          + "peaks near 10.7 GB at batch 4,096 and runs about 430 samples/s on a quiet machine "
+          + "(training-2026-12-06.md), 15 to 20 minutes per epoch here beside other work, so its row fills as its "
+          + "seeds finish. " + Notes.COMPARISON_MODELS,
       List.of(Presets.DLF_REFERENCE, Presets.DLF_PAPER));
 
   final String file;
