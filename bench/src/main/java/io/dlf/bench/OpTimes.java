@@ -43,14 +43,6 @@ final class OpTimes {
     return label.substring(equals + 3, open < 0 ? label.length() : open);
   }
 
-  long micros() {
-    return micros;
-  }
-
-  int ops() {
-    return ops;
-  }
-
   /** Prints the total and the {@code top} largest types and ops. */
   void print(int top) {
     System.out.printf("op time summed over threads: %.3fs in %d ops%n", micros / 1e6, ops);
