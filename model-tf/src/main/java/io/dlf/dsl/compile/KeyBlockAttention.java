@@ -10,9 +10,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Attention of every query token over each key block apart: the result holds, per key block j,
  * {@code softmax over j's keys} times j's values. This is NAF's k x k block attentions (cross and
- * self) in a constant number of ops.
+ * self) in a constant number of ops. Public so that bench's {@code AttentionCost} can time it alone.
  */
-final class KeyBlockAttention {
+public final class KeyBlockAttention {
   private KeyBlockAttention() {}
 
   /**
@@ -23,7 +23,7 @@ final class KeyBlockAttention {
    * mask, broadcast to {@code [k, 1, N / k]}, is added to the logits: 0 for a key that counts,
    * {@link Attention#MASKED} for one that does not. {@code dropout} applies to the attention weights.
    */
-  static Operand<TFloat32> attend(Ops tf, UnaryOperator<Operand<TFloat32>> dropout, Operand<TFloat32> queries,
+  public static Operand<TFloat32> attend(Ops tf, UnaryOperator<Operand<TFloat32>> dropout, Operand<TFloat32> queries,
       Operand<TFloat32> keys, Operand<TFloat32> values, int blocks, Optional<Operand<TFloat32>> keyMask) {
     long[] byBlock = {-1, queries.shape().get(1), blocks, queries.shape().get(2) / blocks, queries.shape().get(3)};
     Operand<TFloat32> logits = tf.train.batchMatMul(tf.expandDims(queries, tf.constant(2)),
