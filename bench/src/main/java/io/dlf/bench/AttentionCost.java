@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "attention-cost", mixinStandardHelpOptions = true)
 public final class AttentionCost implements Callable<Integer> {
-  @Option(names = "--batch", defaultValue = "1024") int batch;
+  @Option(names = "--batch", defaultValue = "4096", description = "the quality runs' batch") int batch;
   @Option(names = "--heads", defaultValue = "2") int heads;
   @Option(names = "--blocks", defaultValue = "3", description = "blocks fused (L, C, D)") int blocks;
   @Option(names = "--tokens", defaultValue = "32", description = "tokens per block") int tokens;
