@@ -248,8 +248,6 @@ public final class FrappeQuality implements Callable<Integer> {
     String runName = preset + "-seed" + seed + "-" + Integer.toHexString(config.hashCode()) + budget + revision;
     System.out.println("== " + runName + ": " + ModelPlan.of(spec).summary().nonEmbeddingParameters() + " non-embedding parameters");
     TrainingOptions options = options(preset, seed);
-    List<Map<String, Object>> history = new ArrayList<>();
-    long start = System.nanoTime();
     TrainingMetrics metrics = new Trainer(sessionConfig()).train(spec, data, options, workDir.resolve(runName),
         new TrainingListener() {
           @Override
@@ -257,7 +255,6 @@ public final class FrappeQuality implements Callable<Integer> {
             System.out.printf("  epoch %d: train loss %.4f, val AUC %.4f logloss %.4f, lr %.0e, %.0fs%s%n",
                 m.getEpoch(), m.getTrainLoss(), m.getValidation().getAuc(), m.getValidation().getLogloss(),
                 m.getLearningRate(), m.getSeconds(), improved ? " *" : "");
-            history.add(epochFigures(m));
           }
         }, StopSignal.NEVER).metrics().orElseThrow();
     System.out.printf("  best epoch %d: test AUC %.4f logloss %.4f%n", metrics.getBestEpoch(),
@@ -278,8 +275,9 @@ public final class FrappeQuality implements Callable<Integer> {
     run.put("best_epoch", metrics.getBestEpoch());
     run.put("epochs", metrics.getEpochsRun());
     run.put("train_samples_per_s", metrics.getTrainSamplesPerSecond());
-    run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-    run.put("history", history);
+    // the run's own record, so that a run resumed after a stop counts every attempt's epochs
+    run.put("wall_seconds", metrics.getWallSeconds());
+    run.put("history", metrics.getHistoryList().stream().map(FrappeQuality::epochFigures).toList());
     run.put("date", Reports.today());
     run.put("command", command);
     return run;
