@@ -55,9 +55,10 @@ public final class AttentionCost implements Callable<Integer> {
     double[] float32 = new double[rounds];
     double[] bfloat16 = new double[rounds];
     double[] gemm = new double[rounds];
+    float[] inputs = randomInputs();
     for (int r = 0; r < rounds; r++) {
-      float32[r] = stepSeconds(SessionConfigs.threads(threads, 1));
-      bfloat16[r] = stepSeconds(SessionConfigs.bfloat16(threads, 1));
+      float32[r] = stepSeconds(SessionConfigs.threads(threads, 1), inputs);
+      bfloat16[r] = stepSeconds(SessionConfigs.bfloat16(threads, 1), inputs);
       gemm[r] = MachineGemm.float32Gflops(2048, threads, 5);
       System.out.printf("round %d: float32 %.1f ms, bfloat16 %.1f ms, GEMM %.0f GFLOP/s%n", r + 1, float32[r] * 1e3,
           bfloat16[r] * 1e3, gemm[r]);
@@ -69,19 +70,27 @@ public final class AttentionCost implements Callable<Integer> {
     return 0;
   }
 
-  /** Median seconds of a forward and backward pass through the attention core, after warm-up steps. */
-  private double stepSeconds(ConfigProto config) {
-    long tokensPerSample = (long) blocks * tokens;
-    Shape shape = Shape.of(batch, heads, tokensPerSample, headDim);
-    float[] data = new float[Math.toIntExact(shape.size())];
+  private long tokensPerSample() {
+    return (long) blocks * tokens;
+  }
+
+  /** One batch of random values, fed as the queries, the keys and the values alike. */
+  private float[] randomInputs() {
+    float[] data = new float[Math.toIntExact((long) batch * heads * tokensPerSample() * headDim)];
     Random random = new Random(5);
     for (int i = 0; i < data.length; i++) {
       data[i] = (float) random.nextGaussian();
     }
+    return data;
+  }
+
+  /** Median seconds of a forward and backward pass through the attention core, after warm-up steps. */
+  private double stepSeconds(ConfigProto config, float[] inputs) {
+    Shape shape = Shape.of(batch, heads, tokensPerSample(), headDim);
     try (Graph graph = new Graph(); Session session = new Session(graph, config);
-        TFloat32 fed = TFloat32.tensorOf(shape, DataBuffers.of(data, true, false))) {
+        TFloat32 fed = TFloat32.tensorOf(shape, DataBuffers.of(inputs, true, false))) {
       Ops tf = Ops.create(graph);
-      Shape perBatch = Shape.of(-1, heads, tokensPerSample, headDim);
+      Shape perBatch = Shape.of(-1, heads, tokensPerSample(), headDim);
       Placeholder<TFloat32> queries = tf.placeholder(TFloat32.class, Placeholder.shape(perBatch));
       Placeholder<TFloat32> keys = tf.placeholder(TFloat32.class, Placeholder.shape(perBatch));
       Placeholder<TFloat32> values = tf.placeholder(TFloat32.class, Placeholder.shape(perBatch));
@@ -109,7 +118,7 @@ public final class AttentionCost implements Callable<Integer> {
   }
 
   private String report(double float32, double bfloat16, double gemmGflops) {
-    long tokensPerSample = (long) blocks * tokens;
+    long tokensPerSample = tokensPerSample();
     // two products (scores, weighted values) of 2 x queries x keys-per-block x d_h flops per head and
     // key block; the backward pass costs twice the forward
     double flopsPerSample = 3.0 * 2 * 2 * heads * blocks * tokensPerSample * tokens * headDim;

@@ -52,9 +52,9 @@ enum Study {
           + "depend on the configuration's. The paper's form at this size evaluates in batches of 4,096 "
           + "(`--eval-batch 4096`: a run at the default 50,000 rows was killed at the machine's 24 GB as its first epoch "
           + "ended, the run at 4,096 evaluated within its training step's memory); its step "
-          + "peaks near 10.7 GB at batch 4,096 and runs about 430 samples/s on a quiet machine "
-          + "(training-2026-12-06.md), 15 to 20 minutes per epoch here beside other work, so its row fills as its "
-          + "seeds finish. " + Notes.COMPARISON_MODELS,
+          + "peaks near 10.7 GB at batch 4,096 and runs about 406 samples/s on a quiet machine "
+          + "(training-2026-12-07.md), 8 to 9 minutes per epoch there and up to 20 beside other work, so its row "
+          + "fills as its seeds finish. " + Notes.COMPARISON_MODELS,
       List.of(Presets.DLF_REFERENCE, Presets.DLF_PAPER));
 
   final String file;
