@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("e2e")
 class OverloadEndToEndTest {
   private static final RecordingLoader LOADER = new RecordingLoader();
+  private static final long LATE_DEADLINE_MS = 300;
 
   @TempDir
   static Path root;
@@ -86,10 +87,11 @@ class OverloadEndToEndTest {
     model.awaitHeldCall();
     Future<PredictResponse> queued = async.withDeadlineAfter(60, TimeUnit.SECONDS)
         .predict(PredictRequests.rows(ctr(), TestVersions.examples(2, 2)));
-    Future<PredictResponse> late = async.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+    Future<PredictResponse> late = async.withDeadlineAfter(LATE_DEADLINE_MS, TimeUnit.MILLISECONDS)
         .predict(PredictRequests.rows(ctr(), TestVersions.examples(3, 3)));
     Await.until("both requests are queued", Duration.ofSeconds(30),
         () -> metrics().contains("dlf_serving_queued_requests{model=\"ctr\",version=\"1\"} 2.0"));
+    long lateQueuedBy = System.nanoTime();
     StatusRuntimeException full = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
         () -> predict(PredictRequests.rows(ctr(), TestVersions.examples(4, 4))));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
@@ -100,6 +102,12 @@ class OverloadEndToEndTest {
     ExecutionException expired = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> late.get(30, TimeUnit.SECONDS));
     assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(expired.getCause()).getCode());
+    // The server's copy of the deadline starts when the request arrived, which can be after the
+    // client's on a loaded machine; it has passed for certain once the full timeout has run from
+    // a moment the request was already queued.
+    long serverDeadlinePassed = lateQueuedBy + TimeUnit.MILLISECONDS.toNanos(LATE_DEADLINE_MS + 1);
+    Await.until("the server-side deadline of the late request has passed", Duration.ofSeconds(5),
+        () -> System.nanoTime() - serverDeadlinePassed > 0);
     model.release();
     assertEquals(1, running.get(30, TimeUnit.SECONDS).getProbabilitiesCount());
     assertEquals(2, queued.get(30, TimeUnit.SECONDS).getProbabilitiesCount());
