@@ -53,18 +53,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * The reference preset served at float32 and at bfloat16, from one checkpoint trained briefly on
- * Frappe: the two versions' test AUC and logloss (each through its exported graph) and the largest
- * difference of their probabilities, then batch-1 latency over loopback gRPC from one server
- * serving both, the two models (and the same calls in process) taking turns in chunks, over several
- * rounds; medians of the rounds. Writes {@code bench/results/serving-precision-<date>.md} and merges
- * {@code p99_ms_batch1_reference_bf16} and {@code test_auc_delta_reference_bf16} into
- * {@code bench/results/serving.json}.
+ * The reference preset served at float32, bfloat16 and int8, from one checkpoint trained briefly on
+ * Frappe: each version's test AUC and logloss (through its exported graph) and the largest
+ * difference of its probabilities from float32's, then batch-1 latency over loopback gRPC from one
+ * server serving all three, the models (and the same calls in process) taking turns in chunks, over
+ * several rounds; medians of the rounds. Writes {@code bench/results/serving-precision-<date>.md}
+ * and merges {@code p99_ms_batch1_reference_<precision>} and
+ * {@code test_auc_delta_reference_<precision>} (bf16, int8) into {@code bench/results/serving.json}.
  */
 @Command(name = "serving-precision", mixinStandardHelpOptions = true, sortOptions = false)
 public final class ServingPrecisionBenchmark implements Callable<Integer> {
-  private static final String F32 = "reference_f32";
-  private static final String BF16 = "reference_bf16";
+  /** The versions by the short name their figures carry, float32 first: the others are compared with it. */
+  private static final Map<String, ServingPrecision> PRECISIONS = orderedPrecisions();
   private static final int DISTINCT_REQUESTS = 256;
   private static final int LATENCY_CHUNK = 100;
   static final double AUC_DELTA_TARGET = 0.0005;
@@ -89,6 +89,18 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     System.exit(new CommandLine(benchmark).execute(args));
   }
 
+  private static Map<String, ServingPrecision> orderedPrecisions() {
+    Map<String, ServingPrecision> precisions = new LinkedHashMap<>();
+    precisions.put("f32", ServingPrecision.FLOAT32);
+    precisions.put("bf16", ServingPrecision.BFLOAT16);
+    precisions.put("int8", ServingPrecision.INT8);
+    return precisions;
+  }
+
+  private static String model(String precision) {
+    return "reference_" + precision;
+  }
+
   /** One round's batch-1 latency percentiles, milliseconds, per kind of call. */
   record Round(Map<String, double[]> p50p99) {}
 
@@ -109,10 +121,11 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     ExportedVersions.deleteRecursively(repositoryDir);
     ModelRepository repository = new ModelRepository(repositoryDir);
     ModelExporter exporter = new ModelExporter(repository, SessionConfigs.threads(2, 2));
-    exporter.export(new ModelExporter.Request(F32, spec, trained.vocabularies(), trained.bestCheckpoint(),
-        trained.metrics(), "", 2019));
-    exporter.export(new ModelExporter.Request(BF16, spec, trained.vocabularies(), trained.bestCheckpoint(),
-        trained.metrics(), "", 2019, ServingPrecision.BFLOAT16, ServedSplits.of(data, 4096)));
+    for (Map.Entry<String, ServingPrecision> precision : PRECISIONS.entrySet()) {
+      exporter.export(new ModelExporter.Request(model(precision.getKey()), spec, trained.vocabularies(),
+          trained.bestCheckpoint(), trained.metrics(), "", 2019, precision.getValue(),
+          precision.getValue() == ServingPrecision.FLOAT32 ? ServedEvaluation.NONE : ServedSplits.of(data, 4096)));
+    }
 
     Map<String, Object> quality = quality(repository, data);
     System.out.println("quality: " + quality);
@@ -124,10 +137,13 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     }
     System.out.println("latency medians over " + rounds + " rounds: " + medians);
 
-    double aucDelta = (double) quality.get("test_auc_bf16") - (double) quality.get("test_auc_f32");
+    Map<String, Double> aucDeltas = new LinkedHashMap<>();
     Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("p99_ms_batch1_reference_bf16", medians.get("served_bf16_p99_ms"));
-    figures.put("test_auc_delta_reference_bf16", aucDelta);
+    for (String precision : lowerPrecisions()) {
+      aucDeltas.put(precision, (double) quality.get("test_auc_" + precision) - (double) quality.get("test_auc_f32"));
+      figures.put("p99_ms_batch1_reference_" + precision, medians.get("served_" + precision + "_p99_ms"));
+      figures.put("test_auc_delta_reference_" + precision, aucDeltas.get(precision));
+    }
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("date", Reports.today());
     detail.put("machine", MachineInfo.describe());
@@ -143,7 +159,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     Reports.mergeJson(results.resolve("serving.json"), figures);
     Path markdown = results.resolve("serving-precision-" + Reports.today() + (intraThreads == 1 ? ""
         : "-intra" + intraThreads) + ".md");
-    Reports.writeReport(markdown, markdown(trained.metrics(), quality, medians, aucDelta));
+    Reports.writeReport(markdown, markdown(trained.metrics(), quality, medians, aucDeltas));
     System.out.println("wrote " + results.resolve("serving.json") + " and " + markdown);
     return 0;
   }
@@ -171,48 +187,47 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     return trained;
   }
 
-  /** Test AUC and logloss of each version through its frozen graph, as served, and the largest |bf16 - f32|. */
+  private static List<String> lowerPrecisions() {
+    return PRECISIONS.keySet().stream().skip(1).toList();
+  }
+
+  /** Test AUC and logloss of each version through its frozen graph, as served, and the largest |p - p_f32|. */
   private static Map<String, Object> quality(ModelRepository repository, PreparedData data) throws Exception {
     float[] labels = null;
     Map<String, Object> quality = new LinkedHashMap<>();
-    float[][] predictions = new float[2][];
-    String[] models = {F32, BF16};
-    for (int m = 0; m < 2; m++) {
-      try (ExportedModel model = ExportedModel.loadFrozen(repository.versionDir(models[m], 1),
+    Map<String, float[]> predictions = new LinkedHashMap<>();
+    for (String precision : PRECISIONS.keySet()) {
+      try (ExportedModel model = ExportedModel.loadFrozen(repository.versionDir(model(precision), 1),
           SessionConfigs.threads(2, 2))) {
         SplitPredictions test = data.test().predictAll(4096, model::predictEncoded);
         labels = test.labels();
-        predictions[m] = test.probabilities();
-        String suffix = m == 0 ? "_f32" : "_bf16";
-        quality.put("test_auc" + suffix, Metrics.auc(labels, predictions[m]));
-        quality.put("test_logloss" + suffix, Metrics.logloss(labels, predictions[m]));
-        if (m == 1) {
+        predictions.put(precision, test.probabilities());
+        quality.put("test_auc_" + precision, Metrics.auc(labels, test.probabilities()));
+        quality.put("test_logloss_" + precision, Metrics.logloss(labels, test.probabilities()));
+        if (!precision.equals("f32")) {
           TrainingMetrics recorded = model.metrics();
-          quality.put("metrics_json_served_test_auc", recorded.getServedTest().getAuc());
-          quality.put("metrics_json_served_validation_auc", recorded.getServedValidation().getAuc());
+          quality.put("metrics_json_served_test_auc_" + precision, recorded.getServedTest().getAuc());
+          quality.put("metrics_json_served_validation_auc_" + precision, recorded.getServedValidation().getAuc());
           quality.put("metrics_json_test_auc", recorded.getTest().getAuc());
         }
       }
     }
-    double max = 0;
-    for (int i = 0; i < labels.length; i++) {
-      max = Math.max(max, Math.abs(predictions[0][i] - predictions[1][i]));
+    for (String precision : lowerPrecisions()) {
+      double max = 0;
+      for (int i = 0; i < labels.length; i++) {
+        max = Math.max(max, Math.abs(predictions.get(precision)[i] - predictions.get("f32")[i]));
+      }
+      quality.put("max_abs_probability_difference_" + precision, max);
     }
-    quality.put("max_abs_probability_difference", max);
     quality.put("test_rows", labels.length);
     return quality;
   }
 
-  /** Batch-1 latency, served (both models from one server) and in process, the four kinds taking turns. */
+  /** Batch-1 latency, served (every version from one server) and in process, the kinds of call taking turns. */
   private List<Round> latency(Path repositoryDir, ModelSpec spec, TrainedModel trained) throws Exception {
     List<RawBatch> singles = new ArrayList<>();
-    Map<String, List<PredictRequest>> byModel = new LinkedHashMap<>();
     for (int i = 0; i < DISTINCT_REQUESTS; i++) {
       singles.add(RandomExamples.batch(spec, trained.vocabularies(), 1, 1000 + i));
-    }
-    for (String model : List.of(F32, BF16)) {
-      io.dlf.proto.serving.v1.ModelSpec target = io.dlf.proto.serving.v1.ModelSpec.newBuilder().setName(model).build();
-      byModel.put(model, singles.stream().map(b -> PredictRequests.rows(target, b)).toList());
     }
     ServingConfig config = ServingConfig.local(repositoryDir)
         .withGrpc(GrpcServerConfig.local().withHandlerThreads(16))
@@ -222,70 +237,88 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     server.start();
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
     TensorFlowModelLoader loader = new TensorFlowModelLoader(intraThreads, -1);
-    try (ServableModel f32 = loader.load(repositoryDir.resolve(F32).resolve("1"));
-        ServableModel bf16 = loader.load(repositoryDir.resolve(BF16).resolve("1"))) {
+    Map<String, ServableModel> inProcess = new LinkedHashMap<>();
+    try {
       PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
       Map<String, ServingLoad.Call> kinds = new LinkedHashMap<>();
-      kinds.put("served_f32", (client, i) -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-          .predict(byModel.get(F32).get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount());
-      kinds.put("served_bf16", (client, i) -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-          .predict(byModel.get(BF16).get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount());
-      kinds.put("in_process_f32", (client, i) -> f32.predict(singles.get((int) (i % DISTINCT_REQUESTS))).length);
-      kinds.put("in_process_bf16", (client, i) -> bf16.predict(singles.get((int) (i % DISTINCT_REQUESTS))).length);
+      for (String precision : PRECISIONS.keySet()) {
+        io.dlf.proto.serving.v1.ModelSpec target = io.dlf.proto.serving.v1.ModelSpec.newBuilder()
+            .setName(model(precision)).build();
+        List<PredictRequest> byExample = singles.stream().map(b -> PredictRequests.rows(target, b)).toList();
+        kinds.put("served_" + precision, (client, i) -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .predict(byExample.get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount());
+      }
+      for (String precision : PRECISIONS.keySet()) {
+        ServableModel model = loader.load(repositoryDir.resolve(model(precision)).resolve("1"));
+        inProcess.put(precision, model);
+        kinds.put("in_process_" + precision, (client, i) -> model.predict(singles.get((int) (i % DISTINCT_REQUESTS)))
+            .length);
+      }
       List<ServingLoad.Call> calls = List.copyOf(kinds.values());
       ServingLoad.latenciesMillis(requests, LATENCY_CHUNK, calls); // warm-up: JIT, oneDNN primitives
       List<Round> measured = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         double[][] millis = ServingLoad.latenciesMillis(requests, LATENCY_CHUNK, calls);
         Map<String, double[]> figures = new LinkedHashMap<>();
+        StringBuilder line = new StringBuilder("round " + round + ":");
         int k = 0;
         for (String kind : kinds.keySet()) {
           figures.put(kind, new double[] {Stats.percentile(millis[k], 50), Stats.percentile(millis[k], 99)});
+          line.append(String.format(Locale.ROOT, " %s p50 %.3f p99 %.3f |", kind, figures.get(kind)[0],
+              figures.get(kind)[1]));
           k++;
         }
         measured.add(new Round(figures));
-        System.out.printf(Locale.ROOT, "round %d: served f32 p50 %.3f p99 %.3f | served bf16 p50 %.3f p99 %.3f | "
-                + "in process f32 p50 %.3f bf16 p50 %.3f ms%n", round, figures.get("served_f32")[0],
-            figures.get("served_f32")[1], figures.get("served_bf16")[0], figures.get("served_bf16")[1],
-            figures.get("in_process_f32")[0], figures.get("in_process_bf16")[0]);
+        System.out.println(line);
       }
       return measured;
     } finally {
+      for (ServableModel model : inProcess.values()) {
+        model.close();
+      }
       channel.shutdownNow();
       server.stop();
     }
   }
 
   private String markdown(TrainingMetrics trained, Map<String, Object> quality, Map<String, Double> medians,
-      double aucDelta) {
+      Map<String, Double> aucDeltas) {
     StringBuilder md = new StringBuilder();
-    md.append("# Serving precision: the reference preset at float32 and bfloat16 (").append(Reports.today())
+    md.append("# Serving precision: the reference preset at float32, bfloat16 and int8 (").append(Reports.today())
         .append(")\n\n");
     md.append("`").append(command).append("` on ").append(MachineInfo.describe()).append(".\n\n");
     md.append(String.format(Locale.ROOT, "One checkpoint of `dlf-reference` on Frappe's fields (D=64, 3 layers, 32 "
             + "tokens, rank 24, hidden 512), trained %d epoch(s) at batch %d in %.0f s (a short run: its AUC is below "
-            + "the quality runs'), exported twice: float32 and bfloat16 (`ExportTarget.precision`). Both versions "
-            + "served by one server over loopback gRPC (%d TensorFlow thread(s) per op, served and in process), "
-            + "batch 1, one client; the four kinds of call (served f32, "
-            + "served bf16, in-process f32, in-process bf16) take turns in chunks of %d, %d calls of each per round, "
-            + "%d rounds; medians of the rounds.%n%n", trained.getEpochsRun(), batch, trained.getWallSeconds(),
-        intraThreads, LATENCY_CHUNK, requests, rounds));
-    md.append("| | float32 | bfloat16 | bf16 / f32 |\n|---|---|---|---|\n");
+            + "the quality runs'), exported three times: float32, bfloat16 and int8 (`ExportTarget.precision`). The "
+            + "versions are served by one server over loopback gRPC (%d TensorFlow thread(s) per op, served and in "
+            + "process), batch 1, one client; the six kinds of call (each version served and in process) take turns "
+            + "in chunks of %d, %d calls of each per round, %d rounds; medians of the rounds.%n%n",
+        trained.getEpochsRun(), batch, trained.getWallSeconds(), intraThreads, LATENCY_CHUNK, requests, rounds));
+    md.append("| | float32 | bfloat16 | int8 | bf16 / f32 | int8 / f32 |\n|---|---|---|---|---|---|\n");
     for (String figure : List.of("served_%s_p50_ms", "served_%s_p99_ms", "in_process_%s_p50_ms", "in_process_%s_p99_ms")) {
       double f = medians.get(String.format(figure, "f32"));
       double b = medians.get(String.format(figure, "bf16"));
-      md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.2f |%n", figure.replace("_%s", ""), f, b, b / f));
+      double i = medians.get(String.format(figure, "int8"));
+      md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.2f | %.2f |%n", figure.replace("_%s", ""),
+          f, b, i, b / f, i / f));
     }
-    md.append(String.format(Locale.ROOT, "| test AUC (exported graph) | %.5f | %.5f | Δ %+.5f |%n",
-        (double) quality.get("test_auc_f32"), (double) quality.get("test_auc_bf16"), aucDelta));
-    md.append(String.format(Locale.ROOT, "| test logloss | %.5f | %.5f | |%n%n", (double) quality.get("test_logloss_f32"),
-        (double) quality.get("test_logloss_bf16")));
-    md.append(String.format(Locale.ROOT, "Largest |p_bf16 - p_f32| over the %d test rows: %.5f.%n%n",
-        (int) quality.get("test_rows"), (double) quality.get("max_abs_probability_difference")));
-    md.append(String.format(Locale.ROOT, "Targets: batch-1 p99 served < %.1f ms: %s (%.3f ms); |test AUC delta| <= "
-            + "%.4f: %s.%n", ServingBenchmark.P99_TARGET_REFERENCE_MS,
-        medians.get("served_bf16_p99_ms") < ServingBenchmark.P99_TARGET_REFERENCE_MS ? "met" : "not met",
-        medians.get("served_bf16_p99_ms"), AUC_DELTA_TARGET, Math.abs(aucDelta) <= AUC_DELTA_TARGET ? "met" : "not met"));
+    md.append(String.format(Locale.ROOT, "| test AUC (exported graph) | %.5f | %.5f | %.5f | Δ %+.5f | Δ %+.5f |%n",
+        (double) quality.get("test_auc_f32"), (double) quality.get("test_auc_bf16"),
+        (double) quality.get("test_auc_int8"), aucDeltas.get("bf16"), aucDeltas.get("int8")));
+    md.append(String.format(Locale.ROOT, "| test logloss | %.5f | %.5f | %.5f | | |%n%n",
+        (double) quality.get("test_logloss_f32"), (double) quality.get("test_logloss_bf16"),
+        (double) quality.get("test_logloss_int8")));
+    for (String precision : lowerPrecisions()) {
+      md.append(String.format(Locale.ROOT, "Largest |p_%s - p_f32| over the %d test rows: %.5f.%n%n", precision,
+          (int) quality.get("test_rows"), (double) quality.get("max_abs_probability_difference_" + precision)));
+    }
+    for (String precision : lowerPrecisions()) {
+      double p99 = medians.get("served_" + precision + "_p99_ms");
+      md.append(String.format(Locale.ROOT, "Targets (%s): batch-1 p99 served < %.1f ms: %s (%.3f ms); |test AUC delta| "
+              + "<= %.4f: %s.%n%n", precision, ServingBenchmark.P99_TARGET_REFERENCE_MS,
+          p99 < ServingBenchmark.P99_TARGET_REFERENCE_MS ? "met" : "not met", p99, AUC_DELTA_TARGET,
+          Math.abs(aucDeltas.get(precision)) <= AUC_DELTA_TARGET ? "met" : "not met"));
+    }
     return md.toString();
   }
 }

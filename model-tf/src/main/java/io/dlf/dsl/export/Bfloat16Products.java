@@ -2,18 +2,11 @@ package io.dlf.dsl.export;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.op.Ops;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -35,25 +28,20 @@ final class Bfloat16Products {
   private static final AttrValue FLOAT = AttrValue.newBuilder().setType(DataType.DT_FLOAT).build();
   private static final AttrValue BFLOAT16 = AttrValue.newBuilder().setType(DataType.DT_BFLOAT16).build();
 
-  private final Map<String, NodeDef> byName;
-  private final Map<String, Boolean> constantOnly = new HashMap<>();
-
-  private Bfloat16Products(GraphDef frozen) {
-    this.byName = FrozenGraph.byName(frozen);
-  }
+  private Bfloat16Products() {}
 
   /** {@code frozen} with its products by weights in bfloat16, less the float32 weights no op reads any more. */
   static GraphDef rewrite(GraphDef frozen, Collection<String> keep, ConfigProto config) {
-    Bfloat16Products rewriter = new Bfloat16Products(frozen);
+    WeightOperands weightOperands = new WeightOperands(frozen);
     List<NodeDef> products = frozen.getNodeList().stream()
-        .filter(node -> isFloatProduct(node) && rewriter.weightOperands(node).findAny().isPresent()).toList();
-    List<String> weights = products.stream().flatMap(rewriter::weightOperands).distinct().toList();
+        .filter(node -> isFloatProduct(node) && weightOperands.of(node).findAny().isPresent()).toList();
+    List<String> weights = products.stream().flatMap(weightOperands::of).distinct().toList();
     Map<String, NodeDef> bfloat16Weights = bfloat16Constants(frozen, weights, config);
     Set<String> rewritten = new HashSet<>(products.stream().map(NodeDef::getName).toList());
     GraphDef.Builder out = frozen.toBuilder().clearNode();
     for (NodeDef node : frozen.getNodeList()) {
       if (rewritten.contains(node.getName())) {
-        out.addAllNode(rewriter.inBfloat16(node, bfloat16Weights));
+        out.addAllNode(inBfloat16(node, bfloat16Weights));
       } else {
         out.addNode(node);
       }
@@ -70,34 +58,15 @@ final class Bfloat16Products {
     return node.getAttrOrThrow(dtype).getType() == DataType.DT_FLOAT;
   }
 
-  /** The product's data inputs (as "op:index") that depend on constants only. */
-  private Stream<String> weightOperands(NodeDef product) {
-    return product.getInputList().stream().filter(input -> !input.startsWith("^")).map(Bfloat16Products::tensorName)
-        .filter(input -> constantOnly(FrozenGraph.opName(input)));
-  }
-
-  /** Whether the op computes from constants alone: a Const, or an op with inputs that all do. */
-  private boolean constantOnly(String op) {
-    Boolean known = constantOnly.get(op);
-    if (known != null) {
-      return known;
-    }
-    NodeDef node = byName.get(op);
-    boolean result = node.getOp().equals("Const") || (node.getInputCount() > 0
-        && node.getInputList().stream().allMatch(input -> constantOnly(FrozenGraph.opName(input))));
-    constantOnly.put(op, result);
-    return result;
-  }
-
   /** The product as bfloat16 casts of its activations, the product in bfloat16, and a float32 cast under its name. */
-  private List<NodeDef> inBfloat16(NodeDef product, Map<String, NodeDef> bfloat16Weights) {
+  private static List<NodeDef> inBfloat16(NodeDef product, Map<String, NodeDef> bfloat16Weights) {
     List<NodeDef> nodes = new ArrayList<>();
     NodeDef.Builder inBfloat16 = product.toBuilder().setName(product.getName() + "/bfloat16").clearInput();
     for (String input : product.getInputList()) {
       if (input.startsWith("^")) {
         inBfloat16.addInput(input);
-      } else if (bfloat16Weights.containsKey(tensorName(input))) {
-        inBfloat16.addInput(bfloat16Weights.get(tensorName(input)).getName());
+      } else if (bfloat16Weights.containsKey(WeightOperands.tensorName(input))) {
+        inBfloat16.addInput(bfloat16Weights.get(WeightOperands.tensorName(input)).getName());
       } else {
         NodeDef cast = cast(product.getName() + "/bfloat16_input_" + nodes.size(), input, DataType.DT_FLOAT,
             DataType.DT_BFLOAT16, product.getDevice());
@@ -124,32 +93,14 @@ final class Bfloat16Products {
   /** Each weight operand's value rounded to bfloat16 by TensorFlow's Cast, as a constant, by operand. */
   private static Map<String, NodeDef> bfloat16Constants(GraphDef frozen, List<String> operands, ConfigProto config) {
     Map<String, NodeDef> constants = new LinkedHashMap<>();
-    if (operands.isEmpty()) {
-      return constants;
-    }
-    try (Graph graph = FrozenGraph.imported(frozen); Session session = new Session(graph, config)) {
-      Ops tf = Ops.create(graph).withSubScope("bfloat16_rounding");
-      Session.Runner runner = session.runner();
-      for (String operand : operands) {
-        Operand<TBfloat16> rounded = tf.dtypes.cast(graph.outputOrThrow(operand), TBfloat16.class);
-        runner.fetch(rounded);
-      }
-      try (Result values = runner.run()) {
-        for (int i = 0; i < operands.size(); i++) {
-          String operand = operands.get(i);
+    WeightOperands.evaluate(frozen, operands, config, (tf, operand) -> tf.dtypes.cast(operand, TBfloat16.class),
+        (operand, rounded) -> {
           String name = operand.replace(':', '_') + "/bfloat16_weight";
           constants.put(operand, NodeDef.newBuilder().setName(name).setOp("Const")
               .putAttr("dtype", BFLOAT16)
-              .putAttr("value", AttrValue.newBuilder().setTensor(FrozenGraph.tensorProto(name, values.get(i))).build())
+              .putAttr("value", AttrValue.newBuilder().setTensor(FrozenGraph.tensorProto(name, rounded)).build())
               .build());
-        }
-      }
-    }
+        });
     return constants;
-  }
-
-  /** "op" and "op:0" alike as "op:0". */
-  private static String tensorName(String input) {
-    return input.contains(":") ? input : input + ":0";
   }
 }

@@ -186,8 +186,10 @@ public final class ExportedModel implements AutoCloseable {
 
   /** How the version stores its weights; float32 for versions written before that was recorded. */
   public ServingPrecision precision() {
-    return manifest.getServingPrecision() == ServingPrecision.BFLOAT16 ? ServingPrecision.BFLOAT16
-        : ServingPrecision.FLOAT32;
+    return switch (manifest.getServingPrecision()) {
+      case BFLOAT16, INT8 -> manifest.getServingPrecision();
+      default -> ServingPrecision.FLOAT32;
+    };
   }
 
   public FieldLayout layout() {

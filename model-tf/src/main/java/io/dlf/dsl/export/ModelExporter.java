@@ -188,14 +188,18 @@ public final class ModelExporter {
         export(session, dir, graph.rawSignature(), graph.encodedSignature());
         return;
       }
-      // BFLOAT16: a graph with no variables, its weights frozen in and its products by weights in bfloat16
+      // a graph with no variables, its weights frozen in and its products by weights at the precision
       List<String> keep = Stream.of(graph.rawSignature(), graph.encodedSignature())
           .flatMap(signature -> Stream.concat(signature.getInputs().values().stream(),
               signature.getOutputs().values().stream()))
           .map(description -> description.name).distinct().toList();
-      GraphDef served = Bfloat16Products.rewrite(FrozenGraph.def(graph.graph(), session, keep), keep, sessionConfig);
-      try (Graph frozen = FrozenGraph.imported(served); Session frozenSession = new Session(frozen, sessionConfig)) {
-        export(frozenSession, dir, rebound(graph.rawSignature(), frozen), rebound(graph.encodedSignature(), frozen));
+      GraphDef frozen = FrozenGraph.def(graph.graph(), session, keep);
+      GraphDef served = precision == ServingPrecision.INT8 ? Int8Products.rewrite(frozen, keep, sessionConfig)
+          : Bfloat16Products.rewrite(frozen, keep, sessionConfig);
+      try (Graph rewritten = FrozenGraph.imported(served);
+          Session rewrittenSession = new Session(rewritten, sessionConfig)) {
+        export(rewrittenSession, dir, rebound(graph.rawSignature(), rewritten),
+            rebound(graph.encodedSignature(), rewritten));
       }
     }
   }

@@ -44,7 +44,7 @@ import org.tensorflow.types.TFloat32;
 class ExportRoundTripTest {
   static final ConfigProto CONFIG = SessionConfigs.threads(1, 1);
 
-  private static final ModelSpec SPEC = Presets.dlfPaper(new Presets.Size(8, 2, 4, 3, 16)).name("export-test")
+  static final ModelSpec SPEC = Presets.dlfPaper(new Presets.Size(8, 2, 4, 3, 16)).name("export-test")
       .categorical("user", "item")
       .feature(Feature.numeric("price").transform(NumericTransform.LOG1P).fillValue(2f))
       .feature(Feature.sequence("history", 3).vocabularyFrom("item"))

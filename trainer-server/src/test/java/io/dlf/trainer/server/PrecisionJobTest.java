@@ -12,7 +12,11 @@ import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Feature;
+import io.dlf.dsl.spec.Mlp;
+import io.dlf.proto.model.v1.ServingPrecision;
+import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
+import io.dlf.proto.trainer.v1.ExportTarget;
 import io.dlf.proto.trainer.v1.Job;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
@@ -31,7 +35,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** training.precision through a trainer: BFLOAT16 trains on a CPU with bfloat16 instructions and is refused on one without. */
+/**
+ * training.precision through a trainer: BFLOAT16 trains on a CPU with bfloat16 instructions and is
+ * refused on one without; export.precision INT8 serves a version measured as served.
+ */
 class PrecisionJobTest {
   /** The fault: a CPU with AVX-512 but neither avx512_bf16 nor amx_bf16. */
   private static final CpuFeatures NO_BFLOAT16 = CpuFeatures.parse("""
@@ -83,6 +90,33 @@ class PrecisionJobTest {
       String metrics = Files.readString(new ModelRepository(config.modelsDir())
           .versionDir(ended.getModelName(), ended.getVersion()).resolve(VersionFiles.METRICS));
       assertTrue(metrics.contains("\"training_precision\": \"bfloat16\""), metrics);
+    }
+  }
+
+  @Test
+  @Tag("e2e")
+  void anInt8VersionRecordsItsServedFiguresBesideTheFloat32Ones(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("no-data"));
+    TrainerServerConfig config = RunningTrainer.config(dir.resolve("trainer"), data);
+    // a DeepFM whose 128 x 128 layer is large enough for the int8 rewrite
+    SubmitJobRequest request = SubmitJobRequest.newBuilder()
+        .setModelSpec(SpecProtos.toProto(Presets.deepFm().name("int8").deepFm(d -> d.dnn(Mlp.of(128, 128)))
+            .features(DatasetCatalog.FRAPPE_FIELDS.stream().map(Feature::categorical).toList()).build()))
+        .setDataset(DatasetRef.newBuilder().setName(GeneratedDatasets.SYNTHETIC_FRAPPE))
+        .setTraining(TrainingSettings.newBuilder().setMaxEpochs(1).setBatchSize(4096).setSeed(1)
+            .setDevice(TrainingSettings.Device.CPU))
+        .setExport(ExportTarget.newBuilder().setPrecision(ServingPrecision.INT8))
+        .build();
+    try (RunningTrainer trainer = RunningTrainer.start(config)) {
+      Job ended = trainer.awaitEnd(trainer.stub().submitJob(request).getId(), Duration.ofMinutes(3));
+      assertEquals(JobState.SUCCEEDED, ended.getState(), ended.toString());
+      Path version = new ModelRepository(config.modelsDir()).versionDir(ended.getModelName(), ended.getVersion());
+      TrainingMetrics metrics = VersionFiles.readJson(version.resolve(VersionFiles.METRICS),
+          TrainingMetrics.newBuilder()).build();
+      assertEquals(ServingPrecision.INT8, metrics.getServingPrecision());
+      assertTrue(metrics.hasServedTest() && metrics.hasServedValidation(), metrics.toString());
+      assertEquals(metrics.getTest().getAuc(), metrics.getServedTest().getAuc(), 0.01,
+          "int8 products cost little AUC: " + metrics);
     }
   }
 

@@ -130,7 +130,7 @@ class SubmissionErrorsTest {
         .setPrecisionValue(7)));
     assertEquals(List.of("export.precision"), violatedFields(e));
     assertTrue(e.getStatus().getDescription().contains(
-        "export.precision: value 7 is not a precision this trainer knows: FLOAT32 or BFLOAT16"),
+        "export.precision: value 7 is not a precision this trainer knows: FLOAT32, BFLOAT16 or INT8"),
         e.getStatus().getDescription());
   }
 

@@ -237,7 +237,7 @@ final class JobExecution {
     ConfigProto cpu = DeviceSessionConfigs.forDevice(false, assignment.getIntraOpThreads(),
         assignment.getInterOpThreads());
     ServingPrecision precision = assignment.getRequest().getExport().getPrecision();
-    ServedEvaluation served = precision == ServingPrecision.BFLOAT16
+    ServedEvaluation served = precision == ServingPrecision.BFLOAT16 || precision == ServingPrecision.INT8
         ? ServedSplits.of(data(spec), options.evalBatchSize()) : ServedEvaluation.NONE;
     long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
         new ModelExporter.Request(assignment.getModelName(), spec, trained.vocabularies(), trained.bestCheckpoint(),

@@ -41,7 +41,7 @@ final class ModelsCommand {
   }
 
   @Command(name = "metadata",
-      description = "What a version serves: its inputs, precision (float32 or bfloat16) and test figures.")
+      description = "What a version serves: its inputs, precision (float32, bfloat16 or int8) and test figures.")
   void metadata(@Mixin ServingOptions serving, @Parameters(paramLabel = "MODEL") String model,
       @Option(names = "--version", description = "This version (default: the latest).") Long version) {
     try (PredictionClient client = serving.client()) {

@@ -51,7 +51,7 @@ public final class SubmissionValidator {
     }
     if (request.getExport().getPrecision() == ServingPrecision.UNRECOGNIZED) {
       violations.add(new FieldViolation("export.precision", "value " + request.getExport().getPrecisionValue()
-          + " is not a precision this trainer knows: FLOAT32 or BFLOAT16"));
+          + " is not a precision this trainer knows: FLOAT32, BFLOAT16 or INT8"));
     }
     if (!violations.isEmpty()) {
       throw GrpcErrors.invalidArgument("invalid job request: "

@@ -3,9 +3,11 @@ package io.dlf.serving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dlf.dsl.Presets;
 import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.proto.inference.ModelMetadataRequest;
 import io.dlf.proto.model.v1.ServingPrecision;
@@ -15,23 +17,31 @@ import io.dlf.serving.grpc.PredictRequests;
 import io.dlf.serving.version.VersionPolicy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * A float32 version (1) and its bfloat16 twin (2) from the same weights, served by a real server on
- * a loopback port: the bfloat16 version answers exactly as it predicts in process, within the
- * stated tolerance of its twin, and both metadata APIs report its precision.
+ * A float32 version (1) and its bfloat16 (2) and int8 (3) twins from the same weights, served by a
+ * real server on a loopback port: each lower-precision version answers exactly as it predicts in
+ * process, within the stated tolerance of its float32 twin, and both metadata APIs report each
+ * version's precision.
  */
 @Tag("e2e")
-class Bfloat16ServingEndToEndTest {
+class ServingPrecisionEndToEndTest {
   private static final long SEED = 11;
-  /** As Bfloat16ExportTest states it (measured at most 0.004 there, 0.0054 on Frappe's test split for the reference preset). */
-  private static final float TOLERANCE = 0.01f;
+  /** A DeepFM on the small model's features whose 128 x 128 layer is large enough for the int8 rewrite. */
+  private static final io.dlf.dsl.spec.ModelSpec WIDE = Presets.deepFm().name("wide")
+      .features(ExportedVersions.SMALL.features()).deepFm(d -> d.dnn(Mlp.of(128, 128))).build();
+  /** As ServingPrecisionExportTest states them (measured on Frappe's test split for the reference preset). */
+  private static final Map<Long, Float> TOLERANCE = Map.of(2L, 0.01f, 3L, 0.05f);
+  private static final Map<Long, String> PRECISION = Map.of(1L, "float32", 2L, "bfloat16", 3L, "int8");
   private static final RawBatch BATCH = TestVersions.examples(64, 5);
   @TempDir
   static Path root;
@@ -40,9 +50,9 @@ class Bfloat16ServingEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     ModelRepository repository = new ModelRepository(root);
-    for (ServingPrecision precision : new ServingPrecision[] {ServingPrecision.FLOAT32, ServingPrecision.BFLOAT16}) {
-      ExportedVersions.export(repository, "ctr", ExportedVersions.SMALL, ExportedVersions.SMALL_VOCABULARIES, SEED,
-          precision);
+    for (ServingPrecision precision : new ServingPrecision[] {ServingPrecision.FLOAT32, ServingPrecision.BFLOAT16,
+        ServingPrecision.INT8}) {
+      ExportedVersions.export(repository, "ctr", WIDE, ExportedVersions.SMALL_VOCABULARIES, SEED, precision);
     }
     serving = RunningServer.start(root, c -> c.withVersions(c.versions().withDefaultPolicy(new VersionPolicy.All())));
   }
@@ -57,22 +67,23 @@ class Bfloat16ServingEndToEndTest {
         ModelSpec.newBuilder().setName("ctr").setVersion(version).build(), BATCH)).getProbabilitiesList());
   }
 
-  @Test
-  void bfloat16VersionIsServedAsItPredictsInProcessAndCloseToItsFloat32Twin() throws Exception {
+  @ParameterizedTest
+  @ValueSource(longs = {2, 3})
+  void versionIsServedAsItPredictsInProcessAndCloseToItsFloat32Twin(long version) throws Exception {
     float[] inProcess;
-    try (ExportedModel model = ExportedModel.loadFrozen(serving.repository.versionDir("ctr", 2),
+    try (ExportedModel model = ExportedModel.loadFrozen(serving.repository.versionDir("ctr", version),
         ConfigProto.getDefaultInstance())) {
       inProcess = model.predict(BATCH);
     }
-    float[] bfloat16 = served(2);
-    assertArrayEquals(inProcess, bfloat16, "served over gRPC: bit for bit the in-process prediction");
-    assertArrayEquals(served(1), bfloat16, TOLERANCE);
+    float[] lower = served(version);
+    assertArrayEquals(inProcess, lower, "served over gRPC: bit for bit the in-process prediction");
+    assertArrayEquals(served(1), lower, TOLERANCE.get(version));
   }
 
   @Test
   void metadataReportsEachVersionsPrecision() {
-    for (long version : new long[] {1, 2}) {
-      String expected = version == 1 ? "float32" : "bfloat16";
+    for (long version : new long[] {1, 2, 3}) {
+      String expected = PRECISION.get(version);
       assertEquals(expected, serving.models().getModelMetadata(GetModelMetadataRequest.newBuilder()
           .setModel(ModelSpec.newBuilder().setName("ctr").setVersion(version)).build()).getPrecision());
       assertEquals(expected, serving.kserve().modelMetadata(ModelMetadataRequest.newBuilder().setName("ctr")
