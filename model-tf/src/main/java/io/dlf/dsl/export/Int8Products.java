@@ -26,10 +26,11 @@ import org.tensorflow.types.TFloat32;
  * contribution ({@code min × column sums of the weight}) added back, under the product's old name.
  *
  * <p>A batch-1 call reads a quarter of the weights' float32 bytes: on a 2-core AMD EPYC the
- * reference preset's call went from 4.3-4.6 ms to 1.9-2.2 ms in process (bench/results/
- * serving-precision-2026-12-07.md). Only products whose weight holds at least {@link #MIN_WEIGHTS}
- * values are rewritten: the quantizing ops cost a few microseconds each call, more than a small
- * product's saved bytes (rewriting all 26 of that preset's products made its call 1 ms slower).
+ * reference preset's products took 0.8 ms of op time instead of 3.5, and its served p50 went from
+ * 3.9 to 3.3 ms (bench/results/serving-precision-2026-12-07.md). Only products whose weight holds at
+ * least {@link #MIN_WEIGHTS} values are rewritten: the quantizing ops cost a few microseconds each
+ * call, more than a small product's saved bytes (rewriting all 26 of that preset's products made its
+ * call about 1 ms slower).
  * Batched products, activation-by-activation products, embeddings and biases stay float32.
  */
 final class Int8Products {
@@ -53,7 +54,7 @@ final class Int8Products {
     for (NodeDef product : products) {
       FloatMatrix weight = weights.get(weightOf(product));
       if (weight.size() >= MIN_WEIGHTS) {
-        boolean transposed = product.getAttrOrThrow("transpose_b").getB();
+        boolean transposed = product.getAttrOrDefault("transpose_b", AttrValue.getDefaultInstance()).getB();
         FloatMatrix inputsByOutputs = transposed ? weight.transposed() : weight;
         replacements.put(product.getName(), inInt8(product, QuantizedWeight.of(inputsByOutputs)));
       }
@@ -73,7 +74,7 @@ final class Int8Products {
   /** A float32 MatMul whose activations are its first operand, untransposed (the quantized op's layout). */
   private static boolean isFloatMatMul(NodeDef node) {
     return node.getOp().equals("MatMul") && node.getAttrOrThrow("T").getType() == DataType.DT_FLOAT
-        && !node.getAttrOrThrow("transpose_a").getB();
+        && !node.getAttrOrDefault("transpose_a", AttrValue.getDefaultInstance()).getB();
   }
 
   private static String weightOf(NodeDef product) {
