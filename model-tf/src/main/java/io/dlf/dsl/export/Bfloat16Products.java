@@ -2,7 +2,7 @@ package io.dlf.dsl.export;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +37,9 @@ final class Bfloat16Products {
         .filter(node -> isFloatProduct(node) && weightOperands.of(node).findAny().isPresent()).toList();
     List<String> weights = products.stream().flatMap(weightOperands::of).distinct().toList();
     Map<String, NodeDef> bfloat16Weights = bfloat16Constants(frozen, weights, config);
-    Set<String> rewritten = new HashSet<>(products.stream().map(NodeDef::getName).toList());
-    GraphDef.Builder out = frozen.toBuilder().clearNode();
-    for (NodeDef node : frozen.getNodeList()) {
-      if (rewritten.contains(node.getName())) {
-        out.addAllNode(inBfloat16(node, bfloat16Weights));
-      } else {
-        out.addNode(node);
-      }
-    }
-    out.addAllNode(bfloat16Weights.values());
-    return FrozenGraph.pruned(out.build(), keep);
+    Map<String, List<NodeDef>> replacements = new HashMap<>();
+    products.forEach(product -> replacements.put(product.getName(), inBfloat16(product, bfloat16Weights)));
+    return FrozenGraph.rewritten(frozen, replacements, bfloat16Weights.values(), keep);
   }
 
   private static boolean isFloatProduct(NodeDef node) {

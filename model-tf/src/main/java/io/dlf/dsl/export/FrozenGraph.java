@@ -62,6 +62,20 @@ final class FrozenGraph {
     return kept.build();
   }
 
+  /**
+   * {@code def} with each op named in {@code replacements} replaced by its ops (one of them under
+   * the old name), plus {@code added}, less the ops none of the {@code outputs} depends on any more.
+   */
+  static GraphDef rewritten(GraphDef def, Map<String, List<NodeDef>> replacements, Collection<NodeDef> added,
+      Collection<String> outputs) {
+    GraphDef.Builder out = def.toBuilder().clearNode();
+    for (NodeDef node : def.getNodeList()) {
+      out.addAllNode(replacements.getOrDefault(node.getName(), List.of(node)));
+    }
+    out.addAllNode(added);
+    return pruned(out.build(), outputs);
+  }
+
   /** A new graph holding {@code def}. */
   static Graph imported(GraphDef def) {
     Graph graph = new Graph();

@@ -59,16 +59,7 @@ final class Int8Products {
         replacements.put(product.getName(), inInt8(product, QuantizedWeight.of(inputsByOutputs)));
       }
     }
-    GraphDef.Builder out = frozen.toBuilder().clearNode();
-    for (NodeDef node : frozen.getNodeList()) {
-      List<NodeDef> replacement = replacements.get(node.getName());
-      if (replacement != null) {
-        out.addAllNode(replacement);
-      } else {
-        out.addNode(node);
-      }
-    }
-    return FrozenGraph.pruned(out.build(), keep);
+    return FrozenGraph.rewritten(frozen, replacements, List.of(), keep);
   }
 
   /** A float32 MatMul whose activations are its first operand, untransposed (the quantized op's layout). */

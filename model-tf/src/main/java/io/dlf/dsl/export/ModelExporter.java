@@ -194,8 +194,11 @@ public final class ModelExporter {
               signature.getOutputs().values().stream()))
           .map(description -> description.name).distinct().toList();
       GraphDef frozen = FrozenGraph.def(graph.graph(), session, keep);
-      GraphDef served = precision == ServingPrecision.INT8 ? Int8Products.rewrite(frozen, keep, sessionConfig)
-          : Bfloat16Products.rewrite(frozen, keep, sessionConfig);
+      GraphDef served = switch (precision) {
+        case BFLOAT16 -> Bfloat16Products.rewrite(frozen, keep, sessionConfig);
+        case INT8 -> Int8Products.rewrite(frozen, keep, sessionConfig);
+        default -> throw new IllegalArgumentException("no rewrite for serving precision " + precision);
+      };
       try (Graph rewritten = FrozenGraph.imported(served);
           Session rewrittenSession = new Session(rewritten, sessionConfig)) {
         export(rewrittenSession, dir, rebound(graph.rawSignature(), rewritten),
