@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,9 @@ import picocli.CommandLine;
  * Frappe: each version's test AUC and logloss (through its exported graph) and the largest
  * difference of its probabilities from float32's, then batch-1 latency over loopback gRPC from one
  * server serving all three, the models (and the same calls in process) taking turns in chunks, over
- * several rounds; medians of the rounds. Writes {@code bench/results/serving-precision-<date>.md}
+ * several rounds; medians of the rounds. Then in-process rows per second at larger batches, where
+ * the lower precisions' products have rows to share their weights (the precisions taking turns in the
+ * same way). Writes {@code bench/results/serving-precision-<date>.md}
  * and merges {@code p99_ms_batch1_reference_<precision>} and
  * {@code test_auc_delta_reference_<precision>} (bf16, int8) into {@code bench/results/serving.json}.
  */
@@ -67,6 +70,10 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
   private static final Map<String, ServingPrecision> PRECISIONS = orderedPrecisions();
   private static final int DISTINCT_REQUESTS = 256;
   private static final int LATENCY_CHUNK = 100;
+  /** Batch sizes of the throughput phase: a small server-side batch and a large one. */
+  private static final List<Integer> THROUGHPUT_BATCHES = List.of(16, 256);
+  /** Calls per precision in a turn of the throughput phase. */
+  private static final int THROUGHPUT_CHUNK = 4;
   static final double AUC_DELTA_TARGET = 0.0005;
 
   @Option(names = "--data-root", defaultValue = "../shared/data") Path dataRoot;
@@ -80,6 +87,8 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
       + "process (the serving server's --tf-intra-threads)") int intraThreads;
   @Option(names = "--requests", defaultValue = "1000", description = "batch-1 calls per kind and round")
   int requests;
+  @Option(names = "--throughput-rows", defaultValue = "4096", description = "rows per precision, batch size and "
+      + "round in the throughput phase") int throughputRows;
 
   private String command;
 
@@ -129,13 +138,27 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
 
     Map<String, Object> quality = quality(repository, data);
     System.out.println("quality: " + quality);
-    List<Round> measured = latency(repositoryDir, spec, trained);
+    Map<String, ServableModel> inProcess = new LinkedHashMap<>();
     Map<String, Double> medians = new LinkedHashMap<>();
-    for (String kind : measured.get(0).p50p99().keySet()) {
-      medians.put(kind + "_p50_ms", Stats.median(measured.stream().mapToDouble(r -> r.p50p99().get(kind)[0]).toArray()));
-      medians.put(kind + "_p99_ms", Stats.median(measured.stream().mapToDouble(r -> r.p50p99().get(kind)[1]).toArray()));
+    Map<String, Double> rowsPerSecond;
+    try {
+      TensorFlowModelLoader loader = new TensorFlowModelLoader(intraThreads, -1);
+      for (String precision : PRECISIONS.keySet()) {
+        inProcess.put(precision, loader.load(repositoryDir.resolve(model(precision)).resolve("1")));
+      }
+      List<Round> measured = latency(repositoryDir, spec, trained, inProcess);
+      for (String kind : measured.get(0).p50p99().keySet()) {
+        medians.put(kind + "_p50_ms", Stats.median(measured.stream().mapToDouble(r -> r.p50p99().get(kind)[0]).toArray()));
+        medians.put(kind + "_p99_ms", Stats.median(measured.stream().mapToDouble(r -> r.p50p99().get(kind)[1]).toArray()));
+      }
+      System.out.println("latency medians over " + rounds + " rounds: " + medians);
+      rowsPerSecond = throughput(spec, trained, inProcess);
+      System.out.println("in-process rows/s, medians over " + rounds + " rounds: " + rowsPerSecond);
+    } finally {
+      for (ServableModel model : inProcess.values()) {
+        model.close();
+      }
     }
-    System.out.println("latency medians over " + rounds + " rounds: " + medians);
 
     Map<String, Double> aucDeltas = new LinkedHashMap<>();
     Map<String, Object> figures = new LinkedHashMap<>();
@@ -152,6 +175,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
         trained.metrics().getWallSeconds(), "batch", batch, "best_epoch", trained.metrics().getBestEpoch()));
     detail.put("quality", quality);
     detail.put("latency_medians", medians);
+    detail.put("in_process_rows_per_s_medians", rowsPerSecond);
     detail.put("intra_op_threads", intraThreads);
     detail.put("rounds", rounds);
     detail.put("requests_per_kind_and_round", requests);
@@ -159,7 +183,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     Reports.mergeJson(results.resolve("serving.json"), figures);
     Path markdown = results.resolve("serving-precision-" + Reports.today() + (intraThreads == 1 ? ""
         : "-intra" + intraThreads) + ".md");
-    Reports.writeReport(markdown, markdown(trained.metrics(), quality, medians, aucDeltas));
+    Reports.writeReport(markdown, markdown(trained.metrics(), quality, medians, rowsPerSecond, aucDeltas));
     System.out.println("wrote " + results.resolve("serving.json") + " and " + markdown);
     return 0;
   }
@@ -224,7 +248,8 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
   }
 
   /** Batch-1 latency, served (every version from one server) and in process, the kinds of call taking turns. */
-  private List<Round> latency(Path repositoryDir, ModelSpec spec, TrainedModel trained) throws Exception {
+  private List<Round> latency(Path repositoryDir, ModelSpec spec, TrainedModel trained,
+      Map<String, ServableModel> inProcess) throws Exception {
     List<RawBatch> singles = new ArrayList<>();
     for (int i = 0; i < DISTINCT_REQUESTS; i++) {
       singles.add(RandomExamples.batch(spec, trained.vocabularies(), 1, 1000 + i));
@@ -236,8 +261,6 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     ServingServer server = ServingServer.create(config);
     server.start();
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
-    TensorFlowModelLoader loader = new TensorFlowModelLoader(intraThreads, -1);
-    Map<String, ServableModel> inProcess = new LinkedHashMap<>();
     try {
       PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
       Map<String, ServingLoad.Call> kinds = new LinkedHashMap<>();
@@ -249,8 +272,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
             .predict(byExample.get((int) (i % DISTINCT_REQUESTS))).getProbabilitiesCount());
       }
       for (String precision : PRECISIONS.keySet()) {
-        ServableModel model = loader.load(repositoryDir.resolve(model(precision)).resolve("1"));
-        inProcess.put(precision, model);
+        ServableModel model = inProcess.get(precision);
         kinds.put("in_process_" + precision, (client, i) -> model.predict(singles.get((int) (i % DISTINCT_REQUESTS)))
             .length);
       }
@@ -273,16 +295,41 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
       }
       return measured;
     } finally {
-      for (ServableModel model : inProcess.values()) {
-        model.close();
-      }
       channel.shutdownNow();
       server.stop();
     }
   }
 
+  /**
+   * In-process rows per second of each version at each of {@link #THROUGHPUT_BATCHES}, the versions
+   * taking turns; medians of the rounds, keyed {@code <precision>_b<rows>}.
+   */
+  private Map<String, Double> throughput(ModelSpec spec, TrainedModel trained, Map<String, ServableModel> inProcess)
+      throws Exception {
+    Map<String, List<Double>> byRound = new LinkedHashMap<>();
+    for (int rows : THROUGHPUT_BATCHES) {
+      RawBatch batch = RandomExamples.batch(spec, trained.vocabularies(), rows, 7000 + rows);
+      List<ServingLoad.Call> calls = inProcess.values().stream()
+          .<ServingLoad.Call>map(model -> (client, i) -> model.predict(batch).length).toList();
+      int count = Math.max(THROUGHPUT_CHUNK, throughputRows / rows);
+      ServingLoad.latenciesMillis(count, THROUGHPUT_CHUNK, calls); // warm-up: oneDNN primitives for this shape
+      for (int round = 1; round <= rounds; round++) {
+        double[][] millis = ServingLoad.latenciesMillis(count, THROUGHPUT_CHUNK, calls);
+        int k = 0;
+        for (String precision : inProcess.keySet()) {
+          double seconds = Arrays.stream(millis[k++]).sum() / 1e3;
+          byRound.computeIfAbsent(precision + "_b" + rows, key -> new ArrayList<>()).add(rows * count / seconds);
+        }
+      }
+    }
+    Map<String, Double> medians = new LinkedHashMap<>();
+    byRound.forEach((key, values) -> medians.put(key,
+        Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray())));
+    return medians;
+  }
+
   private String markdown(TrainingMetrics trained, Map<String, Object> quality, Map<String, Double> medians,
-      Map<String, Double> aucDeltas) {
+      Map<String, Double> rowsPerSecond, Map<String, Double> aucDeltas) {
     StringBuilder md = new StringBuilder();
     md.append("# Serving precision: the reference preset at float32, bfloat16 and int8 (").append(Reports.today())
         .append(")\n\n");
@@ -308,6 +355,16 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "| test logloss | %.5f | %.5f | %.5f | | |%n%n",
         (double) quality.get("test_logloss_f32"), (double) quality.get("test_logloss_bf16"),
         (double) quality.get("test_logloss_int8")));
+    md.append(String.format(Locale.ROOT, "In process at larger batches (rows per second, %d rows of each version per "
+        + "batch size and round, in turns of %d calls):%n%n", throughputRows, THROUGHPUT_CHUNK));
+    md.append("| batch | float32 | bfloat16 | int8 | bf16 / f32 | int8 / f32 |\n|---|---|---|---|---|---|\n");
+    for (int rows : THROUGHPUT_BATCHES) {
+      double f = rowsPerSecond.get("f32_b" + rows);
+      double b = rowsPerSecond.get("bf16_b" + rows);
+      double i = rowsPerSecond.get("int8_b" + rows);
+      md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %.2f | %.2f |%n", rows, f, b, i, b / f, i / f));
+    }
+    md.append("\n");
     for (String precision : lowerPrecisions()) {
       md.append(String.format(Locale.ROOT, "Largest |p_%s - p_f32| over the %d test rows: %.5f.%n%n", precision,
           (int) quality.get("test_rows"), (double) quality.get("max_abs_probability_difference_" + precision)));
