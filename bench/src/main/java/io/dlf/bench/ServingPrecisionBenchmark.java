@@ -4,6 +4,7 @@ import io.dlf.dsl.Frappe;
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.encode.RawBatch;
+import io.dlf.dsl.export.CalibrationRows;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
@@ -29,6 +30,7 @@ import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.SplitPredictions;
 import io.dlf.trainer.job.TrainingOptions;
+import io.dlf.trainer.training.CalibrationSample;
 import io.dlf.trainer.training.Metrics;
 import io.dlf.trainer.training.ServedSplits;
 import io.dlf.trainer.training.StopSignal;
@@ -130,10 +132,12 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     ExportedVersions.deleteRecursively(repositoryDir);
     ModelRepository repository = new ModelRepository(repositoryDir);
     ModelExporter exporter = new ModelExporter(repository, SessionConfigs.threads(2, 2));
+    CalibrationRows calibration = CalibrationSample.of(data, 2019);
     for (Map.Entry<String, ServingPrecision> precision : PRECISIONS.entrySet()) {
       exporter.export(new ModelExporter.Request(model(precision.getKey()), spec, trained.vocabularies(),
           trained.bestCheckpoint(), trained.metrics(), "", 2019, precision.getValue(),
-          precision.getValue() == ServingPrecision.FLOAT32 ? ServedEvaluation.NONE : ServedSplits.of(data, 4096)));
+          precision.getValue() == ServingPrecision.FLOAT32 ? ServedEvaluation.NONE : ServedSplits.of(data, 4096),
+          calibration));
     }
 
     Map<String, Object> quality = quality(repository, data);

@@ -153,7 +153,8 @@ public final class ExportedModel implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> tensorNames(Signature signature) {
+  /** The tensor each of {@code signature}'s inputs names, by input name. */
+  static Map<String, String> tensorNames(Signature signature) {
     Map<String, String> names = new LinkedHashMap<>();
     signature.getInputs().forEach((key, description) -> names.put(key, description.name));
     return names;

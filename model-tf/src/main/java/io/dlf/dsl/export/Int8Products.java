@@ -20,29 +20,35 @@ import org.tensorflow.types.TFloat32;
 /**
  * Rewrites a frozen inference graph ({@link FrozenGraph#def}) so that its large matrix products by
  * weights run in int8 through oneDNN's quantized product. Each weight is stored as int8 with one
- * scale per output column (its largest magnitude maps to 127). Per call, the activations are
- * shifted by their minimum so that they are non-negative, quantized to 8 bits over their range, and
- * multiplied in int8 with int32 accumulation; the result is scaled per column and the shift's
- * contribution ({@code min × column sums of the weight}) added back, under the product's old name.
+ * scale per output column (its largest magnitude maps to 127). Each product's activations get a
+ * fixed range, the one they took over calibration rows ({@link CalibrationRows}): per call they are
+ * shifted by that range's minimum so that they are non-negative, quantized to 8 bits over its width
+ * (values outside it are clipped), and multiplied in int8 with int32 accumulation; the shift's
+ * contribution ({@code min × column sums of the weight}) comes back as the product's bias, and the
+ * result is scaled per column under the product's old name.
  *
- * <p>A batch-1 call reads a quarter of the weights' float32 bytes: on a 2-core AMD EPYC the
- * reference preset's products took 0.8 ms of op time instead of 3.5, and its served p50 went from
- * 3.9 to 3.3 ms (bench/results/serving-precision-2026-12-07.md). Only products whose weight holds at
+ * <p>Fixed ranges matter for speed as well as for consistency: TensorFlow keys its cache of oneDNN
+ * product primitives on the output scale, which a range measured per call changes with every new
+ * request, so each call built its primitives again (a batch-1 call of the reference preset took
+ * 2-4.7 ms over 256 distinct requests against 1.0-1.5 ms over 4, with another job on the machine).
+ * A batch-1 call reads a quarter of the weights' float32 bytes. Only products whose weight holds at
  * least {@link #MIN_WEIGHTS} values are rewritten: the quantizing ops cost a few microseconds each
  * call, more than a small product's saved bytes (rewriting all 26 of that preset's products made its
- * call about 1 ms slower).
- * Batched products, activation-by-activation products, embeddings and biases stay float32.
+ * call about 1 ms slower). Batched products, activation-by-activation products, embeddings and
+ * biases stay float32.
  */
 final class Int8Products {
   /** 64 KiB of float32 weights. */
   static final long MIN_WEIGHTS = 16_384;
   private static final AttrValue FLOAT = type(DataType.DT_FLOAT);
-  private static final AttrValue INT32 = type(DataType.DT_INT32);
 
   private Int8Products() {}
 
-  /** {@code frozen} with its large products by weights in int8, less the float32 weights no op reads any more. */
-  static GraphDef rewrite(GraphDef frozen, Collection<String> keep, ConfigProto config) {
+  /**
+   * {@code frozen} with its large products by weights in int8, their activations' ranges measured by
+   * {@code calibration}, less the float32 weights no op reads any more.
+   */
+  static GraphDef rewrite(GraphDef frozen, Collection<String> keep, ConfigProto config, Calibration calibration) {
     WeightOperands weightOperands = new WeightOperands(frozen);
     List<NodeDef> products = frozen.getNodeList().stream()
         .filter(node -> isFloatMatMul(node) && weightOperands.of(node).anyMatch(w -> w.equals(weightOf(node))))
@@ -50,14 +56,17 @@ final class Int8Products {
     Map<String, FloatMatrix> weights = new HashMap<>();
     WeightOperands.evaluate(frozen, products.stream().map(Int8Products::weightOf).distinct().toList(), config,
         (tf, operand) -> operand, (operand, value) -> weights.put(operand, FloatMatrix.of((TFloat32) value)));
+    List<NodeDef> large = products.stream().filter(product -> weights.get(weightOf(product)).size() >= MIN_WEIGHTS)
+        .toList();
+    Map<String, Calibration.Range> ranges = large.isEmpty() ? Map.of()
+        : calibration.rangesOf(frozen, large.stream().map(Int8Products::activationsOf).distinct().toList());
     Map<String, List<NodeDef>> replacements = new HashMap<>();
-    for (NodeDef product : products) {
+    for (NodeDef product : large) {
       FloatMatrix weight = weights.get(weightOf(product));
-      if (weight.size() >= MIN_WEIGHTS) {
-        boolean transposed = product.getAttrOrDefault("transpose_b", AttrValue.getDefaultInstance()).getB();
-        FloatMatrix inputsByOutputs = transposed ? weight.transposed() : weight;
-        replacements.put(product.getName(), inInt8(product, QuantizedWeight.of(inputsByOutputs)));
-      }
+      boolean transposed = product.getAttrOrDefault("transpose_b", AttrValue.getDefaultInstance()).getB();
+      FloatMatrix inputsByOutputs = transposed ? weight.transposed() : weight;
+      replacements.put(product.getName(),
+          inInt8(product, QuantizedWeight.of(inputsByOutputs), ranges.get(activationsOf(product))));
     }
     return FrozenGraph.rewritten(frozen, replacements, List.of(), keep);
   }
@@ -72,22 +81,24 @@ final class Int8Products {
     return WeightOperands.tensorName(product.getInput(1));
   }
 
+  private static String activationsOf(NodeDef product) {
+    return WeightOperands.tensorName(product.getInput(0));
+  }
+
   /** The product as the quantizing ops, the int8 product and the rescaling, the last under the product's name. */
-  private static List<NodeDef> inInt8(NodeDef product, QuantizedWeight weight) {
+  private static List<NodeDef> inInt8(NodeDef product, QuantizedWeight weight, Calibration.Range range) {
     String prefix = product.getName() + "/int8/";
     String device = product.getDevice();
-    String activations = product.getInput(0);
+    // a width of 0 (activations constant over the calibration rows) is widened by QuantizeV2 itself
+    float width = range.max() - range.min();
     List<NodeDef> nodes = new ArrayList<>();
-    nodes.add(constant(prefix + "all_axes", DataType.DT_INT32, ints(0, 1), 2));
-    nodes.add(op(prefix + "min", "Min", device, activations, prefix + "all_axes").putAttr("T", FLOAT)
-        .putAttr("Tidx", INT32).build());
-    nodes.add(op(prefix + "shifted", "Sub", device, activations, prefix + "min").putAttr("T", FLOAT).build());
-    nodes.add(op(prefix + "max", "Max", device, prefix + "shifted", prefix + "all_axes").putAttr("T", FLOAT)
-        .putAttr("Tidx", INT32).build());
+    nodes.add(constant(prefix + "min", DataType.DT_FLOAT, floats(range.min())));
+    nodes.add(op(prefix + "shifted", "Sub", device, product.getInput(0), prefix + "min").putAttr("T", FLOAT).build());
     nodes.add(constant(prefix + "zero", DataType.DT_FLOAT, floats(0f)));
-    // SCALED over [0, max]: the shifted activations need no zero point, which this op handles only
+    nodes.add(constant(prefix + "width", DataType.DT_FLOAT, floats(width)));
+    // SCALED over [0, width]: the shifted activations need no zero point, which this op handles only
     // through a per-call compensation of the whole weight
-    nodes.add(op(prefix + "quantized", "QuantizeV2", device, prefix + "shifted", prefix + "zero", prefix + "max")
+    nodes.add(op(prefix + "quantized", "QuantizeV2", device, prefix + "shifted", prefix + "zero", prefix + "width")
         .putAttr("T", type(DataType.DT_QUINT8)).putAttr("mode", string("SCALED"))
         .putAttr("round_mode", string("HALF_TO_EVEN")).build());
     nodes.add(constant(prefix + "weight", DataType.DT_QINT8, ByteString.copyFrom(weight.values()),
@@ -96,19 +107,21 @@ final class Int8Products {
     // columns' scales are applied after it
     nodes.add(constant(prefix + "weight_min", DataType.DT_FLOAT, floats(-127f)));
     nodes.add(constant(prefix + "weight_max", DataType.DT_FLOAT, floats(127f)));
-    nodes.add(constant(prefix + "no_bias", DataType.DT_FLOAT, floats(new float[weight.columns()]), weight.columns()));
+    // added after dequantization, before the columns' scales: min × the integer column sums
+    float[] shift = new float[weight.columns()];
+    for (int c = 0; c < shift.length; c++) {
+      shift[c] = range.min() * weight.columnSums()[c];
+    }
+    nodes.add(constant(prefix + "shift", DataType.DT_FLOAT, floats(shift), weight.columns()));
     nodes.add(op(prefix + "product", "QuantizedMatMulWithBiasAndDequantize", device, prefix + "quantized",
-        prefix + "weight", prefix + "no_bias", prefix + "quantized:1", prefix + "quantized:2", prefix + "weight_min",
+        prefix + "weight", prefix + "shift", prefix + "quantized:1", prefix + "quantized:2", prefix + "weight_min",
         prefix + "weight_max", prefix + "weight_min", prefix + "weight_max")
         .putAttr("T1", type(DataType.DT_QUINT8)).putAttr("T2", type(DataType.DT_QINT8)).putAttr("Tbias", FLOAT)
         .putAttr("Toutput", FLOAT).putAttr("transpose_a", bool(false)).putAttr("transpose_b", bool(false))
         .putAttr("input_quant_mode", string("SCALED")).build());
     nodes.add(constant(prefix + "column_scales", DataType.DT_FLOAT, floats(weight.scales()), weight.columns()));
-    nodes.add(op(prefix + "scaled", "Mul", device, prefix + "product", prefix + "column_scales")
+    nodes.add(op(product.getName(), "Mul", device, prefix + "product", prefix + "column_scales")
         .putAttr("T", FLOAT).build());
-    nodes.add(constant(prefix + "column_sums", DataType.DT_FLOAT, floats(weight.columnSums()), 1, weight.columns()));
-    nodes.add(op(prefix + "shift", "Mul", device, prefix + "min", prefix + "column_sums").putAttr("T", FLOAT).build());
-    nodes.add(op(product.getName(), "AddV2", device, prefix + "scaled", prefix + "shift").putAttr("T", FLOAT).build());
     return nodes;
   }
 
@@ -130,14 +143,6 @@ final class Int8Products {
     ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float value : values) {
       buffer.putFloat(value);
-    }
-    return ByteString.copyFrom(buffer.array());
-  }
-
-  private static ByteString ints(int... values) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (int value : values) {
-      buffer.putInt(value);
     }
     return ByteString.copyFrom(buffer.array());
   }

@@ -3,6 +3,7 @@ package io.dlf.dsl.export;
 import static java.util.Objects.requireNonNull;
 
 import io.dlf.dsl.codec.SpecJson;
+import io.dlf.dsl.compile.FieldLayout;
 import io.dlf.dsl.compile.ServingGraph;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.plan.ModelPlan;
@@ -49,6 +50,7 @@ public final class ModelExporter {
    * @param seed the graph seed (initializers are replaced by the checkpoint; kept for reproducibility)
    * @param precision how the version stores its weights and computes its products
    * @param servedEvaluation measures a version whose precision is not float32 as served, for metrics.json
+   * @param calibration training rows that fix an int8 version's activation ranges (required for INT8)
    */
   public record Request(
       String model,
@@ -59,7 +61,8 @@ public final class ModelExporter {
       String exportKey,
       long seed,
       ServingPrecision precision,
-      ServedEvaluation servedEvaluation) {
+      ServedEvaluation servedEvaluation,
+      CalibrationRows calibration) {
 
     public Request {
       requireNonNull(model, "model is null");
@@ -70,8 +73,13 @@ public final class ModelExporter {
       requireNonNull(exportKey, "exportKey is null");
       requireNonNull(precision, "precision is null");
       requireNonNull(servedEvaluation, "servedEvaluation is null");
+      requireNonNull(calibration, "calibration is null");
       if (precision == ServingPrecision.SERVING_PRECISION_UNSPECIFIED || precision == ServingPrecision.UNRECOGNIZED) {
         precision = ServingPrecision.FLOAT32;
+      }
+      if (precision == ServingPrecision.INT8 && calibration.isEmpty()) {
+        throw new IllegalArgumentException("an INT8 export of model '" + model + "' needs calibration rows (training "
+            + "rows that fix its products' activation ranges); none were given");
       }
     }
 
@@ -79,7 +87,7 @@ public final class ModelExporter {
     public Request(String model, ModelSpec spec, Vocabularies vocabularies, String checkpointPrefix,
         TrainingMetrics metrics, String exportKey, long seed) {
       this(model, spec, vocabularies, checkpointPrefix, metrics, exportKey, seed, ServingPrecision.FLOAT32,
-          ServedEvaluation.NONE);
+          ServedEvaluation.NONE, CalibrationRows.NONE);
     }
   }
 
@@ -123,7 +131,7 @@ public final class ModelExporter {
       Path staging = null;
       try {
         staging = repository.newStagingDir(request.model());
-        writeSavedModel(graph, request.checkpointPrefix(), request.precision(), staging.resolve(VersionFiles.SAVED_MODEL));
+        writeSavedModel(graph, request, staging.resolve(VersionFiles.SAVED_MODEL));
         for (Map.Entry<String, String> file : files.entrySet()) {
           Files.writeString(staging.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
         }
@@ -180,10 +188,10 @@ public final class ModelExporter {
     }
   }
 
-  private void writeSavedModel(ServingGraph graph, String checkpointPrefix, ServingPrecision precision, Path dir)
-      throws IOException {
+  private void writeSavedModel(ServingGraph graph, Request request, Path dir) throws IOException {
+    ServingPrecision precision = request.precision();
     try (Session session = new Session(graph.graph(), sessionConfig)) {
-      session.restore(checkpointPrefix);
+      session.restore(request.checkpointPrefix());
       if (precision == ServingPrecision.FLOAT32) {
         export(session, dir, graph.rawSignature(), graph.encodedSignature());
         return;
@@ -196,7 +204,7 @@ public final class ModelExporter {
       GraphDef frozen = FrozenGraph.def(graph.graph(), session, keep);
       GraphDef served = switch (precision) {
         case BFLOAT16 -> Bfloat16Products.rewrite(frozen, keep, sessionConfig);
-        case INT8 -> Int8Products.rewrite(frozen, keep, sessionConfig);
+        case INT8 -> Int8Products.rewrite(frozen, keep, sessionConfig, calibration(graph, request));
         default -> throw new IllegalArgumentException("no rewrite for serving precision " + precision);
       };
       try (Graph rewritten = FrozenGraph.imported(served);
@@ -205,6 +213,13 @@ public final class ModelExporter {
             rebound(graph.encodedSignature(), rewritten));
       }
     }
+  }
+
+  /** Runs {@code request}'s calibration rows through the serving graph's encoded inputs. */
+  private Calibration calibration(ServingGraph graph, Request request) {
+    return new Calibration(request.calibration(),
+        FieldLayout.of(ModelPlan.of(request.spec()), request.vocabularies().sizes()),
+        ExportedModel.tensorNames(graph.encodedSignature()), sessionConfig);
   }
 
   private static void export(Session session, Path dir, Signature raw, Signature encoded) throws IOException {

@@ -2,8 +2,8 @@ package io.dlf.dsl.export;
 
 /**
  * A weight matrix (rows are the product's inputs, columns its outputs) as int8 with a scale per
- * column: {@code w[r][c] ≈ values[r][c] × scales[c]}. {@code columnSums[c]} is the sum of column c
- * as quantized, which a product of shifted activations needs to undo the shift.
+ * column: {@code w[r][c] ≈ values[r][c] × scales[c]}. {@code columnSums[c]} is the sum of column c's
+ * integers, which a product of shifted activations needs to undo the shift.
  */
 record QuantizedWeight(byte[] values, float[] scales, float[] columnSums, int rows, int columns) {
   private static final float LARGEST = 127f;
@@ -27,7 +27,7 @@ record QuantizedWeight(byte[] values, float[] scales, float[] columnSums, int ro
       for (int c = 0; c < columns; c++) {
         int quantized = Math.round(weight.get(r, c) / scales[c]);
         values[r * columns + c] = (byte) quantized;
-        columnSums[c] += quantized * scales[c];
+        columnSums[c] += quantized;
       }
     }
     return new QuantizedWeight(values, scales, columnSums, rows, columns);

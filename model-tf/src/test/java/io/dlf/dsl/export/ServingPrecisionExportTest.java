@@ -7,13 +7,16 @@ import static io.dlf.dsl.export.ExportRoundTripTest.VOCABULARIES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlf.dsl.Presets;
+import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.RandomExamples;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
@@ -21,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,11 +50,13 @@ class ServingPrecisionExportTest {
   static final float BFLOAT16_TOLERANCE = 0.01f;
   /**
    * Largest |int8 - f32| probability allowed. int8 rounds each weight to 1/254 of its column's
-   * largest magnitude and each call's activations to 1/255 of their range. On Frappe's 28,860 test
-   * rows the reference preset trained one epoch differed by at most 0.024 (its test AUC by 0.00001);
-   * the limit leaves twice that.
+   * largest magnitude and the activations to 1/255 of the range they took over the calibration rows.
+   * On Frappe's 28,860 test rows the reference preset trained one epoch differed by at most 0.024 with
+   * ranges measured per call (its test AUC by 0.00001); the limit leaves twice that.
    */
   static final float INT8_TOLERANCE = 0.05f;
+  /** Random rows, not the ones predicted: an int8 version meets values outside its calibrated ranges. */
+  static final CalibrationRows CALIBRATION = new CalibrationRows(RandomExamples.encoded(SPEC, VOCABULARIES, 256, 11));
   /** A DeepFM whose second MLP layer (128 x 128) is large enough for the int8 rewrite. */
   static final ModelSpec WIDE = Presets.deepFm().name("export-deepfm-wide").features(SPEC.features())
       .deepFm(d -> d.dnn(Mlp.of(128, 128))).build();
@@ -73,7 +79,7 @@ class ServingPrecisionExportTest {
     ModelExporter exporter = new ModelExporter(repository, CONFIG);
     long float32 = exporter.export(new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint, trained, "f32", 5L));
     long lower = exporter.export(new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint, trained, "low", 5L,
-        precision, served -> TrainingMetrics.newBuilder().setServedTest(servedTest).build()));
+        precision, served -> TrainingMetrics.newBuilder().setServedTest(servedTest).build(), CALIBRATION));
 
     float[] expected;
     try (ExportedModel model = ExportedModel.loadFrozen(repository.versionDir("ctr", float32), CONFIG)) {
@@ -110,10 +116,40 @@ class ServingPrecisionExportTest {
               "every MatMul multiplies by a weight here: " + node.getName());
         }
       }
-    } else if (spec == WIDE) {
-      assertEquals(1, nodes.stream().filter(node -> node.getOp().equals("QuantizedMatMulWithBiasAndDequantize"))
-          .count(), "the 128 x 128 product in int8, the smaller ones in float32");
+    } else {
+      assertTrue(nodes.stream().noneMatch(node -> node.getName().contains("/int8/")
+          && (node.getOp().equals("Min") || node.getOp().equals("Max"))), "activation ranges fixed at export");
+      if (spec == WIDE) {
+        assertEquals(1, nodes.stream().filter(node -> node.getOp().equals("QuantizedMatMulWithBiasAndDequantize"))
+            .count(), "the 128 x 128 product in int8, the smaller ones in float32");
+      }
     }
+  }
+
+  @Test
+  void int8VersionScoresARowAloneAsInABatch(@TempDir Path dir) throws Exception {
+    String checkpoint = dir.resolve("ckpt/model").toString();
+    ExportRoundTripTest.trainAFewSteps(WIDE, checkpoint);
+    ModelRepository repository = new ModelRepository(dir.resolve("models"));
+    long version = new ModelExporter(repository, CONFIG).export(new ModelExporter.Request("ctr", WIDE, VOCABULARIES,
+        checkpoint, TrainingMetrics.getDefaultInstance(), "", 5L, ServingPrecision.INT8, ServedEvaluation.NONE,
+        CALIBRATION));
+    EncodedBatch rows = RandomExamples.encoded(WIDE, VOCABULARIES, 16, 12);
+    try (ExportedModel model = ExportedModel.loadFrozen(repository.versionDir("ctr", version), CONFIG)) {
+      float[] batched = model.predictEncoded(rows);
+      for (int i = 0; i < rows.size(); i++) {
+        assertEquals(batched[i], model.predictEncoded(rows.rows(i, i + 1))[0], 1e-6f,
+            "row " + i + "'s score must not depend on the rows batched with it");
+      }
+    }
+  }
+
+  @Test
+  void int8ExportWithoutCalibrationRowsIsRefused(@TempDir Path dir) {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new ModelExporter.Request(
+        "ctr", WIDE, VOCABULARIES, dir.resolve("ckpt/model").toString(), TrainingMetrics.getDefaultInstance(), "", 5L,
+        ServingPrecision.INT8, ServedEvaluation.NONE, CalibrationRows.NONE));
+    assertTrue(refused.getMessage().contains("needs calibration rows"), refused.getMessage());
   }
 
   private static List<NodeDef> graph(Path versionDir) {

@@ -6,6 +6,7 @@ import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.compile.TrainingGraph;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
+import io.dlf.dsl.export.CalibrationRows;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.plan.ModelPlan;
@@ -50,6 +51,9 @@ public final class ExportedVersions {
   /** {@link #SMALL}'s vocabularies: users user1..user20, items item1..item50. */
   public static final Vocabularies SMALL_VOCABULARIES = syntheticVocabularies(Map.of("user", 22, "item", 52));
 
+  /** Random rows an int8 export calibrates on. */
+  private static final int CALIBRATION_ROWS = 256;
+
   private ExportedVersions() {}
 
   /** Exports the next version of {@code model} with {@link #SMALL}'s initial weights for {@code seed}. */
@@ -70,7 +74,7 @@ public final class ExportedVersions {
     try {
       return new ModelExporter(repository, CONFIG).export(new ModelExporter.Request(model, spec, vocabularies,
           initialCheckpoint(spec, vocabularies, seed, work), TrainingMetrics.getDefaultInstance(), "", seed, precision,
-          ServedEvaluation.NONE));
+          ServedEvaluation.NONE, new CalibrationRows(RandomExamples.encoded(spec, vocabularies, CALIBRATION_ROWS, seed))));
     } finally {
       deleteRecursively(work);
     }

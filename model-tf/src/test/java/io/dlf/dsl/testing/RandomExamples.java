@@ -1,5 +1,7 @@
 package io.dlf.dsl.testing;
 
+import io.dlf.dsl.compile.FieldLayout;
+import io.dlf.dsl.encode.EncodedBatch;
 import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.encode.Vocabularies;
 import io.dlf.dsl.encode.Vocabulary;
@@ -53,6 +55,37 @@ public final class RandomExamples {
       }
     }
     return new RawBatch(size, strings, numbers, sequences);
+  }
+
+  /**
+   * Encoded examples for a model, as the trainer feeds them: ids drawn from each feature's table,
+   * numeric values with about one in ten missing (NaN), histories from empty to full.
+   */
+  public static EncodedBatch encoded(ModelSpec spec, Vocabularies vocabularies, int size, long seed) {
+    Random random = new Random(seed);
+    FieldLayout layout = FieldLayout.of(ModelPlan.of(spec), vocabularies.sizes());
+    int[] categorical = new int[size * layout.categorical().size()];
+    for (int i = 0; i < categorical.length; i++) {
+      Feature f = layout.categorical().get(i % layout.categorical().size());
+      categorical[i] = random.nextInt(layout.tableSizes().get(f.vocabularyOwner()));
+    }
+    float[] numeric = new float[size * layout.numeric().size()];
+    for (int i = 0; i < numeric.length; i++) {
+      numeric[i] = random.nextInt(10) == 0 ? Float.NaN : random.nextFloat() * 100f;
+    }
+    Map<String, int[]> sequences = new HashMap<>();
+    for (Feature f : layout.sequences()) {
+      int[] ids = new int[size * f.maxLength()];
+      int rows = layout.tableSizes().get(f.vocabularyOwner());
+      for (int i = 0; i < size; i++) {
+        int length = random.nextInt(f.maxLength() + 1);
+        for (int t = 0; t < length; t++) {
+          ids[i * f.maxLength() + t] = 1 + random.nextInt(rows - 1);
+        }
+      }
+      sequences.put(f.name(), ids);
+    }
+    return new EncodedBatch(size, categorical, numeric, sequences);
   }
 
   private static String token(Vocabulary vocabulary, Random random) {

@@ -2,6 +2,7 @@ package io.dlf.trainer.worker;
 
 import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.codec.SpecProtos;
+import io.dlf.dsl.export.CalibrationRows;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.repository.ModelRepository;
@@ -31,6 +32,7 @@ import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.job.DatasetProtos;
 import io.dlf.trainer.job.TrainingOptions;
 import io.dlf.trainer.job.TrainingSettingsReader;
+import io.dlf.trainer.training.CalibrationSample;
 import io.dlf.trainer.training.ClusterReplicas;
 import io.dlf.trainer.training.ServedSplits;
 import io.dlf.trainer.training.TrainedModel;
@@ -229,7 +231,7 @@ final class JobExecution {
   /**
    * Exports the trained model as the next version of the job's model; a version served at another
    * precision than float32 is measured on the validation and test splits as served (prepared again
-   * when training ran in an earlier worker).
+   * when training ran in an earlier worker), and an int8 one calibrated on a sample of training rows.
    */
   private void export(ModelSpec spec, TrainingOptions options, TrainedModel trained) throws IOException {
     channel.send(WorkerEvent.newBuilder().setExporting(Exporting.getDefaultInstance()).build());
@@ -239,9 +241,11 @@ final class JobExecution {
     ServingPrecision precision = assignment.getRequest().getExport().getPrecision();
     ServedEvaluation served = precision == ServingPrecision.BFLOAT16 || precision == ServingPrecision.INT8
         ? ServedSplits.of(data(spec), options.evalBatchSize()) : ServedEvaluation.NONE;
+    CalibrationRows calibration = precision == ServingPrecision.INT8
+        ? CalibrationSample.of(data(spec), options.seed()) : CalibrationRows.NONE;
     long version = new ModelExporter(new ModelRepository(Path.of(assignment.getModelsDir())), cpu).export(
         new ModelExporter.Request(assignment.getModelName(), spec, trained.vocabularies(), trained.bestCheckpoint(),
-            trained.metrics(), assignment.getJobId(), options.seed(), precision, served));
+            trained.metrics(), assignment.getJobId(), options.seed(), precision, served, calibration));
     channel.send(WorkerEvent.newBuilder().setSucceeded(JobResult.newBuilder().setModelName(assignment.getModelName())
         .setVersion(version).setMetrics(trained.metrics())).build());
   }
