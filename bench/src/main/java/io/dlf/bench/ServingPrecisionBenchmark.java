@@ -71,7 +71,15 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
   /** The versions by the short name their figures carry, float32 first: the others are compared with it. */
   private static final Map<String, ServingPrecision> PRECISIONS = orderedPrecisions();
   private static final int DISTINCT_REQUESTS = 256;
-  private static final int LATENCY_CHUNK = 100;
+  /**
+   * Batch-1 calls of one kind in a row. A turn's first call finds the version's weights evicted
+   * from the cache by the other versions' calls (58 MB of float32 against a 32 MB L3): with turns of
+   * 100 those first calls were 1% of all, exactly the p99 this reports.
+   */
+  private static final int LATENCY_CHUNK = 500;
+  /** Calls of each kind per pass while the JIT settles. */
+  private static final int SETTLING_CALLS = 20;
+  private static final Duration SETTLING_CAP = Duration.ofSeconds(90);
   /** Batch sizes of the throughput phase: a small server-side batch and a large one. */
   private static final List<Integer> THROUGHPUT_BATCHES = List.of(16, 256);
   /** Calls per precision in a turn of the throughput phase. */
@@ -93,6 +101,7 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
       + "round in the throughput phase") int throughputRows;
 
   private String command;
+  private JitSettling.Outcome settling;
 
   public static void main(String[] args) {
     ServingPrecisionBenchmark benchmark = new ServingPrecisionBenchmark();
@@ -180,6 +189,8 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
     detail.put("quality", quality);
     detail.put("latency_medians", medians);
     detail.put("in_process_rows_per_s_medians", rowsPerSecond);
+    detail.put("jit_settled", settling.settled());
+    detail.put("jit_settling_seconds", settling.seconds());
     detail.put("intra_op_threads", intraThreads);
     detail.put("rounds", rounds);
     detail.put("requests_per_kind_and_round", requests);
@@ -281,7 +292,11 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
             .length);
       }
       List<ServingLoad.Call> calls = List.copyOf(kinds.values());
-      ServingLoad.latenciesMillis(requests, LATENCY_CHUNK, calls); // warm-up: JIT, oneDNN primitives
+      // the served path's Java code compiles for half a minute and more: time a server in its steady state
+      settling = JitSettling.settle(() -> ServingLoad.latenciesMillis(SETTLING_CALLS, SETTLING_CALLS, calls),
+          SETTLING_CAP);
+      System.out.printf(Locale.ROOT, "JIT %s after %.1f s of these calls%n",
+          settling.settled() ? "settled" : "still compiling", settling.seconds());
       List<Round> measured = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         double[][] millis = ServingLoad.latenciesMillis(requests, LATENCY_CHUNK, calls);
@@ -343,8 +358,10 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
             + "the quality runs'), exported three times: float32, bfloat16 and int8 (`ExportTarget.precision`). The "
             + "versions are served by one server over loopback gRPC (%d TensorFlow thread(s) per op, served and in "
             + "process), batch 1, one client; the six kinds of call (each version served and in process) take turns "
-            + "in chunks of %d, %d calls of each per round, %d rounds; medians of the rounds.%n%n",
-        trained.getEpochsRun(), batch, trained.getWallSeconds(), intraThreads, LATENCY_CHUNK, requests, rounds));
+            + "in chunks of %d, %d calls of each per round, %d rounds; medians of the rounds. Timing started once "
+            + "the JIT had %s (%s, after %.0f s of these calls).%n%n",
+        trained.getEpochsRun(), batch, trained.getWallSeconds(), intraThreads, LATENCY_CHUNK, requests, rounds,
+        settling.settled() ? "settled" : "run out of time to settle", JitSettling.criterion(), settling.seconds()));
     md.append("| | float32 | bfloat16 | int8 | bf16 / f32 | int8 / f32 |\n|---|---|---|---|---|---|\n");
     for (String figure : List.of("served_%s_p50_ms", "served_%s_p99_ms", "in_process_%s_p50_ms", "in_process_%s_p99_ms")) {
       double f = medians.get(String.format(figure, "f32"));

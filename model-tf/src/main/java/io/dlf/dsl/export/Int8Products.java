@@ -30,12 +30,14 @@ import org.tensorflow.types.TFloat32;
  * <p>Fixed ranges matter for speed as well as for consistency: TensorFlow keys its cache of oneDNN
  * product primitives on the output scale, which a range measured per call changes with every new
  * request, so each call built its primitives again (a batch-1 call of the reference preset took
- * 2-4.7 ms over 256 distinct requests against 1.0-1.5 ms over 4, with another job on the machine).
- * A batch-1 call reads a quarter of the weights' float32 bytes. Only products whose weight holds at
- * least {@link #MIN_WEIGHTS} values are rewritten: the quantizing ops cost a few microseconds each
- * call, more than a small product's saved bytes (rewriting all 26 of that preset's products made its
- * call about 1 ms slower). Batched products, activation-by-activation products, embeddings and
- * biases stay float32.
+ * 1.9-4.7 ms over 256 distinct requests against 1.1-1.5 ms over 4, with another job on the machine;
+ * 0.9-1.0 ms over either with fixed ranges). A batch-1 call reads a quarter of the weights' float32
+ * bytes: served, that preset's p50 is 2.1 ms against float32's 3.3
+ * (bench/results/serving-precision-2026-12-07.md). Only products whose weight holds at least
+ * {@link #MIN_WEIGHTS} values are rewritten: the quantizing ops cost a few microseconds each call,
+ * more than a small product's saved bytes (rewriting all 26 of that preset's products made its call
+ * about 1 ms slower). Batched products, activation-by-activation products, embeddings and biases
+ * stay float32.
  */
 final class Int8Products {
   /** 64 KiB of float32 weights. */
