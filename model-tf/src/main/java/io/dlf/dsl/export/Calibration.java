@@ -46,7 +46,8 @@ record Calibration(CalibrationRows rows, FieldLayout layout, Map<String, String>
       Ops tf = Ops.create(graph).withSubScope("calibration");
       List<Operand<TFloat32>> extremes = new ArrayList<>();
       for (String tensor : tensors) {
-        Operand<TFloat32> flat = tf.reshape(graph.outputOrThrow(tensor).expect(TFloat32.class), tf.constant(new int[] {-1}));
+        Operand<TFloat32> flat = tf.reshape(graph.outputOrThrow(tensor).expect(TFloat32.class),
+            tf.constant(new int[] {-1}));
         extremes.add(tf.min(flat, tf.constant(0)));
         extremes.add(tf.max(flat, tf.constant(0)));
       }
