@@ -6,6 +6,7 @@ import io.dlf.dsl.compile.SessionConfigs;
 import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.CalibrationRows;
 import io.dlf.dsl.export.ExportedModel;
+import io.dlf.dsl.export.Int8Kernel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.repository.ModelRepository;
@@ -49,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -126,6 +128,11 @@ public final class ServingPrecisionBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<String> noInt8 = Int8Kernel.refusal();
+    if (noInt8.isPresent()) {
+      System.err.println("this benchmark compares an int8 version, which this machine cannot run: " + noInt8.get());
+      return 2;
+    }
     DatasetCatalog.Entry frappe = DatasetCatalog.get("frappe");
     ModelSpec spec = Frappe.declare(Presets.dlfReference()).build();
     PreparedData data = DataPreparation.prepare(spec, frappe.schema(), frappe.splits(dataRoot), BadRows.FAIL);

@@ -25,7 +25,8 @@ import org.tensorflow.types.TFloat32;
  * @param encodedInputs the graph's tensor for each encoded input name (the encoded signature's)
  * @param config the session's settings
  */
-record Calibration(CalibrationRows rows, FieldLayout layout, Map<String, String> encodedInputs, ConfigProto config) {
+record Calibration(CalibrationRows rows, FieldLayout layout, Map<String, String> encodedInputs, ConfigProto config)
+    implements ActivationRanges {
   /** Rows per run: the activations of a large model's few thousand rows would not all fit at once. */
   private static final int ROWS_PER_RUN = 512;
 
@@ -37,7 +38,8 @@ record Calibration(CalibrationRows rows, FieldLayout layout, Map<String, String>
   }
 
   /** Each of {@code tensors}' ranges over every calibration row. */
-  Map<String, Range> rangesOf(GraphDef frozen, List<String> tensors) {
+  @Override
+  public Map<String, Range> rangesOf(GraphDef frozen, List<String> tensors) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("no calibration rows to measure the ranges of " + tensors.size() + " tensors");
     }

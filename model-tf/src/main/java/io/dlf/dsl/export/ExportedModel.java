@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -102,7 +103,8 @@ public final class ExportedModel implements AutoCloseable {
 
   /**
    * Loads a version folder. Throws {@link IOException} naming the file when one is missing or
-   * unreadable, or when TensorFlow cannot load the SavedModel.
+   * unreadable, when TensorFlow cannot load the SavedModel, or for an INT8 version on a machine
+   * that cannot run it ({@link Int8Kernel}).
    */
   public static ExportedModel load(Path versionDir, ConfigProto config) throws IOException {
     return load(versionDir, config, false);
@@ -137,6 +139,14 @@ public final class ExportedModel implements AutoCloseable {
       throw new IOException(versionDir + ": " + e.getMessage(), e);
     }
     TrainingMetrics metrics = VersionFiles.readJson(versionDir.resolve(VersionFiles.METRICS), TrainingMetrics.newBuilder()).build();
+    if (manifest.getServingPrecision() == ServingPrecision.INT8) {
+      Optional<String> refusal = Int8Kernel.refusal();
+      if (refusal.isPresent()) {
+        throw new IOException(versionDir + " serves in INT8, which this machine cannot: " + refusal.get()
+            + "; export the model again in FLOAT32 or BFLOAT16, or serve it on a machine whose CPU runs the int8 "
+            + "product");
+      }
+    }
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.loader(versionDir.resolve(VersionFiles.SAVED_MODEL).toString())

@@ -47,10 +47,10 @@ final class Int8Products {
   private Int8Products() {}
 
   /**
-   * {@code frozen} with its large products by weights in int8, their activations' ranges measured by
-   * {@code calibration}, less the float32 weights no op reads any more.
+   * {@code frozen} with its large products by weights in int8, their activations' ranges given by
+   * {@code ranges} (a {@link Calibration}), less the float32 weights no op reads any more.
    */
-  static GraphDef rewrite(GraphDef frozen, Collection<String> keep, ConfigProto config, Calibration calibration) {
+  static GraphDef rewrite(GraphDef frozen, Collection<String> keep, ConfigProto config, ActivationRanges ranges) {
     WeightOperands weightOperands = new WeightOperands(frozen);
     List<NodeDef> products = frozen.getNodeList().stream()
         .filter(node -> isFloatMatMul(node) && weightOperands.of(node).anyMatch(w -> w.equals(weightOf(node))))
@@ -60,15 +60,15 @@ final class Int8Products {
         (tf, operand) -> operand, (operand, value) -> weights.put(operand, FloatMatrix.of((TFloat32) value)));
     List<NodeDef> large = products.stream().filter(product -> weights.get(weightOf(product)).size() >= MIN_WEIGHTS)
         .toList();
-    Map<String, Calibration.Range> ranges = large.isEmpty() ? Map.of()
-        : calibration.rangesOf(frozen, large.stream().map(Int8Products::activationsOf).distinct().toList());
+    Map<String, Calibration.Range> activationRanges = large.isEmpty() ? Map.of()
+        : ranges.rangesOf(frozen, large.stream().map(Int8Products::activationsOf).distinct().toList());
     Map<String, List<NodeDef>> replacements = new HashMap<>();
     for (NodeDef product : large) {
       FloatMatrix weight = weights.get(weightOf(product));
       boolean transposed = product.getAttrOrDefault("transpose_b", AttrValue.getDefaultInstance()).getB();
       FloatMatrix inputsByOutputs = transposed ? weight.transposed() : weight;
       replacements.put(product.getName(),
-          inInt8(product, QuantizedWeight.of(inputsByOutputs), ranges.get(activationsOf(product))));
+          inInt8(product, QuantizedWeight.of(inputsByOutputs), activationRanges.get(activationsOf(product))));
     }
     return FrozenGraph.rewritten(frozen, replacements, List.of(), keep);
   }

@@ -111,6 +111,7 @@ public final class ModelExporter {
    *
    * @throws ExportStorageException if the version does not fit the repository's free space or
    *     cannot be written there; nothing of it is left behind
+   * @throws IllegalStateException for an INT8 version where {@link Int8Kernel#refusal} says it cannot run
    */
   public long export(Request request) throws IOException {
     if (!request.exportKey().isEmpty()) {
@@ -118,6 +119,12 @@ public final class ModelExporter {
       if (existing.isPresent()) {
         return existing.getAsLong();
       }
+    }
+    if (request.precision() == ServingPrecision.INT8) {
+      Int8Kernel.refusal().ifPresent(reason -> {
+        throw new IllegalStateException("model '" + request.model() + "' cannot get an INT8 version on this machine: "
+            + reason + "; export it in FLOAT32 or BFLOAT16, or on a machine whose CPU runs the int8 product");
+      });
     }
     Path folder = repository.modelDir(request.model());
     Map<String, String> files = textFiles(request);

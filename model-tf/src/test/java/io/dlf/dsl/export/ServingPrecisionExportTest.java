@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.encode.EncodedBatch;
@@ -20,6 +21,8 @@ import io.dlf.dsl.testing.RandomExamples;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.model.v1.VersionManifest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,8 +81,15 @@ class ServingPrecisionExportTest {
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
     ModelExporter exporter = new ModelExporter(repository, CONFIG);
     long float32 = exporter.export(new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint, trained, "f32", 5L));
-    long lower = exporter.export(new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint, trained, "low", 5L,
-        precision, served -> TrainingMetrics.newBuilder().setServedTest(servedTest).build(), CALIBRATION));
+    ModelExporter.Request lowerRequest = new ModelExporter.Request("ctr", spec, VOCABULARIES, checkpoint, trained,
+        "low", 5L, precision, served -> TrainingMetrics.newBuilder().setServedTest(servedTest).build(), CALIBRATION);
+    if (precision == ServingPrecision.INT8 && Int8Kernel.refusal().isPresent()) {
+      IllegalStateException refused = assertThrows(IllegalStateException.class, () -> exporter.export(lowerRequest));
+      assertTrue(refused.getMessage().contains(Int8Kernel.refusal().get()), refused.getMessage());
+      assertEquals(List.of(float32), repository.versions("ctr"), "the refused export leaves no version behind");
+      return;
+    }
+    long lower = exporter.export(lowerRequest);
 
     float[] expected;
     try (ExportedModel model = ExportedModel.loadFrozen(repository.versionDir("ctr", float32), CONFIG)) {
@@ -128,6 +138,7 @@ class ServingPrecisionExportTest {
 
   @Test
   void int8VersionScoresARowAloneAsInABatch(@TempDir Path dir) throws Exception {
+    assumeTrue(Int8Kernel.refusal().isEmpty(), () -> Int8Kernel.refusal().orElseThrow());
     String checkpoint = dir.resolve("ckpt/model").toString();
     ExportRoundTripTest.trainAFewSteps(WIDE, checkpoint);
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
@@ -150,6 +161,31 @@ class ServingPrecisionExportTest {
         "ctr", WIDE, VOCABULARIES, dir.resolve("ckpt/model").toString(), TrainingMetrics.getDefaultInstance(), "", 5L,
         ServingPrecision.INT8, ServedEvaluation.NONE, CalibrationRows.NONE));
     assertTrue(refused.getMessage().contains("needs calibration rows"), refused.getMessage());
+  }
+
+  /** A version folder that says INT8 is not loaded where the int8 product does not run (an AVX2-only CPU). */
+  @Test
+  void int8VersionIsNotLoadedWhereItsProductDoesNotRun(@TempDir Path dir) throws Exception {
+    assumeTrue(Int8Kernel.refusal().isPresent(), "this CPU runs the int8 product");
+    String checkpoint = dir.resolve("ckpt/model").toString();
+    ExportRoundTripTest.trainAFewSteps(WIDE, checkpoint);
+    ModelRepository repository = new ModelRepository(dir.resolve("models"));
+    Path version = repository.versionDir("ctr", new ModelExporter(repository, CONFIG).export(
+        new ModelExporter.Request("ctr", WIDE, VOCABULARIES, checkpoint, TrainingMetrics.getDefaultInstance(), "", 5L)));
+    Path manifest = version.resolve(VersionFiles.MANIFEST);
+    VersionManifest int8 = VersionFiles.readJson(manifest, VersionManifest.newBuilder())
+        .setServingPrecision(ServingPrecision.INT8).build();
+    Files.writeString(manifest, VersionFiles.toJson(int8));
+
+    IOException refused = assertThrows(IOException.class, () -> ExportedModel.loadFrozen(version, CONFIG));
+    assertTrue(refused.getMessage().contains("serves in INT8, which this machine cannot: "
+        + Int8Kernel.refusal().get()), refused.getMessage());
+  }
+
+  /** The probe either passes or names TensorFlow's failure; anything else is a fault of the probe itself. */
+  @Test
+  void int8ProbeGivesAVerdict() {
+    Int8Kernel.refusal().ifPresent(reason -> assertTrue(reason.startsWith("TensorFlow's int8 product"), reason));
   }
 
   private static List<NodeDef> graph(Path versionDir) {

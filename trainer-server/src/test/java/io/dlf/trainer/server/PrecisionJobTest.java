@@ -4,11 +4,13 @@ import static io.dlf.trainer.server.StatusAssertions.assertStatus;
 import static io.dlf.trainer.server.StatusAssertions.reason;
 import static io.dlf.trainer.server.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dlf.dsl.Presets;
 import io.dlf.dsl.codec.SpecProtos;
+import io.dlf.dsl.export.Int8Kernel;
 import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Feature;
@@ -18,6 +20,7 @@ import io.dlf.proto.model.v1.TrainingMetrics;
 import io.dlf.proto.trainer.v1.DatasetRef;
 import io.dlf.proto.trainer.v1.ExportTarget;
 import io.dlf.proto.trainer.v1.Job;
+import io.dlf.proto.trainer.v1.JobFailure;
 import io.dlf.proto.trainer.v1.JobState;
 import io.dlf.proto.trainer.v1.ListJobsRequest;
 import io.dlf.proto.trainer.v1.SubmitJobRequest;
@@ -31,13 +34,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * training.precision through a trainer: BFLOAT16 trains on a CPU with bfloat16 instructions and is
- * refused on one without; export.precision INT8 serves a version measured as served.
+ * refused on one without; export.precision INT8 serves a version measured as served where the CPU
+ * runs the int8 product, and fails the job before training where it does not.
  */
 class PrecisionJobTest {
   /** The fault: a CPU with AVX-512 but neither avx512_bf16 nor amx_bf16. */
@@ -109,6 +114,17 @@ class PrecisionJobTest {
         .build();
     try (RunningTrainer trainer = RunningTrainer.start(config)) {
       Job ended = trainer.awaitEnd(trainer.stub().submitJob(request).getId(), Duration.ofMinutes(3));
+      Optional<String> noInt8 = Int8Kernel.refusal();
+      if (noInt8.isPresent()) {
+        // this CPU cannot run the int8 product: the job fails before training, naming why, and no version is made
+        assertEquals(JobState.FAILED, ended.getState(), ended.toString());
+        assertEquals(JobFailure.Kind.NO_INT8_CPU, ended.getFailure().getKind(), ended.toString());
+        assertTrue(ended.getFailure().getMessage().contains(noInt8.get()), ended.getFailure().getMessage());
+        assertFalse(ended.hasData(), "failed before preparing the data: " + ended);
+        assertEquals(0, ended.getEpochsCount(), "nothing trained: " + ended);
+        assertEquals(List.of(), new ModelRepository(config.modelsDir()).versions(ended.getModelName()));
+        return;
+      }
       assertEquals(JobState.SUCCEEDED, ended.getState(), ended.toString());
       Path version = new ModelRepository(config.modelsDir()).versionDir(ended.getModelName(), ended.getVersion());
       TrainingMetrics metrics = VersionFiles.readJson(version.resolve(VersionFiles.METRICS),

@@ -3,6 +3,7 @@ package io.dlf.trainer.worker;
 import io.dlf.dsl.cluster.ClusterLayout;
 import io.dlf.dsl.codec.SpecProtos;
 import io.dlf.dsl.export.CalibrationRows;
+import io.dlf.dsl.export.Int8Kernel;
 import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.repository.ModelRepository;
@@ -96,6 +97,7 @@ final class JobExecution {
     if (!violations.isEmpty()) {
       throw new IllegalStateException("the trainer passed invalid training settings: " + violations);
     }
+    DevicePrecision.checkExport(assignment.getRequest().getExport().getPrecision(), Int8Kernel.refusal());
     Path workDir = Path.of(assignment.getWorkDir());
     // A run that finished training before (its export failed, or its worker died exporting) only exports.
     Optional<TrainedModel> kept = TrainedModel.load(workDir);

@@ -1,10 +1,21 @@
 package io.dlf.trainer.worker;
 
-/** The job's precision cannot train on this worker host's device; the message says why and what to do. */
+import io.dlf.proto.trainer.v1.JobFailure;
+
+/**
+ * The job's training or serving precision cannot run on this worker host's device; the message says
+ * why and what to do, the kind names which precision.
+ */
 final class UnsupportedPrecisionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  private final JobFailure.Kind kind;
 
-  UnsupportedPrecisionException(String message) {
+  UnsupportedPrecisionException(JobFailure.Kind kind, String message) {
     super(message);
+    this.kind = kind;
+  }
+
+  JobFailure.Kind kind() {
+    return kind;
   }
 }

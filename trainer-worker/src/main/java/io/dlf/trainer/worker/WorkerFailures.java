@@ -35,7 +35,7 @@ final class WorkerFailures {
       return failure(JobFailure.Kind.DIVERGED, e.getMessage());
     }
     if (error instanceof UnsupportedPrecisionException e) {
-      return failure(JobFailure.Kind.NO_BFLOAT16_CPU, e.getMessage());
+      return failure(e.kind(), e.getMessage());
     }
     if (error instanceof GraphCompilationException e) {
       return failure(JobFailure.Kind.INVALID_REQUEST, "the model cannot be compiled: " + e.getMessage());
