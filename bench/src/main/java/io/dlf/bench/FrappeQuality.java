@@ -19,6 +19,7 @@ import io.dlf.trainer.encode.DataPreparation;
 import io.dlf.trainer.encode.PreparationListener;
 import io.dlf.trainer.encode.PreparedData;
 import io.dlf.trainer.encode.PreparedDataCache;
+import io.dlf.trainer.job.CpuFeatures;
 import io.dlf.trainer.job.Monitor;
 import io.dlf.trainer.job.Precision;
 import io.dlf.trainer.job.TrainingOptions;
@@ -100,7 +101,8 @@ public final class FrappeQuality implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "0.001") float lr;
   @Option(names = "--max-epochs", defaultValue = "50") int maxEpochs;
   @Option(names = "--monitor", defaultValue = "AUC") Monitor monitor;
-  @Option(names = "--bfloat16") boolean bfloat16;
+  @Option(names = "--bfloat16", description = "matrix products in bfloat16 (fast only on a CPU with avx512_bf16 "
+      + "or amx_bf16)") boolean bfloat16;
   @Option(names = "--micro-batches", defaultValue = "1", description = "differentiate each batch in this many parts, "
       + "one after another (training.micro_batches): the same update, but for batch norm's statistics, with less "
       + "memory") int microBatches;
@@ -141,6 +143,10 @@ public final class FrappeQuality implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (bfloat16 && !CpuFeatures.ofThisMachine().hasBfloat16()) {
+      System.err.println("warning: this CPU has no bfloat16 instructions (avx512_bf16/amx_bf16): --bfloat16 runs on "
+          + "TensorFlow's emulation, slowly (the trainer refuses BFLOAT16 jobs on such a CPU)");
+    }
     Map<String, Object> config = config();
     if (presets == null) {
       presets = study != null ? study.trained() : defaultPresets();

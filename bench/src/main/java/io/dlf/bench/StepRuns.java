@@ -1,6 +1,7 @@
 package io.dlf.bench;
 
 import com.google.gson.Gson;
+import io.dlf.trainer.job.CpuFeatures;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,8 +38,13 @@ final class StepRuns {
   /** A configuration's result in one round. */
   record Sample(double samplesPerSecond, long peakRssMib) {}
 
+  /**
+   * One run's results.
+   *
+   * @param bfloat16Instructions whether the CPU has them: without, TensorFlow emulates the bfloat16 products
+   */
   record Report(List<Double> gemmGflops, Map<Config, List<Sample>> samples, double loadBefore, double loadAfter,
-      int steps) {
+      int steps, boolean bfloat16Instructions) {
 
     double gemm() {
       return Stats.median(gemmGflops.stream().mapToDouble(Double::doubleValue).toArray());
@@ -63,6 +69,7 @@ final class StepRuns {
       figures.put("steps_command", "bench/training-benchmark.sh (StepRuns: " + samples.get(CONFIGS.get(0)).size()
           + " rounds x " + steps + " timed steps, random Frappe-shaped batches, 2 intra-op and 2 inter-op threads)");
       figures.put("load_average_before_after", List.of(loadBefore, loadAfter));
+      figures.put("cpu_bfloat16_instructions", bfloat16Instructions);
       figures.put("machine_f32_gflops", gemm());
       figures.put("f32_b10000_samples_per_s", samplesPerSecond(CONFIGS.get(0)));
       figures.put("f32_b10000_share_of_machine_f32_gflops", f32ShareOfGemm());
@@ -90,7 +97,11 @@ final class StepRuns {
           + "%d x %d on %d threads, median of %d, once per round.%n", samples.get(CONFIGS.get(0)).size(), steps,
           GEMM_SIZE, GEMM_SIZE, THREADS, GEMM_REPEATS));
       md.append(String.format("- Load average (1 min) before and after: %.2f, %.2f. The machine is shared: compare "
-          + "figures of one run.%n%n", loadBefore, loadAfter));
+          + "figures of one run.%n", loadBefore, loadAfter));
+      md.append(bfloat16Instructions ? "- The CPU has bfloat16 instructions (avx512_bf16 or amx_bf16).\n\n"
+          : "- **The CPU has no bfloat16 instructions** (avx512_bf16/amx_bf16 absent): the bfloat16 rows ran on "
+              + "TensorFlow's emulation, much slower than on a CPU with them, and the trainer refuses BFLOAT16 jobs "
+              + "here. Compare them with no run on another CPU.\n\n");
       md.append("| configuration | samples/s per round | median samples/s | peak RSS (MiB) |\n|---|---|---|---|\n");
       for (Config config : CONFIGS) {
         md.append(String.format("| %s | %s | %,.0f | %,d |%n", config.label(), String.join(", ", samples.get(config)
@@ -152,6 +163,6 @@ final class StepRuns {
       }
     }
     return new Report(gemm, samples, loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-        steps);
+        steps, CpuFeatures.ofThisMachine().hasBfloat16());
   }
 }
