@@ -11,12 +11,10 @@ import io.dlf.dsl.encode.RawBatch;
 import io.dlf.dsl.export.ExportedModel;
 import io.dlf.dsl.export.Int8Kernel;
 import io.dlf.dsl.repository.ModelRepository;
-import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.proto.inference.ModelMetadataRequest;
 import io.dlf.proto.model.v1.ServingPrecision;
-import io.dlf.proto.model.v1.VersionManifest;
 import io.dlf.proto.serving.v1.GetModelMetadataRequest;
 import io.dlf.proto.serving.v1.GetModelStatusRequest;
 import io.dlf.proto.serving.v1.ModelSpec;
@@ -26,7 +24,6 @@ import io.dlf.serving.grpc.PredictRequests;
 import io.dlf.serving.version.VersionPolicy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +67,8 @@ class ServingPrecisionEndToEndTest {
       ExportedVersions.export(repository, "ctr", WIDE, ExportedVersions.SMALL_VOCABULARIES, SEED, ServingPrecision.INT8);
     } else {
       // no int8 version can be made here: one that says INT8 stands for a version made on another machine
-      long version = ExportedVersions.export(repository, "ctr", WIDE, ExportedVersions.SMALL_VOCABULARIES, SEED,
-          ServingPrecision.FLOAT32);
-      Path manifest = repository.versionDir("ctr", version).resolve(VersionFiles.MANIFEST);
-      Files.writeString(manifest, VersionFiles.toJson(VersionFiles.readJson(manifest, VersionManifest.newBuilder())
-          .setServingPrecision(ServingPrecision.INT8).build()));
+      ExportedVersions.exportClaiming(repository, "ctr", WIDE, ExportedVersions.SMALL_VOCABULARIES, SEED,
+          ServingPrecision.INT8);
     }
     serving = RunningServer.start(root, c -> c.withVersions(c.versions().withDefaultPolicy(new VersionPolicy.All())));
   }

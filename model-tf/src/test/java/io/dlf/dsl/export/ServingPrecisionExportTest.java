@@ -17,11 +17,11 @@ import io.dlf.dsl.repository.ModelRepository;
 import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Mlp;
 import io.dlf.dsl.spec.ModelSpec;
+import io.dlf.dsl.testing.ExportedVersions;
 import io.dlf.dsl.testing.RandomExamples;
 import io.dlf.proto.model.v1.EvaluationMetrics;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
-import io.dlf.proto.model.v1.VersionManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,15 +167,9 @@ class ServingPrecisionExportTest {
   @Test
   void int8VersionIsNotLoadedWhereItsProductDoesNotRun(@TempDir Path dir) throws Exception {
     assumeTrue(Int8Kernel.refusal().isPresent(), "this CPU runs the int8 product");
-    String checkpoint = dir.resolve("ckpt/model").toString();
-    ExportRoundTripTest.trainAFewSteps(WIDE, checkpoint);
     ModelRepository repository = new ModelRepository(dir.resolve("models"));
-    Path version = repository.versionDir("ctr", new ModelExporter(repository, CONFIG).export(
-        new ModelExporter.Request("ctr", WIDE, VOCABULARIES, checkpoint, TrainingMetrics.getDefaultInstance(), "", 5L)));
-    Path manifest = version.resolve(VersionFiles.MANIFEST);
-    VersionManifest int8 = VersionFiles.readJson(manifest, VersionManifest.newBuilder())
-        .setServingPrecision(ServingPrecision.INT8).build();
-    Files.writeString(manifest, VersionFiles.toJson(int8));
+    Path version = repository.versionDir("ctr",
+        ExportedVersions.exportClaiming(repository, "ctr", WIDE, VOCABULARIES, 5L, ServingPrecision.INT8));
 
     IOException refused = assertThrows(IOException.class, () -> ExportedModel.loadFrozen(version, CONFIG));
     assertTrue(refused.getMessage().contains("serves in INT8, which this machine cannot: "

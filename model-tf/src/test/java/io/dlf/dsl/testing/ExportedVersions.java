@@ -11,12 +11,14 @@ import io.dlf.dsl.export.ModelExporter;
 import io.dlf.dsl.export.ServedEvaluation;
 import io.dlf.dsl.plan.ModelPlan;
 import io.dlf.dsl.repository.ModelRepository;
+import io.dlf.dsl.repository.VersionFiles;
 import io.dlf.dsl.spec.Feature;
 import io.dlf.dsl.spec.ModelSpec;
 import io.dlf.dsl.spec.NumericTransform;
 import io.dlf.dsl.training.OptimizerSettings;
 import io.dlf.proto.model.v1.ServingPrecision;
 import io.dlf.proto.model.v1.TrainingMetrics;
+import io.dlf.proto.model.v1.VersionManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,19 @@ public final class ExportedVersions {
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  /**
+   * Exports a float32 version whose manifest says {@code claimed}: a stand-in for a version made on a
+   * machine that could make it, where this one cannot ({@code Int8Kernel}).
+   */
+  public static long exportClaiming(ModelRepository repository, String model, ModelSpec spec,
+      Vocabularies vocabularies, long seed, ServingPrecision claimed) throws IOException {
+    long version = export(repository, model, spec, vocabularies, seed);
+    Path manifest = repository.versionDir(model, version).resolve(VersionFiles.MANIFEST);
+    Files.writeString(manifest, VersionFiles.toJson(VersionFiles.readJson(manifest, VersionManifest.newBuilder())
+        .setServingPrecision(claimed).build()));
+    return version;
   }
 
   /** Saves {@code spec}'s initial weights for {@code seed} in {@code dir}; returns the checkpoint's prefix. */
